@@ -1,0 +1,67 @@
+import type { ChannelName } from "../db/schema/residents.js";
+import type { OutboundMessage, Recipient } from "./message.js";
+
+/**
+ * A channel-neutral inbound event. Adapters turn platform updates into these; handlers/ decide.
+ * - text: the person typed something
+ * - action: the person pressed a button (or, on channels without buttons, sent its payload as text)
+ * - start: /start or a deep link, with an optional payload (e.g. "c_06529")
+ * - follow / unfollow: Zalo OA follow events; unfollow stops messaging
+ */
+export type InboundEvent =
+  | (InboundBase & { type: "text"; text: string })
+  | (InboundBase & { type: "action"; action: string; /** platform id to answer a button press */ callbackId?: string })
+  | (InboundBase & { type: "start"; payload?: string })
+  | (InboundBase & { type: "follow" })
+  | (InboundBase & { type: "unfollow" });
+
+interface InboundBase {
+  channel: ChannelName;
+  /** The person's platform id, as a string. */
+  externalId: string;
+  /** A key unique per platform update, for de-duplication of replays. */
+  updateKey: string;
+  displayName?: string;
+  locale?: string;
+  at: Date;
+}
+
+export interface SendResult {
+  /** The platform's message id. */
+  externalId: string;
+}
+
+export interface WebhookRequest {
+  headers: Record<string, string | string[] | undefined>;
+  rawBody: Buffer;
+}
+
+/**
+ * One per channel (the courier model). `send` resolves with the platform's message id or rejects with a
+ * SendError from the closed set in ./errors.ts. Handlers never call a platform directly.
+ */
+export interface ChannelAdapter {
+  readonly name: ChannelName;
+  /** Whether the platform renders buttons; otherwise callers get a numbered text fallback. */
+  readonly supportsButtons: boolean;
+  send(to: Recipient, message: OutboundMessage, meta?: { kind: string }): Promise<SendResult>;
+  /** Turn a raw platform update (parsed JSON) into zero or more events. Never throws on unknown shapes. */
+  parseInbound(raw: unknown): InboundEvent[];
+  /** Verify a webhook's authenticity (secret header or signature). */
+  verifyWebhook?(req: WebhookRequest): boolean;
+  /** Acknowledge a button press where the platform needs it (Telegram answerCallbackQuery). */
+  acknowledge?(event: InboundEvent): Promise<void>;
+  /** Start receiving (long polling) and stop receiving. Webhook-only channels leave these out. */
+  startIntake?(onEvents: (events: InboundEvent[]) => Promise<void>): Promise<void>;
+  stopIntake?(): Promise<void>;
+}
+
+/** Render buttons as numbered lines, for channels without buttons. Numbers map back via the conversation. */
+export function numberedFallback(message: OutboundMessage): string {
+  const flat = (message.buttons ?? []).flat().filter((b) => !b.url);
+  const links = (message.buttons ?? []).flat().filter((b) => b.url);
+  const lines = [message.text];
+  if (flat.length) lines.push("", ...flat.map((b, i) => `${i + 1}. ${b.label}`));
+  for (const l of links) lines.push(`${l.label}: ${l.url ?? ""}`);
+  return lines.join("\n");
+}

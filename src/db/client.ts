@@ -1,0 +1,86 @@
+import path from "node:path";
+import { mkdir } from "node:fs/promises";
+import { PGlite } from "@electric-sql/pglite";
+import pg from "pg";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type { SQL } from "drizzle-orm";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
+import * as schema from "./schema/index.js";
+import { lockDataDir, type DataDirLock } from "./lock.js";
+import type { Logger } from "../logger.js";
+
+export type Schema = typeof schema;
+/** The Drizzle database, the same type over PGlite and node-postgres. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+/** A transaction or the database itself: domain functions accept either. */
+export type DbOrTx = Parameters<Parameters<Db["transaction"]>[0]>[0] | Db;
+
+export interface Database {
+  db: Db;
+  kind: "pglite" | "postgres";
+  /** Human description for logs, with no credentials. */
+  where: string;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  /** postgres:// URL; when absent, PGlite under dataDir. */
+  url?: string | undefined;
+  dataDir?: string;
+  /** An already-open PGlite instance (tests load a template into memory). */
+  pglite?: PGlite;
+  poolSize?: number;
+  logger: Logger;
+}
+
+export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
+  if (opts.pglite) {
+    const client = opts.pglite;
+    return {
+      db: drizzlePglite(client, { schema }) as unknown as Db,
+      kind: "pglite",
+      where: "PGlite (in memory)",
+      close: () => client.close(),
+    };
+  }
+  if (opts.url) {
+    const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
+    pool.on("error", (err) => opts.logger.error("PostgreSQL pool error", { err: err.message }));
+    const u = new URL(opts.url);
+    return {
+      db: drizzlePg(pool, { schema }) as unknown as Db,
+      kind: "postgres",
+      where: `PostgreSQL ${u.hostname}:${u.port || "5432"}${u.pathname}`,
+      close: () => pool.end(),
+    };
+  }
+  const dataDir = path.resolve(opts.dataDir ?? "./data");
+  await mkdir(dataDir, { recursive: true });
+  const lock: DataDirLock = await lockDataDir(dataDir, opts.logger);
+  let client: PGlite;
+  try {
+    client = await PGlite.create({ dataDir: path.join(dataDir, "pg") });
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
+  return {
+    db: drizzlePglite(client, { schema }) as unknown as Db,
+    kind: "pglite",
+    where: `PGlite ${path.join(dataDir, "pg")}`,
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        await lock.release();
+      }
+    },
+  };
+}
+
+/** Run raw SQL and return its rows; both drivers answer `{ rows }`. */
+export async function queryRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
+  const result: unknown = await db.execute(query);
+  return (result as { rows: T[] }).rows;
+}

@@ -1,0 +1,5 @@
+export * from "./org.js";
+export * from "./units.js";
+export * from "./residents.js";
+export * from "./drafts.js";
+export * from "./delivery.js";

@@ -1,0 +1,34 @@
+import type { RequestHandler, Response } from "express";
+import type { Db } from "../db/client.js";
+import type { ApiRole } from "../db/schema/index.js";
+import { authenticateKey, type Principal } from "../domain/api-keys.js";
+import { forbidden, unauthorized } from "../errors.js";
+
+/** Bearer API key authentication; the principal goes to res.locals.principal. */
+export function authenticate(db: Db): RequestHandler {
+  return async (req, res, next) => {
+    const header = req.header("authorization");
+    const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    if (!match?.[1]) throw unauthorized("Send an API key as 'Authorization: Bearer <key>'. Create one with: npm run cli -- keys create");
+    const principal = await authenticateKey(db, match[1]);
+    if (!principal) throw unauthorized("The API key is unknown or revoked.");
+    res.locals.principal = principal;
+    res.locals.log = (res.locals.log as { child: (m: object) => unknown }).child({ keyId: principal.keyId });
+    next();
+  };
+}
+
+export function principalOf(res: Response): Principal {
+  const p = res.locals.principal as Principal | undefined;
+  if (!p) throw unauthorized("Not authenticated.");
+  return p;
+}
+
+/** Allow only these roles. Drafters are further limited to their own agency by the domain. */
+export function requireRole(...roles: ApiRole[]): RequestHandler {
+  return (_req, res, next) => {
+    const p = principalOf(res);
+    if (!roles.includes(p.role)) throw forbidden(`This needs the role ${roles.join(" or ")}; the key has ${p.role}.`);
+    next();
+  };
+}

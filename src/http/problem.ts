@@ -1,0 +1,48 @@
+import type { ErrorRequestHandler, Response } from "express";
+import { z } from "zod";
+import { AppError, type FieldProblem } from "../errors.js";
+import type { Logger } from "../logger.js";
+
+/** Send an RFC 9457 problem details body. */
+export function sendProblem(res: Response, status: number, type: string, title: string, detail: string, errors: FieldProblem[] = []) {
+  res
+    .status(status)
+    .type("application/problem+json")
+    .json({ type: `https://gopy.invalid/problems/${type}`, title, status, detail, ...(errors.length ? { errors } : {}) });
+}
+
+/** Turn zod issues into field problems ("questions.0.choices"). */
+export function zodFieldProblems(error: z.ZodError): FieldProblem[] {
+  return error.issues.map((i) => ({ field: i.path.map(String).join(".") || "(body)", message: i.message }));
+}
+
+export function problemHandler(): ErrorRequestHandler {
+  return (err: unknown, _req, res, _next) => {
+    const log = (res.locals.log as Logger | undefined) ?? undefined;
+    if (res.headersSent) return;
+    if (err instanceof AppError) {
+      sendProblem(res, err.status, err.type, err.title, err.message, err.errors);
+      return;
+    }
+    if (err instanceof z.ZodError) {
+      const errors = zodFieldProblems(err);
+      sendProblem(res, 400, "validation", "Invalid request", `Invalid field ${errors[0]?.field ?? ""}: ${errors[0]?.message ?? ""}`, errors);
+      return;
+    }
+    const e = err as { type?: string; status?: number; message?: string };
+    if (e.type === "entity.parse.failed") {
+      sendProblem(res, 400, "malformed-json", "Malformed JSON", "The request body is not valid JSON.", [{ field: "(body)", message: e.message ?? "parse error" }]);
+      return;
+    }
+    if (e.type === "entity.too.large") {
+      sendProblem(res, 413, "too-large", "Body too large", "The request body is larger than the service accepts.", [{ field: "(body)", message: "too large" }]);
+      return;
+    }
+    if (e.type === "encoding.unsupported" || e.type === "charset.unsupported") {
+      sendProblem(res, 415, "unsupported-encoding", "Unsupported encoding", e.message ?? "unsupported");
+      return;
+    }
+    log?.error("unhandled error", { err });
+    sendProblem(res, 500, "internal", "Internal error", "Something went wrong on our side; it has been logged.");
+  };
+}

@@ -1,0 +1,27 @@
+import { Router } from "express";
+import { sql } from "drizzle-orm";
+import type { AppDeps } from "../app.js";
+
+/** /healthz: the process is up. /readyz: the database answers. /metrics: Prometheus. */
+export function healthRoutes(deps: Pick<AppDeps, "database" | "metrics" | "isDraining">): Router {
+  const router = Router();
+  router.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+  router.get("/readyz", async (_req, res) => {
+    if (deps.isDraining?.()) {
+      res.status(503).json({ status: "draining" });
+      return;
+    }
+    try {
+      await deps.database.db.execute(sql`select 1`);
+      res.json({ status: "ready", database: deps.database.kind });
+    } catch (err) {
+      res.status(503).json({ status: "unavailable", database: deps.database.kind, error: (err as Error).message });
+    }
+  });
+  router.get("/metrics", async (_req, res) => {
+    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+  return router;
+}

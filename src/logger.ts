@@ -1,0 +1,65 @@
+import winston from "winston";
+
+export type Logger = winston.Logger;
+
+/** Keys whose values never reach a log line, wherever they appear in the metadata. */
+const SECRET_KEY = /(token|secret|password|authorization|api[-_]?key|cookie|signature|refresh)/i;
+/** Telegram bot tokens and bearer keys that could appear inside free text (URLs, error messages). */
+const SECRET_TEXT = [/\b\d{6,12}:[A-Za-z0-9_-]{30,}\b/g, /\bgpy_[A-Za-z0-9_-]{20,}\b/g, /Bearer\s+[A-Za-z0-9._~+/=-]+/gi];
+
+export function redactText(text: string): string {
+  let out = text;
+  for (const re of SECRET_TEXT) out = out.replace(re, "[redacted]");
+  return out;
+}
+
+export function redact(value: unknown, depth = 0): unknown {
+  if (depth > 6) return value;
+  if (typeof value === "string") return redactText(value);
+  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
+  if (value instanceof Error) {
+    return { name: value.name, message: redactText(value.message), stack: value.stack ? redactText(value.stack) : undefined };
+  }
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      out[k] = SECRET_KEY.test(k) && v !== undefined && v !== null ? "[redacted]" : redact(v, depth + 1);
+    }
+    return out;
+  }
+  return value;
+}
+
+const redactFormat = winston.format((info) => {
+  for (const key of Object.keys(info)) {
+    const v = info[key];
+    if (key === "level" || key === "timestamp") continue;
+    info[key] = SECRET_KEY.test(key) && v !== undefined && v !== null ? "[redacted]" : redact(v);
+  }
+  return info;
+});
+
+export interface LoggerOptions {
+  level: string;
+  json: boolean;
+  silent?: boolean;
+}
+
+/** One root logger per process; components take child loggers (`logger.child({ component })`). */
+export function createLogger(opts: LoggerOptions): Logger {
+  const readable = winston.format.printf((info) => {
+    const { level, message, timestamp, ...rest } = info;
+    const meta = Object.keys(rest).length ? " " + JSON.stringify(rest) : "";
+    return `${String(timestamp)} ${level} ${String(message)}${meta}`;
+  });
+  return winston.createLogger({
+    level: opts.level,
+    silent: opts.silent ?? false,
+    format: winston.format.combine(
+      redactFormat(),
+      winston.format.timestamp(),
+      opts.json ? winston.format.json() : winston.format.combine(winston.format.colorize(), readable),
+    ),
+    transports: [new winston.transports.Console({ stderrLevels: ["error", "warn"] })],
+  });
+}
