@@ -47,6 +47,12 @@ export interface ChannelAdapter {
   send(to: Recipient, message: OutboundMessage, meta?: { kind: string }): Promise<SendResult>;
   /** Turn a raw platform update (parsed JSON) into zero or more events. Never throws on unknown shapes. */
   parseInbound(raw: unknown): InboundEvent[];
+  /**
+   * Where the platform posts updates, under /webhooks (e.g. "telegram" → POST /webhooks/telegram).
+   * ackFirst: answer 200 before processing (Zalo OA must be answered within 2 s); otherwise process, then
+   * answer, so that the platform retries what failed.
+   */
+  readonly webhook?: { path: string; ackFirst: boolean };
   /** Verify a webhook's authenticity (secret header or signature). */
   verifyWebhook?(req: WebhookRequest): boolean;
   /** Acknowledge a button press where the platform needs it (Telegram answerCallbackQuery). */

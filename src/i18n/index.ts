@@ -11,7 +11,7 @@ export const catalogues: Record<Locale, Record<MessageKey, string>> = { vi, en }
 
 /** Look a message up and fill `{name}` placeholders. Unknown locales fall back to Vietnamese. */
 export function t(locale: string | null | undefined, key: MessageKey, params: Record<string, string | number> = {}): string {
-  const cat = catalogues[(locale === "en" ? "en" : "vi") as Locale];
+  const cat = catalogues[(locale === "en" ? "en" : "vi")];
   const template = cat[key] ?? vi[key];
   return template.replace(/\{(\w+)\}/g, (_m, name: string) => (name in params ? String(params[name]) : `{${name}}`));
 }

@@ -1,0 +1,50 @@
+/**
+ * Button actions: the strings a button carries and a press sends back (Telegram callback_data ≤ 64 bytes,
+ * Zalo OA `oa.query.hide` payloads come back as text). Built and parsed only here.
+ *
+ *   answer:<draftId>            "Góp ý" (give your opinion): start answering a draft's questions
+ *   more:<draftId>              "Xem thêm" (see more): the four summary parts and the full-text link
+ *   unsub                       "Huỷ đăng ký" (unsubscribe): stop all messaging
+ *   choice:<questionId>:<index> pick choice <index> (0-based) of a question
+ *   read:<draftId>              "Đã đọc" (read aloud): a propagandist confirms a relay
+ */
+export type Action =
+  | { type: "answer"; draftId: string }
+  | { type: "more"; draftId: string }
+  | { type: "unsub" }
+  | { type: "choice"; questionId: string; index: number }
+  | { type: "read"; draftId: string }
+  | { type: "raw"; name: string; arg?: string };
+
+const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+
+export function encodeAction(a: Action): string {
+  switch (a.type) {
+    case "answer":
+    case "more":
+    case "read":
+      return `${a.type}:${a.draftId}`;
+    case "unsub":
+      return "unsub";
+    case "choice":
+      return `choice:${a.questionId}:${a.index}`;
+    case "raw":
+      return a.arg === undefined ? a.name : `${a.name}:${a.arg}`;
+  }
+}
+
+/** Parse an action string; anything else (stale, forged, garbage) is null. */
+export function decodeAction(s: string): Action | null {
+  let m: RegExpExecArray | null;
+  if ((m = new RegExp(`^(answer|more|read):(${UUID})$`, "i").exec(s))) {
+    return { type: m[1] as "answer" | "more" | "read", draftId: m[2]!.toLowerCase() };
+  }
+  if (s === "unsub") return { type: "unsub" };
+  if ((m = new RegExp(`^choice:(${UUID}):(\\d{1,2})$`, "i").exec(s))) {
+    return { type: "choice", questionId: m[1]!.toLowerCase(), index: Number(m[2]) };
+  }
+  if ((m = /^([a-z_]{1,20})(?::([A-Za-z0-9_.-]{1,40}))?$/.exec(s))) {
+    return m[2] === undefined ? { type: "raw", name: m[1]! } : { type: "raw", name: m[1]!, arg: m[2] };
+  }
+  return null;
+}
