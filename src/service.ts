@@ -8,6 +8,9 @@ import { createMetrics, type Metrics } from "./metrics.js";
 import { readUnitsFile, loadUnits } from "./units/load-units.js";
 import { createApp, type MountedRouter } from "./http/app.js";
 import { countApiKeys } from "./domain/api-keys.js";
+import { apiRouter } from "./http/routes/api.js";
+import { createOpenApiRegistry } from "./http/openapi.js";
+import { noBroadcast, type Broadcaster } from "./delivery/broadcaster.js";
 
 /**
  * A part of the service with a lifecycle. Started in order, stopped in the reverse of `stopOrder`
@@ -59,6 +62,13 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const scheduler: Component[] = [];
   const senders: Component[] = [];
   const routers: MountedRouter[] = [];
+  const broadcaster: Broadcaster = noBroadcast;
+  const openapi = createOpenApiRegistry({
+    title: "gopy officers' API",
+    version: "1",
+    description: "Drafts, publishing, feedback and statistics for drafting agencies and the Department of Justice.",
+  });
+  routers.push({ path: "/api/v1", router: apiRouter({ config, db: database.db, logger, broadcaster, openapi }), rateLimited: true });
 
   const app = createApp({ config, logger, database, metrics, routers, isDraining: () => draining });
   const server = http.createServer(app);
