@@ -31,6 +31,51 @@ export const configSchema = z.object({
   MIN_COMMENT_DAYS: z.coerce.number().int().min(1).default(30),
   SIMULATOR_ENABLED: optionalString.pipe(bool.optional()),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(15000),
+  // Zalo Official Account (bots/zalo-oa): off unless app id, app secret and OA secret key are all set.
+  ZALO_OA_APP_ID: optionalString,
+  ZALO_OA_APP_SECRET: optionalString,
+  ZALO_OA_SECRET_KEY: optionalString,
+  ZALO_OA_ID: optionalString,
+  ZALO_OA_API_BASE: z.url().default("https://openapi.zalo.me"),
+  ZALO_OAUTH_BASE: z.url().default("https://oauth.zaloapp.com"),
+  ZALO_OA_SIGNATURE_VARIANT: z.enum(["documented", "oaid_first", "body_ts_secret", "hmac_app_secret"]).default("documented"),
+  ZALO_OA_BUTTONS: optionalString.pipe(bool.optional()).transform((v) => v ?? true),
+  ZALO_OA_TEMPLATES: optionalString.transform((v, ctx) => {
+    const none: Record<string, string> = {};
+    if (v === undefined) return none;
+    try {
+      const parsed: unknown = JSON.parse(v);
+      const r = z.record(z.string(), z.string().min(1)).safeParse(parsed);
+      if (r.success) return r.data;
+    } catch {
+      // reported below
+    }
+    ctx.addIssue({ code: "custom", message: 'must be a JSON object of message kind to template id, e.g. {"announcement":"12345"}' });
+    return z.NEVER;
+  }),
+  ZALO_OA_THROTTLE_RETRY_MS: z.coerce.number().int().min(1000).default(60000),
+  ZALO_OA_WINDOW_DAYS: z.coerce.number().min(1).max(365).default(7),
+  // Zalo Bot (bots/zalo-bot): off unless ZALO_BOT_TOKEN is set.
+  ZALO_BOT_TOKEN: optionalString,
+  ZALO_BOT_MODE: z.enum(["webhook", "polling"]).default("webhook"),
+  ZALO_BOT_WEBHOOK_SECRET: optionalString.pipe(z.string().min(8, "must be 8 to 256 characters").max(256).optional()),
+  ZALO_BOT_API_BASE: z.url().default("https://bot-api.zaloplatforms.com"),
+  ZALO_BOT_POLL_TIMEOUT_S: z.coerce.number().int().min(1).max(60).default(30),
+  // Telegram (bots/telegram): off unless TELEGRAM_BOT_TOKEN is set.
+  TELEGRAM_BOT_TOKEN: optionalString.pipe(
+    z.string().regex(/^\d{3,}:[A-Za-z0-9_-]{10,}$/, "must look like 123456789:AAE… (the token @BotFather gives)").optional(),
+  ),
+  TELEGRAM_MODE: z.enum(["webhook", "polling"]).default("polling"),
+  TELEGRAM_WEBHOOK_SECRET: optionalString.pipe(
+    z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, "must be 16 to 256 characters: letters, digits, _ and -").optional(),
+  ),
+  TELEGRAM_API_ROOT: z.url().default("https://api.telegram.org").transform((v) => v.replace(/\/+$/, "")),
+  TELEGRAM_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(30),
+  ZALO_OA_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(50),
+  ZALO_BOT_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(30),
+  DELIVERY_CONCURRENCY: optionalString.pipe(z.string().regex(/^\d+$/, "must be a whole number").transform(Number).pipe(z.number().int().min(1).max(1000)).optional()),
+  DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+  DELIVERY_LEASE_MS: z.coerce.number().int().min(1000).default(60000),
 });
 
 export type Config = z.infer<typeof configSchema> & { simulatorEnabled: boolean };
@@ -58,6 +103,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const c = parsed.data;
+  if (c.TELEGRAM_BOT_TOKEN && c.TELEGRAM_MODE === "webhook" && !c.TELEGRAM_WEBHOOK_SECRET) {
+    throw new ConfigError([{ variable: "TELEGRAM_WEBHOOK_SECRET", message: "is required when TELEGRAM_MODE=webhook (Telegram sends it back in every webhook call)" }]);
+  }
   return {
     ...c,
     simulatorEnabled: c.SIMULATOR_ENABLED ?? c.NODE_ENV !== "production",

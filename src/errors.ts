@@ -22,8 +22,10 @@ export class AppError extends Error {
 
 export const badRequest = (detail: string, errors: FieldProblem[] = []) =>
   new AppError(400, "bad-request", "Bad request", detail, errors);
-export const unauthorized = (detail: string) => new AppError(401, "unauthorized", "Unauthorized", detail);
-export const forbidden = (detail: string) => new AppError(403, "forbidden", "Forbidden", detail);
+export const unauthorized = (detail: string, errors: FieldProblem[] = []) =>
+  new AppError(401, "unauthorized", "Unauthorized", detail, errors);
+export const forbidden = (detail: string, errors: FieldProblem[] = []) =>
+  new AppError(403, "forbidden", "Forbidden", detail, errors);
 export const notFound = (detail: string) => new AppError(404, "not-found", "Not found", detail);
 export const conflict = (detail: string, errors: FieldProblem[] = []) =>
   new AppError(409, "conflict", "Conflict", detail, errors);

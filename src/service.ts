@@ -10,7 +10,23 @@ import { createApp, type MountedRouter } from "./http/app.js";
 import { countApiKeys } from "./domain/api-keys.js";
 import { apiRouter } from "./http/routes/api.js";
 import { createOpenApiRegistry } from "./http/openapi.js";
-import { noBroadcast, type Broadcaster } from "./delivery/broadcaster.js";
+import type { Broadcaster } from "./delivery/broadcaster.js";
+import { createBroadcaster } from "./delivery/broadcast.js";
+import { workerSettings } from "./delivery/settings.js";
+import { createDeliveryWorker, type DeliveryWorker } from "./delivery/worker.js";
+import type { ChannelAdapter } from "./channels/adapter.js";
+import { createInboundProcessor, type InboundProcessor } from "../handlers/inbound.js";
+import { createChannels } from "../bots/index.js";
+import { channelIntake } from "../bots/intake.js";
+import { createSimAdapter, simRoutes, type SimAdapter } from "../bots/sim/index.js";
+import { webhookRouter } from "./http/routes/webhooks.js";
+import { createAdminServer } from "./cli/admin-server.js";
+import { allCommands } from "./cli/commands/index.js";
+import { createRegistry } from "./cli/registry.js";
+import { adminSocketPath } from "./cli/socket-path.js";
+import { openApiRoute } from "./http/routes/openapi.js";
+import { createScheduler } from "../scheduler/scheduler.js";
+import { defaultJobs } from "../scheduler/jobs/index.js";
 
 /**
  * A part of the service with a lifecycle. Started in order, stopped in the reverse of `stopOrder`
@@ -38,6 +54,14 @@ export interface Service {
   server: http.Server;
   port: number;
   url: string;
+  /** The enabled channel adapters (Telegram, Zalo…, and the simulator when on). */
+  channels: ChannelAdapter[];
+  /** The sender loop: `drain()` sends everything due now (tests). */
+  worker: DeliveryWorker;
+  /** The conversations' entry point (every channel's events go through it). */
+  inbound: InboundProcessor;
+  /** The simulator channel, when SIMULATOR_ENABLED (default: on unless NODE_ENV=production). */
+  sim: SimAdapter | null;
   stop(reason?: string): Promise<void>;
 }
 
@@ -59,16 +83,43 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
 
   // Channels, handlers, delivery worker and scheduler are wired here as the issues land.
   const intake: Component[] = [];
+  if (!opts.database && database.kind === "pglite") {
+    // The embedded database is ours alone: the CLI reaches it through this local socket while we run.
+    const registry = createRegistry(allCommands);
+    intake.push(createAdminServer({ socketPath: adminSocketPath(config.DATA_DIR), registry, db: database.db, config, logger }));
+  }
   const scheduler: Component[] = [];
   const senders: Component[] = [];
   const routers: MountedRouter[] = [];
-  const broadcaster: Broadcaster = noBroadcast;
+  // Channels → delivery worker (senders) → conversations (handlers/) → webhooks, polling and the simulator.
+  const sim = config.simulatorEnabled ? createSimAdapter() : null;
+  const channels: ChannelAdapter[] = [...createChannels({ config, logger, db: database.db }), ...(sim ? [sim] : [])];
+  const worker = createDeliveryWorker({ db: database.db, adapters: channels, logger: logger.child({ component: "delivery" }), metrics, ...workerSettings(config) });
+  senders.push({ name: "delivery", start: () => worker.start(), stop: () => worker.stop() });
+  const inbound = createInboundProcessor({
+    db: database.db,
+    logger: logger.child({ component: "handlers" }),
+    kick: () => worker.kick(),
+    timeZone: config.TZ_NAME,
+    sendDirect: async (channel, to, message) => {
+      await channels.find((c) => c.name === channel)?.send(to, message, { kind: "reply" });
+    },
+  });
+  intake.push(...channelIntake(channels, inbound, logger, metrics));
+  routers.push({ path: "/webhooks", router: webhookRouter({ adapters: channels, inbound, logger, bodyLimit: config.BODY_LIMIT, metrics }) });
+  if (sim) {
+    routers.push({ path: "/sim", router: simRoutes({ adapter: sim, inbound, logger, metrics }) });
+    logger.info("the simulator is on at /sim (SIMULATOR_ENABLED)");
+  }
+  const broadcaster: Broadcaster = createBroadcaster({ timeZone: config.TZ_NAME, kick: () => worker.kick() });
   const openapi = createOpenApiRegistry({
     title: "gopy officers' API",
     version: "1",
     description: "Drafts, publishing, feedback and statistics for drafting agencies and the Department of Justice.",
   });
   routers.push({ path: "/api/v1", router: apiRouter({ config, db: database.db, logger, broadcaster, openapi }), rateLimited: true });
+  routers.push({ path: "/", router: openApiRoute(openapi) });
+  scheduler.push(createScheduler({ db: database.db, logger, config, jobs: defaultJobs() }));
 
   const app = createApp({ config, logger, database, metrics, routers, isDraining: () => draining });
   const server = http.createServer(app);
@@ -119,5 +170,5 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     return stopping;
   };
 
-  return { config, database, metrics, server, port, url, stop };
+  return { config, database, metrics, server, port, url, channels, worker, inbound, sim, stop };
 }

@@ -3,26 +3,40 @@ import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "../db/client.js";
 import type { ChannelAdapter } from "../channels/adapter.js";
 import type { OutboundMessage } from "../channels/message.js";
-import { isSendError, type Throttled } from "../channels/errors.js";
+import { isSendError, Throttled } from "../channels/errors.js";
+import { PRIORITY_BULK, PRIORITY_REPLY, type DeliveryState } from "../db/schema/index.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
+import { createRateLimiter, LimiterClosed, type RateLimiter } from "./rate-limiter.js";
+import { reclaimExpiredLeases, recordOutcomes, type Outcome } from "./outcomes.js";
 
 export interface DeliveryWorkerOptions {
   db: Db;
   adapters: ChannelAdapter[];
   logger: Logger;
   metrics: Metrics;
+  /** Sends per second per channel name; 0 or missing = unlimited. */
+  rates?: Partial<Record<string, number>>;
+  /** Sends in flight per channel (default: enough for the rate at 250 ms of API latency). */
+  concurrency?: number;
+  /** Largest claim (default: half a second of sends at the channel's rate, 10…500). */
   batchSize?: number;
   leaseMs?: number;
   maxAttempts?: number;
   idlePollMs?: number;
+  /** First retry delay for transient failures; doubles per attempt, with ±25 % jitter, up to retryMaxMs. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** Outcomes are written in groups of up to flushSize, at most flushMs after the first one waits. */
+  flushSize?: number;
+  flushMs?: number;
 }
 
 export interface DeliveryWorker {
   start(): Promise<void>;
-  /** Stop claiming, wait for in-flight sends to finish and be recorded. */
+  /** Stop claiming, wait for in-flight sends to finish and be recorded, give back what was not sent. */
   stop(): Promise<void>;
-  /** Wake the loop now (after an enqueue). */
+  /** Wake the loop now (after an enqueue); replies are claimed ahead of buffered bulk. */
   kick(): void;
   /** Process until nothing is due; resolves with how many deliveries were processed (tests). */
   drain(): Promise<number>;
@@ -32,156 +46,393 @@ interface ClaimedRow {
   id: number;
   subscriber_id: string;
   external_id: string;
-  channel: string;
   kind: string;
   message: OutboundMessage;
   attempts: number;
+  priority: number;
+  state: DeliveryState;
+  error_detail: string | null;
+  /** Throttled sends given back (not counted as attempts). */
+  giveBack?: number;
+}
+
+interface Lane {
+  channel: string;
+  adapter: ChannelAdapter;
+  limiter: RateLimiter;
+  concurrency: number;
+  claimSize: number;
+  buffer: ClaimedRow[];
+  inFlight: number;
+  claiming: boolean;
+  /** The last claim found nothing due: wait for a kick or the idle poll. */
+  exhausted: boolean;
+  urgent: boolean;
+  wakeDispatcher: (() => void) | null;
+  wakeClaimer: (() => void) | null;
+  dispatcher: Promise<void> | null;
+  claimer: Promise<void> | null;
 }
 
 /**
- * The sender loop: claims due deliveries with a lease, sends them through the channel's adapter and
- * turns the closed set of send errors into delivery states. (A first, simple version: one batch at a
- * time; issue 4 adds per-channel rate limits and bounded concurrency.)
+ * The sender: per channel, a claimer keeps a small buffer of leased deliveries (FOR UPDATE SKIP LOCKED,
+ * highest priority first), a dispatcher sends them through the channel's rate limiter with bounded
+ * concurrency, and outcomes are written back in small batches. Errors from the closed SendError set
+ * become states here (design.md §7). Memory stays bounded: a lane holds at most two claims of rows.
  */
 export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorker {
-  const { db, logger, metrics } = opts;
-  const batchSize = opts.batchSize ?? 50;
+  const { db, metrics } = opts;
+  const logger = opts.logger.child({ component: "delivery" });
   const leaseMs = opts.leaseMs ?? 60_000;
   const maxAttempts = opts.maxAttempts ?? 8;
   const idlePollMs = opts.idlePollMs ?? 1000;
+  const retryBaseMs = opts.retryBaseMs ?? 2000;
+  const retryMaxMs = opts.retryMaxMs ?? 10 * 60_000;
+  const flushSize = opts.flushSize ?? 100;
+  const flushMs = opts.flushMs ?? 10;
   const owner = randomUUID();
-  const adapters = new Map(opts.adapters.map((a) => [a.name as string, a]));
-  const channels = [...adapters.keys()];
-  let running = false;
-  let loop: Promise<void> | null = null;
-  let wake: (() => void) | null = null;
 
-  async function claim(): Promise<ClaimedRow[]> {
-    if (!channels.length) return [];
+  let running = false;
+  let processed = 0;
+  const pending: Outcome[] = [];
+  /** Recipients found gone during this run: their rows already claimed are failed without a send. */
+  const gone = new Set<string>();
+  let flushing: Promise<void> | null = null;
+  let flushTimer: NodeJS.Timeout | null = null;
+  let reclaimTimer: NodeJS.Timeout | null = null;
+
+  const lanes: Lane[] = opts.adapters.map((adapter) => {
+    const rate = opts.rates?.[adapter.name] ?? 0;
+    const unlimited = !rate || !Number.isFinite(rate);
+    const concurrency = opts.concurrency ?? (unlimited ? 64 : Math.min(512, Math.max(4, Math.ceil(rate / 4))));
+    const claimSize = opts.batchSize ?? (unlimited ? 500 : Math.min(500, Math.max(10, Math.ceil(rate / 2))));
+    return {
+      channel: adapter.name,
+      adapter,
+      limiter: createRateLimiter({ ratePerSecond: rate }),
+      concurrency,
+      claimSize,
+      buffer: [],
+      inFlight: 0,
+      claiming: false,
+      exhausted: false,
+      urgent: false,
+      wakeDispatcher: null,
+      wakeClaimer: null,
+      dispatcher: null,
+      claimer: null,
+    };
+  });
+
+  // ---- outcomes ---------------------------------------------------------------------------------
+
+  function record(o: Outcome) {
+    pending.push(o);
+    if (pending.length >= flushSize) void flush();
+    else flushTimer ??= setTimeout(() => void flush(), flushMs);
+  }
+
+  function flush(): Promise<void> {
+    if (flushTimer) {
+      clearTimeout(flushTimer);
+      flushTimer = null;
+    }
+    if (flushing) return flushing;
+    if (!pending.length) return Promise.resolve();
+    flushing = (async () => {
+      while (pending.length) {
+        const group = pending.splice(0, flushSize);
+        try {
+          await recordOutcomes(db, owner, group);
+          processed += group.length;
+        } catch (err) {
+          // Keep them: the rows stay leased to us; retry shortly (after a crash the lease expires).
+          logger.error("could not record delivery outcomes; retrying", { err, count: group.length });
+          pending.unshift(...group);
+          await sleep(500);
+          if (!running && !lanes.some((l) => l.inFlight)) {
+            // Stopping and the database is gone: leases will expire and the rows return to the queue.
+            pending.length = 0;
+          }
+        }
+      }
+    })().finally(() => {
+      flushing = null;
+    });
+    return flushing;
+  }
+
+  // ---- claiming -----------------------------------------------------------------------------------
+
+  async function claim(lane: Lane, limit: number, repliesOnly: boolean): Promise<ClaimedRow[]> {
+    const lease = `${leaseMs} milliseconds`;
     return queryRows<ClaimedRow>(db, sql`
       with due as (
         select id from deliveries
-        where (state = 'queued' and next_attempt_at <= now()
-               or state = 'sending' and lease_until < now())
-          and channel in (${sql.join(channels.map((c) => sql`${c}`), sql`, `)})
-        order by priority, next_attempt_at, id
-        limit ${batchSize}
+        where state = 'queued' and next_attempt_at <= now() and channel = ${lane.channel}
+          ${repliesOnly ? sql`and priority < ${PRIORITY_BULK}` : sql``}
+        order by priority, next_attempt_at
+        limit ${limit}
         for update skip locked
+      ), claimed as (
+        select d.id, s.external_id, s.status,
+          (s.status = 'gone' or (s.status = 'stopped' and d.priority > ${PRIORITY_REPLY})) as skip
+        from due join deliveries d on d.id = due.id join subscribers s on s.id = d.subscriber_id
       )
-      update deliveries d set state = 'sending', lease_until = now() + ${`${leaseMs} milliseconds`}::interval,
-        leased_by = ${owner}, attempts = d.attempts + 1
-      from due, subscribers s
-      where d.id = due.id and s.id = d.subscriber_id
-      returning d.id, d.subscriber_id, s.external_id, d.channel, d.kind, d.message, d.attempts`);
+      update deliveries d set
+        state = case when c.skip then 'failed' else 'sending' end,
+        error_kind = case when c.skip then 'stopped' else d.error_kind end,
+        error_detail = case when c.skip then 'subscriber ' || c.status else d.error_detail end,
+        lease_until = case when c.skip then null else now() + ${lease}::interval end,
+        leased_by = ${owner},
+        attempts = case when c.skip then d.attempts else d.attempts + 1 end
+      from claimed c
+      where d.id = c.id
+      returning d.id, d.subscriber_id, c.external_id, d.kind, d.message, d.attempts, d.priority, d.state, d.error_detail`);
   }
 
-  async function finish(id: number, state: string, fields: { externalId?: string; errorKind?: string; errorDetail?: string; retryInMs?: number }) {
-    if (fields.retryInMs !== undefined) {
-      await db.execute(sql`update deliveries set state = 'queued', lease_until = null, leased_by = null,
-        next_attempt_at = now() + ${`${fields.retryInMs} milliseconds`}::interval,
-        error_kind = ${fields.errorKind ?? null}, error_detail = ${fields.errorDetail ?? null}
-        where id = ${id} and leased_by = ${owner}`);
-      return;
-    }
-    await db.execute(sql`update deliveries set state = ${state}, lease_until = null,
-      external_id = ${fields.externalId ?? null}, error_kind = ${fields.errorKind ?? null},
-      error_detail = ${fields.errorDetail ?? null}, sent_at = case when ${state} = 'sent' then now() else sent_at end
-      where id = ${id} and leased_by = ${owner}`);
-  }
-
-  async function processRow(row: ClaimedRow): Promise<void> {
-    const adapter = adapters.get(row.channel);
-    if (!adapter) return;
-    try {
-      const result = await adapter.send({ subscriberId: row.subscriber_id, externalId: row.external_id }, row.message, { kind: row.kind });
-      await finish(row.id, "sent", { externalId: result.externalId });
-      metrics.deliveries.inc({ channel: row.channel, outcome: "sent" });
-    } catch (err) {
-      if (!isSendError(err)) {
-        logger.error("adapter threw a non-SendError", { channel: row.channel, err });
-        await finish(row.id, "failed", { errorKind: "permanent", errorDetail: String((err as Error).message).slice(0, 500) });
-        metrics.deliveries.inc({ channel: row.channel, outcome: "failed" });
-        return;
+  async function claimInto(lane: Lane, repliesOnly: boolean): Promise<number> {
+    const room = repliesOnly ? 20 : lane.claimSize * 2 - lane.buffer.length;
+    if (room <= 0) return 0;
+    const rows = await claim(lane, Math.min(room, repliesOnly ? 20 : lane.claimSize), repliesOnly);
+    const replies: ClaimedRow[] = [];
+    for (const row of rows) {
+      if (row.state === "failed") {
+        metrics.deliveries.inc({ channel: lane.channel, outcome: "failed" });
+        processed++;
+        continue;
       }
-      switch (err.kind) {
-        case "throttled":
-          await finish(row.id, "queued", { errorKind: err.kind, errorDetail: err.detail, retryInMs: (err as Throttled).retryAfterMs });
-          metrics.deliveries.inc({ channel: row.channel, outcome: "throttled" });
-          break;
-        case "transient":
-          if (row.attempts >= maxAttempts) {
-            await finish(row.id, "failed", { errorKind: err.kind, errorDetail: err.detail });
-            metrics.deliveries.inc({ channel: row.channel, outcome: "failed" });
-          } else {
-            await finish(row.id, "queued", { errorKind: err.kind, errorDetail: err.detail, retryInMs: Math.min(60_000, 500 * 2 ** row.attempts) });
-            metrics.deliveries.inc({ channel: row.channel, outcome: "retried" });
-          }
-          break;
-        case "recipient_gone":
-          await finish(row.id, "failed", { errorKind: err.kind, errorDetail: err.detail });
-          await db.execute(sql`update subscribers set status = 'gone', updated_at = now() where id = ${row.subscriber_id} and status <> 'stopped'`);
-          metrics.deliveries.inc({ channel: row.channel, outcome: "failed" });
-          break;
-        case "outside_window":
-          await finish(row.id, "outside_window", { errorKind: err.kind, errorDetail: err.detail });
-          metrics.deliveries.inc({ channel: row.channel, outcome: "outside_window" });
-          break;
-        default:
-          await finish(row.id, "failed", { errorKind: err.kind, errorDetail: err.detail });
-          metrics.deliveries.inc({ channel: row.channel, outcome: "failed" });
-      }
+      if (row.priority < PRIORITY_BULK) replies.push(row);
+      else lane.buffer.push(row);
     }
-  }
-
-  async function runOnce(): Promise<number> {
-    const rows = await claim();
-    for (const row of rows) await processRow(row);
+    if (replies.length) lane.buffer.unshift(...replies);
+    if (lane.buffer.length) lane.wakeDispatcher?.();
     return rows.length;
   }
 
-  async function run() {
+  async function claimerLoop(lane: Lane) {
     while (running) {
-      let n = 0;
       try {
-        n = await runOnce();
+        if (lane.urgent && lane.buffer.length >= lane.claimSize) {
+          lane.urgent = false;
+          await claimInto(lane, true);
+        }
+        if (lane.buffer.length <= lane.claimSize) {
+          lane.urgent = false;
+          lane.claiming = true;
+          const n = await claimInto(lane, false);
+          lane.claiming = false;
+          lane.exhausted = n === 0;
+          if (n > 0) continue;
+          await waitFor(lane, "claimer", idlePollMs);
+        } else {
+          // Enough buffered: wait until the dispatcher drains below the low-water mark (or a kick).
+          await waitFor(lane, "claimer", idlePollMs);
+        }
       } catch (err) {
-        logger.error("delivery loop error", { err });
-      }
-      if (n === 0 && running) {
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, idlePollMs);
-          wake = () => {
-            clearTimeout(t);
-            resolve();
-          };
-        });
-        wake = null;
+        lane.claiming = false;
+        if (!running) break;
+        logger.error("claiming deliveries failed", { channel: lane.channel, err });
+        await waitFor(lane, "claimer", idlePollMs);
       }
     }
   }
 
+  // ---- sending --------------------------------------------------------------------------------------
+
+  async function dispatcherLoop(lane: Lane) {
+    while (running) {
+      if (!lane.buffer.length || lane.inFlight >= lane.concurrency) {
+        await waitFor(lane, "dispatcher", idlePollMs);
+        continue;
+      }
+      try {
+        await lane.limiter.acquire();
+      } catch (err) {
+        if (err instanceof LimiterClosed) break;
+        throw err;
+      }
+      const row = lane.buffer.shift();
+      if (!row) continue;
+      if (gone.has(row.subscriber_id)) {
+        record({ id: row.id, subscriberId: row.subscriber_id, state: "failed", errorKind: "recipient_gone", errorDetail: "recipient gone (an earlier message was refused)" });
+        metrics.deliveries.inc({ channel: lane.channel, outcome: "failed" });
+        continue;
+      }
+      if (!running) {
+        lane.buffer.unshift(row);
+        break;
+      }
+      lane.inFlight++;
+      void sendOne(lane, row).finally(() => {
+        lane.inFlight--;
+        lane.wakeDispatcher?.();
+      });
+      if (lane.buffer.length <= lane.claimSize / 2 || lane.buffer.length === 0) lane.wakeClaimer?.();
+    }
+  }
+
+  async function sendOne(lane: Lane, row: ClaimedRow): Promise<void> {
+    const { channel } = lane;
+    const base = { id: row.id, subscriberId: row.subscriber_id };
+    try {
+      const result = await lane.adapter.send({ subscriberId: row.subscriber_id, externalId: row.external_id }, row.message, { kind: row.kind });
+      record({ ...base, state: "sent", externalId: result.externalId, attemptDelta: -(row.giveBack ?? 0) });
+      metrics.deliveries.inc({ channel, outcome: "sent" });
+      return;
+    } catch (err) {
+      if (!isSendError(err)) {
+        logger.error("adapter threw something outside the SendError set", { channel, err });
+        return retryOrFail(lane, row, "transient", `unexpected: ${String((err as Error)?.message ?? err)}`.slice(0, 500));
+      }
+      switch (err.kind) {
+        case "throttled": {
+          const ms = (err as Throttled).retryAfterMs;
+          metrics.deliveries.inc({ channel, outcome: "throttled" });
+          logger.warn("channel throttled by the platform; pausing", { channel, retryAfterMs: ms });
+          lane.limiter.pause(ms);
+          row.giveBack = (row.giveBack ?? 0) + 1;
+          if (ms > leaseMs / 2) {
+            // A long pause: give every buffered row back to the queue rather than hold leases through it.
+            for (const r of [row, ...lane.buffer.splice(0)]) {
+              record({ id: r.id, subscriberId: r.subscriber_id, state: "queued", retryInMs: ms, attemptDelta: -((r.giveBack ?? 0) + (r === row ? 0 : 1)), errorKind: "throttled", errorDetail: err.detail });
+            }
+          } else {
+            lane.buffer.unshift(row);
+            lane.wakeDispatcher?.();
+          }
+          return;
+        }
+        case "transient":
+          return retryOrFail(lane, row, "transient", err.detail);
+        case "recipient_gone":
+          if (gone.size > 50_000) gone.clear();
+          gone.add(row.subscriber_id);
+          record({ ...base, state: "failed", errorKind: "recipient_gone", errorDetail: err.detail });
+          metrics.deliveries.inc({ channel, outcome: "failed" });
+          return;
+        case "outside_window":
+          record({ ...base, state: "outside_window", errorKind: "outside_window", errorDetail: err.detail });
+          metrics.deliveries.inc({ channel, outcome: "outside_window" });
+          return;
+        default:
+          if (err.kind === "config") logger.error("channel configuration error", { channel, detail: err.detail });
+          record({ ...base, state: "failed", errorKind: err.kind, errorDetail: err.detail });
+          metrics.deliveries.inc({ channel, outcome: "failed" });
+      }
+    }
+  }
+
+  function retryOrFail(lane: Lane, row: ClaimedRow, kind: string, detail: string) {
+    const base = { id: row.id, subscriberId: row.subscriber_id, errorKind: kind, errorDetail: detail };
+    const attempts = row.attempts - (row.giveBack ?? 0);
+    if (attempts >= maxAttempts) {
+      record({ ...base, state: "failed", attemptDelta: -(row.giveBack ?? 0) });
+      metrics.deliveries.inc({ channel: lane.channel, outcome: "failed" });
+    } else {
+      const delay = Math.min(retryMaxMs, retryBaseMs * 2 ** (attempts - 1)) * (0.75 + Math.random() * 0.5);
+      record({ ...base, state: "queued", retryInMs: delay, attemptDelta: -(row.giveBack ?? 0) });
+      metrics.deliveries.inc({ channel: lane.channel, outcome: "retried" });
+    }
+  }
+
+  // ---- waiting ----------------------------------------------------------------------------------
+
+  function waitFor(lane: Lane, who: "claimer" | "dispatcher", ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(t);
+        if (who === "claimer") lane.wakeClaimer = null;
+        else lane.wakeDispatcher = null;
+        resolve();
+      };
+      const t = setTimeout(done, ms);
+      if (who === "claimer") lane.wakeClaimer = done;
+      else lane.wakeDispatcher = done;
+    });
+  }
+
+  async function reclaim() {
+    try {
+      const n = await reclaimExpiredLeases(db);
+      if (n) {
+        logger.warn("deliveries whose lease expired went back to the queue", { count: n });
+        for (const lane of lanes) lane.wakeClaimer?.();
+      }
+    } catch (err) {
+      if (running) logger.error("reclaiming expired leases failed", { err });
+    }
+  }
+
+  function idle(): boolean {
+    return !pending.length && !flushing && lanes.every((l) => !l.buffer.length && !l.inFlight && !l.claiming && l.exhausted);
+  }
+
+  async function start() {
+    if (running) return;
+    running = true;
+    await reclaim();
+    reclaimTimer = setInterval(() => void reclaim(), Math.max(1000, Math.floor(leaseMs / 4)));
+    reclaimTimer.unref();
+    for (const lane of lanes) {
+      lane.limiter = createRateLimiter({ ratePerSecond: lane.limiter.ratePerSecond });
+      lane.exhausted = false;
+      lane.claimer = claimerLoop(lane);
+      lane.dispatcher = dispatcherLoop(lane);
+    }
+  }
+
+  async function stop() {
+    if (!running) return;
+    running = false;
+    if (reclaimTimer) clearInterval(reclaimTimer);
+    for (const lane of lanes) {
+      lane.wakeClaimer?.();
+      lane.wakeDispatcher?.();
+      lane.limiter.close();
+    }
+    await Promise.all(lanes.flatMap((l) => [l.claimer, l.dispatcher]));
+    while (lanes.some((l) => l.inFlight)) await sleep(5);
+    // What was claimed but not sent goes back to the queue at once (attempt not counted).
+    for (const lane of lanes) {
+      for (const r of lane.buffer.splice(0)) {
+        pending.push({ id: r.id, subscriberId: r.subscriber_id, state: "queued", retryInMs: 0, attemptDelta: -1 - (r.giveBack ?? 0), errorKind: null, errorDetail: r.error_detail });
+      }
+    }
+    await flush();
+    await flushing;
+  }
+
   return {
-    start() {
-      if (running) return Promise.resolve();
-      running = true;
-      loop = run();
-      return Promise.resolve();
-    },
-    async stop() {
-      running = false;
-      wake?.();
-      await loop;
-    },
+    start,
+    stop,
     kick() {
-      wake?.();
-    },
-    async drain() {
-      let total = 0;
-      for (;;) {
-        const n = await runOnce();
-        total += n;
-        if (n === 0) return total;
+      for (const lane of lanes) {
+        lane.urgent = true;
+        lane.exhausted = false;
+        lane.wakeClaimer?.();
       }
     },
+    async drain() {
+      const wasRunning = running;
+      const before = processed;
+      if (!wasRunning) await start();
+      for (const lane of lanes) {
+        lane.exhausted = false;
+        lane.wakeClaimer?.();
+      }
+      // Idle twice in a row, 20 ms apart, so a claim that just started is seen.
+      let quiet = 0;
+      while (quiet < 2) {
+        await sleep(quiet ? 20 : 5);
+        quiet = idle() ? quiet + 1 : 0;
+      }
+      if (!wasRunning) await stop();
+      return processed - before;
+    },
   };
+}
+
+function sleep(ms: number) {
+  return new Promise<void>((r) => setTimeout(r, ms));
 }

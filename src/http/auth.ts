@@ -9,9 +9,13 @@ export function authenticate(db: Db): RequestHandler {
   return async (req, res, next) => {
     const header = req.header("authorization");
     const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!match?.[1]) throw unauthorized("Send an API key as 'Authorization: Bearer <key>'. Create one with: npm run cli -- keys create");
+    if (!match?.[1]) {
+      throw unauthorized("Send an API key as 'Authorization: Bearer <key>'. Create one with: npm run cli -- keys create", [
+        { field: "Authorization", message: "missing Bearer API key" },
+      ]);
+    }
     const principal = await authenticateKey(db, match[1]);
-    if (!principal) throw unauthorized("The API key is unknown or revoked.");
+    if (!principal) throw unauthorized("The API key is unknown or revoked.", [{ field: "Authorization", message: "unknown or revoked API key" }]);
     res.locals.principal = principal;
     res.locals.log = (res.locals.log as { child: (m: object) => unknown }).child({ keyId: principal.keyId });
     next();
@@ -28,7 +32,11 @@ export function principalOf(res: Response): Principal {
 export function requireRole(...roles: ApiRole[]): RequestHandler {
   return (_req, res, next) => {
     const p = principalOf(res);
-    if (!roles.includes(p.role)) throw forbidden(`This needs the role ${roles.join(" or ")}; the key has ${p.role}.`);
+    if (!roles.includes(p.role)) {
+      throw forbidden(`This needs the role ${roles.join(" or ")}; the key has ${p.role}.`, [
+        { field: "Authorization", message: `role ${p.role} may not do this` },
+      ]);
+    }
     next();
   };
 }

@@ -13,7 +13,12 @@ export function sendProblem(res: Response, status: number, type: string, title: 
 
 /** Turn zod issues into field problems ("questions.0.choices"). */
 export function zodFieldProblems(error: z.ZodError): FieldProblem[] {
-  return error.issues.map((i) => ({ field: i.path.map(String).join(".") || "(body)", message: i.message }));
+  return error.issues.flatMap((i) => {
+    const path = i.path.map(String);
+    // An unknown field is named itself ("summary.foo"), not its parent object.
+    if (i.code === "unrecognized_keys") return i.keys.map((k) => ({ field: [...path, k].join("."), message: "unknown field" }));
+    return [{ field: path.join(".") || "(body)", message: i.message }];
+  });
 }
 
 export function problemHandler(): ErrorRequestHandler {

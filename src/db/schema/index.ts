@@ -3,3 +3,4 @@ export * from "./units.js";
 export * from "./residents.js";
 export * from "./drafts.js";
 export * from "./delivery.js";
+export * from "./settings.js";

@@ -7,6 +7,8 @@ import { authenticate } from "../auth.js";
 import type { OpenApiRegistry } from "../openapi.js";
 import { draftRoutes } from "./drafts.js";
 import { readRoutes } from "./reads.js";
+import { broadcastRoutes } from "./broadcasts.js";
+import { inviteRoutes } from "./invites.js";
 
 export interface ApiDeps {
   config: Config;
@@ -23,5 +25,7 @@ export function apiRouter(deps: ApiDeps): Router {
   router.use(authenticate(deps.db));
   router.use(draftRoutes(deps));
   router.use(readRoutes(deps));
+  router.use(broadcastRoutes(deps));
+  router.use(inviteRoutes(deps));
   return router;
 }

@@ -1,7 +1,119 @@
 import { Router } from "express";
+import type { z } from "zod";
+import { badRequest } from "../../errors.js";
+import { listCommunes, searchCommunes } from "../../domain/communes.js";
+import { getReadableDraft } from "../../domain/draft-access.js";
+import { draftFeedback } from "../../domain/feedback.js";
+import { pseudonymSecret } from "../../domain/pseudonym.js";
+import { draftStats } from "../../domain/stats.js";
+import { feedbackCsv, feedbackXlsx } from "../../export/feedback-export.js";
+import { fold } from "../../text/fold.js";
+import { principalOf } from "../auth.js";
+import { zodFieldProblems } from "../problem.js";
 import type { ApiDeps } from "./api.js";
+import { problemSchema, readSchemas as s } from "./reads-schemas.js";
 
-/** Read-side endpoints: stats, feedback exports, communes. (Filled in by the reads work.) */
-export function readRoutes(_deps: ApiDeps): Router {
-  return Router();
+/** Parse a query object, turning zod issues into a 400 problem naming each parameter. */
+function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.infer<T> {
+  const r = schema.safeParse(query);
+  if (!r.success) {
+    const errors = zodFieldProblems(r.error);
+    throw badRequest(`Invalid query parameter ${errors[0]?.field ?? ""}: ${errors[0]?.message ?? ""}`, errors);
+  }
+  return r.data;
+}
+
+/** A file name safe in a Content-Disposition header (ASCII only). */
+function exportFileName(draft: { id: string; code: string | null }, ext: string): string {
+  const base = draft.code ? fold(draft.code).replace(/\s+/g, "-").replace(/[^a-z0-9-]/g, "") : "";
+  return `gopy-feedback-${base || draft.id}.${ext}`;
+}
+
+/** Read-side endpoints: stats, feedback exports, communes. */
+export function readRoutes(deps: ApiDeps): Router {
+  const router = Router();
+  const { db, openapi, config } = deps;
+  const err = (description: string) => ({ description, schema: problemSchema, contentType: "application/problem+json" });
+
+  openapi.register({
+    method: "get",
+    path: "/api/v1/drafts/{id}/stats",
+    summary: "Tallies of a draft: count per choice per question, subscribers and respondents per commune, totals",
+    tags: ["feedback"],
+    auth: true,
+    params: s.draftParams,
+    responses: {
+      200: { description: "The draft's statistics (answers after the deadline are not counted)", schema: s.stats },
+      401: err("Missing or unknown API key"),
+      403: err("The draft belongs to another agency"),
+      404: err("No such draft"),
+    },
+  });
+  router.get("/drafts/:id/stats", async (req, res) => {
+    const draft = await getReadableDraft(db, principalOf(res), req.params.id);
+    res.json(await draftStats(db, draft));
+  });
+
+  openapi.register({
+    method: "get",
+    path: "/api/v1/drafts/{id}/feedback",
+    summary: "Export a draft's answers and comments (subscribers pseudonymised) as JSON, CSV or XLSX",
+    tags: ["feedback"],
+    auth: true,
+    params: s.draftParams,
+    query: s.feedbackQuery,
+    responses: {
+      200: { description: "JSON; or a CSV (UTF-8 with BOM) or XLSX (sheets: answers, comments) attachment", schema: s.feedback },
+      400: err("Unknown format or language"),
+      401: err("Missing or unknown API key"),
+      403: err("The draft belongs to another agency"),
+      404: err("No such draft"),
+    },
+  });
+  router.get("/drafts/:id/feedback", async (req, res) => {
+    const query = parseQuery(s.feedbackQuery, req.query);
+    const draft = await getReadableDraft(db, principalOf(res), req.params.id);
+    const fb = await draftFeedback(db, draft, await pseudonymSecret(db, config.PSEUDONYM_SECRET));
+    const opts = { locale: query.lang, timeZone: config.TZ_NAME };
+    if (query.format === "json") {
+      res.json(fb);
+      return;
+    }
+    res.setHeader("Cache-Control", "no-store");
+    if (query.format === "csv") {
+      res.setHeader("Content-Type", "text/csv; charset=utf-8; header=present");
+      res.attachment(exportFileName(draft, "csv"));
+      res.send(feedbackCsv(fb, opts));
+      return;
+    }
+    res.setHeader("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    res.attachment(exportFileName(draft, "xlsx"));
+    res.send(await feedbackXlsx(fb, opts));
+  });
+
+  openapi.register({
+    method: "get",
+    path: "/api/v1/communes",
+    summary: "Communes (current units): all of them, or those matching a new or pre-2025 name, with or without diacritics",
+    tags: ["communes"],
+    auth: true,
+    query: s.communesQuery,
+    responses: {
+      200: { description: "Matching units; matchedFormer says which pre-2025 unit the query matched", schema: s.communes },
+      400: err("A bad query parameter"),
+      401: err("Missing or unknown API key"),
+    },
+  });
+  router.get("/communes", async (req, res) => {
+    const query = parseQuery(s.communesQuery, req.query);
+    if (query.q === undefined) {
+      const items = await listCommunes(db);
+      res.json({ count: items.length, items });
+      return;
+    }
+    const items = await searchCommunes(db, query.q, query.limit);
+    res.json({ q: query.q, count: items.length, items });
+  });
+
+  return router;
 }

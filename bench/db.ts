@@ -1,0 +1,53 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { openDatabase, type Database } from "../src/db/client.js";
+import { runMigrations } from "../src/db/migrate.js";
+import { loadUnits, readUnitsFile } from "../src/units/load-units.js";
+import type { Logger } from "../src/logger.js";
+
+export const benchDatabaseUrl = () => process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || "";
+
+/**
+ * A fresh, migrated database with the units: a new PostgreSQL database (dropped on close), or PGlite in a
+ * temporary data directory on disk, as the service runs it (removed on close).
+ */
+export async function freshDatabase(logger: Logger): Promise<Database> {
+  const base = benchDatabaseUrl();
+  let database: Database;
+  if (base) {
+    const name = `gopy_bench_${randomBytes(5).toString("hex")}`;
+    const admin = new pg.Client({ connectionString: base });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    const u = new URL(base);
+    u.pathname = "/" + name;
+    const inner = await openDatabase({ url: u.toString(), logger, poolSize: 10 });
+    database = {
+      ...inner,
+      close: async () => {
+        await inner.close();
+        const a = new pg.Client({ connectionString: base });
+        await a.connect();
+        await a.query(`drop database if exists ${name} with (force)`);
+        await a.end();
+      },
+    };
+  } else {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "gopy-bench-"));
+    const inner = await openDatabase({ dataDir: dir, logger });
+    database = {
+      ...inner,
+      close: async () => {
+        await inner.close();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  await runMigrations(database);
+  await loadUnits(database.db, await readUnitsFile("assets/units/langson-units.json"));
+  return database;
+}

@@ -1,0 +1,53 @@
+import type { ChannelAdapter } from "../src/channels/adapter.js";
+import type { Config } from "../src/config.js";
+import type { Logger } from "../src/logger.js";
+import { createTelegramChannel } from "./telegram/index.js";
+import type { Db } from "../src/db/client.js";
+import { createZaloOaChannel } from "./zalo-oa/index.js";
+import { createZaloBotChannel } from "./zalo-bot/index.js";
+
+export interface ChannelsDeps {
+  config: Config;
+  logger: Logger;
+  /** The database: Zalo OA keeps its rotating token pair there and reads last interactions (7-day rule). */
+  db?: Db;
+}
+
+/**
+ * The enabled channels, from configuration: Telegram when TELEGRAM_BOT_TOKEN is set (said once in the log
+ * otherwise). The service hands them to the delivery worker, the webhook router (those with `webhook`) and
+ * the intake list (those with `startIntake`, stopped first at shutdown).
+ */
+export function createChannels({ config, logger, db }: ChannelsDeps): ChannelAdapter[] {
+  const channels: ChannelAdapter[] = [];
+  if (config.TELEGRAM_BOT_TOKEN) {
+    channels.push(
+      createTelegramChannel({
+        token: config.TELEGRAM_BOT_TOKEN,
+        apiRoot: config.TELEGRAM_API_ROOT,
+        mode: config.TELEGRAM_MODE,
+        webhookSecret: config.TELEGRAM_WEBHOOK_SECRET,
+        publicBaseUrl: config.PUBLIC_BASE_URL,
+        logger: logger.child({ component: "telegram" }),
+      }),
+    );
+    logger.info("Telegram is on", { mode: config.TELEGRAM_MODE });
+  } else {
+    logger.info("Telegram is off: TELEGRAM_BOT_TOKEN is not set");
+  }
+  if (db) {
+    const oa = createZaloOaChannel({ config, db, logger });
+    if (oa) {
+      channels.push(oa);
+      logger.info("Zalo OA is on", { signature: config.ZALO_OA_SIGNATURE_VARIANT, buttons: config.ZALO_OA_BUTTONS });
+    }
+  } else if (config.ZALO_OA_APP_ID) {
+    logger.warn("Zalo OA is off: createChannels was given no database");
+  }
+  const zaloBot = createZaloBotChannel({ config, logger, ...(db ? { db } : {}) });
+  if (zaloBot) {
+    channels.push(zaloBot);
+    logger.info("Zalo Bot is on", { mode: config.ZALO_BOT_MODE });
+  }
+  return channels;
+}

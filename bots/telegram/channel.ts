@@ -1,0 +1,178 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import { Api } from "grammy";
+import { autoRetry } from "@grammyjs/auto-retry";
+import type { ChannelAdapter, InboundEvent, SendResult, WebhookRequest } from "../../src/channels/adapter.js";
+import { Permanent } from "../../src/channels/errors.js";
+import type { OutboundMessage, Recipient } from "../../src/channels/message.js";
+import { t, type Locale } from "../../src/i18n/index.js";
+import type { Logger } from "../../src/logger.js";
+import { mapTelegramError, scrub } from "./errors.js";
+import { parseTelegramUpdate } from "./parse.js";
+import { createPoller, type Poller } from "./polling.js";
+import { RenderError, toSendMessagePayloads } from "./render.js";
+
+export type TelegramMode = "webhook" | "polling";
+
+export interface TelegramChannelOptions {
+  token: string;
+  /** Bot API root without a trailing slash (https://api.telegram.org or a self-hosted server). */
+  apiRoot: string;
+  mode: TelegramMode;
+  /** Required in webhook mode: registered with setWebhook, checked on every webhook call. */
+  webhookSecret?: string;
+  /** Public base URL of this service; in webhook mode the webhook is registered at <base>/webhooks/telegram. */
+  publicBaseUrl?: string;
+  logger: Logger;
+  /** Per-request timeout for sends and set-up calls (seconds). */
+  requestTimeoutSeconds?: number;
+  /** Long-polling timeout (seconds) and least interval between polls (ms). */
+  pollTimeoutSeconds?: number;
+  pollMinIntervalMs?: number;
+}
+
+/** The update types the bot asks for (webhook and polling). */
+export const ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"] as const;
+export const WEBHOOK_PATH = "telegram";
+/** The command menu, in order; descriptions come from the message catalogue. */
+const COMMANDS = [
+  { command: "start", key: "tg.cmd.start" },
+  { command: "subs", key: "tg.cmd.subs" },
+  { command: "help", key: "tg.cmd.help" },
+  { command: "stop", key: "tg.cmd.stop" },
+] as const;
+
+const digest = (s: string) => createHash("sha256").update(s, "utf8").digest();
+
+/**
+ * The Telegram channel (grammY's Api, no Bot/middleware): sends with inline keyboards, parses updates,
+ * checks the webhook secret, answers button presses, and in polling mode runs a getUpdates loop.
+ * `@grammyjs/auto-retry` absorbs only short waits (retry_after ≤ 3 s, 2 attempts); longer 429s, 5xx and
+ * network failures surface as SendErrors so the delivery worker decides.
+ */
+export function createTelegramChannel(opts: TelegramChannelOptions): ChannelAdapter {
+  const { token, logger } = opts;
+  if (opts.mode === "webhook" && !opts.webhookSecret) throw new Error("TELEGRAM_WEBHOOK_SECRET is required in webhook mode");
+  const timeoutSeconds = opts.requestTimeoutSeconds ?? 20;
+  const pollTimeout = opts.pollTimeoutSeconds ?? 25;
+
+  const api = new Api(token, { apiRoot: opts.apiRoot, timeoutSeconds });
+  api.config.use(autoRetry({ maxDelaySeconds: 3, maxRetryAttempts: 2, rethrowInternalServerErrors: true, rethrowHttpErrors: true }));
+  // Long polling holds a request open for pollTimeout seconds: its own client with a longer timeout.
+  const pollApi = new Api(token, { apiRoot: opts.apiRoot, timeoutSeconds: pollTimeout + 15 });
+  const expectedSecret = opts.webhookSecret ? digest(opts.webhookSecret) : undefined;
+  const warned = new Set<string>();
+  let poller: Poller | null = null;
+
+  /** A set-up call that may fail (an emulator without the method, a network hiccup): log once, continue. */
+  async function tolerant(method: string, call: () => Promise<unknown>): Promise<boolean> {
+    try {
+      await call();
+      return true;
+    } catch (err) {
+      const e = mapTelegramError(err, method, undefined, token);
+      if (!warned.has(method)) {
+        warned.add(method);
+        logger.warn(`Telegram ${method} failed; continuing without it`, { method, error: e.detail });
+      }
+      return false;
+    }
+  }
+
+  async function setUp(): Promise<void> {
+    for (const locale of ["vi", "en"] as Locale[]) {
+      const commands = COMMANDS.map((c) => ({ command: c.command, description: t(locale, c.key) }));
+      await tolerant("setMyCommands", () =>
+        locale === "vi" ? api.setMyCommands(commands) : api.setMyCommands(commands, { language_code: locale }),
+      );
+    }
+    if (opts.mode === "polling") {
+      await tolerant("deleteWebhook", () => api.deleteWebhook({ drop_pending_updates: false }));
+      return;
+    }
+    if (!opts.publicBaseUrl) {
+      logger.warn("Telegram webhook mode without PUBLIC_BASE_URL: register the webhook yourself (setWebhook with secret_token) at <public URL>/webhooks/telegram");
+      return;
+    }
+    const url = `${opts.publicBaseUrl.replace(/\/+$/, "")}/webhooks/${WEBHOOK_PATH}`;
+    const ok = await tolerant("setWebhook", () =>
+      api.setWebhook(url, { secret_token: opts.webhookSecret, allowed_updates: [...ALLOWED_UPDATES], drop_pending_updates: false }),
+    );
+    if (ok) logger.info("Telegram webhook registered", { url });
+  }
+
+  const adapter: ChannelAdapter = {
+    name: "telegram",
+    supportsButtons: true,
+
+    async send(to: Recipient, message: OutboundMessage): Promise<SendResult> {
+      let payloads;
+      try {
+        payloads = toSendMessagePayloads(to.externalId, message);
+      } catch (err) {
+        if (err instanceof RenderError) throw new Permanent({ method: "sendMessage", description: err.message, payload: message });
+        throw err;
+      }
+      let last = "";
+      for (const payload of payloads) {
+        try {
+          const sent = await api.raw.sendMessage(payload);
+          last = String(sent.message_id);
+        } catch (err) {
+          throw mapTelegramError(err, "sendMessage", payload, token);
+        }
+      }
+      return { externalId: last };
+    },
+
+    parseInbound(raw: unknown): InboundEvent[] {
+      return parseTelegramUpdate(raw);
+    },
+
+    ...(opts.mode === "webhook" ? { webhook: { path: WEBHOOK_PATH, ackFirst: false } } : {}),
+
+    verifyWebhook(req: WebhookRequest): boolean {
+      if (!expectedSecret) return false;
+      const header = req.headers["x-telegram-bot-api-secret-token"];
+      const given = Array.isArray(header) ? header[0] : header;
+      if (typeof given !== "string" || given === "") return false;
+      return timingSafeEqual(digest(given), expectedSecret);
+    },
+
+    async acknowledge(event: InboundEvent): Promise<void> {
+      if (event.type !== "action" || !event.callbackId) return;
+      try {
+        await api.answerCallbackQuery(event.callbackId);
+      } catch (err) {
+        // "query is too old" after a restart or a replay: nothing to do, the press was handled.
+        logger.debug("answerCallbackQuery failed", { error: mapTelegramError(err, "answerCallbackQuery", undefined, token).detail });
+      }
+    },
+
+    async startIntake(onEvents: (events: InboundEvent[]) => Promise<void>): Promise<void> {
+      await setUp();
+      if (opts.mode !== "polling" || poller) return;
+      poller = createPoller({
+        api: pollApi,
+        logger: logger.child({ component: "telegram-polling" }),
+        allowedUpdates: ALLOWED_UPDATES,
+        timeoutSeconds: pollTimeout,
+        minIntervalMs: opts.pollMinIntervalMs,
+        describeError: (err) => mapTelegramError(err, "getUpdates", undefined, token).detail,
+        onUpdate: async (update) => {
+          const events = parseTelegramUpdate(update);
+          if (events.length) await onEvents(events);
+        },
+      });
+      poller.start();
+      logger.info("Telegram long polling started");
+    },
+
+    async stopIntake(): Promise<void> {
+      const p = poller;
+      poller = null;
+      await p?.stop();
+    },
+  };
+  logger.debug("Telegram channel created", { mode: opts.mode, apiRoot: scrub(opts.apiRoot, token) });
+  return adapter;
+}

@@ -1,0 +1,1 @@
+export { createTelegramChannel, type TelegramChannelOptions, type TelegramMode } from "./channel.js";

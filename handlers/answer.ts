@@ -1,0 +1,167 @@
+import { and, desc, eq, sql } from "drizzle-orm";
+import { answerHistory, answers } from "../src/db/schema/index.js";
+import { t } from "../src/i18n/index.js";
+import { encodeAction } from "./actions.js";
+import { draftQuestions, findDraft, findQuestion, periodOf, unitForAnswer, type DraftRow, type QuestionRow } from "./drafts.js";
+import { act, button, formatDate, formatTime, text, withButtons } from "./replies.js";
+import { matchChoice } from "./text-match.js";
+import type { Turn } from "./types.js";
+
+/** Answering needs a consenting, active subscriber (opinions are sensitive personal data). */
+export function mayAnswer(turn: Turn): boolean {
+  if (turn.subscriber.consentAt && turn.subscriber.status === "active") return true;
+  turn.setState({ step: "idle" });
+  turn.reply(text(turn.locale, turn.subscriber.status === "stopped" ? "sub.stoppedHint" : "answer.needConsent"));
+  return false;
+}
+
+/** "17:00 ngày 30/06/2026": the deadline in the service's time zone. */
+export function deadline(turn: Turn, d: DraftRow): string {
+  return t(turn.locale, "answer.deadline", { time: formatTime(d.commentClosesAt, turn.timeZone), date: formatDate(d.commentClosesAt, turn.timeZone) });
+}
+
+/** A draft that cannot be answered now: a clear reply. Returns true when it was handled. */
+function refuse(turn: Turn, d: DraftRow | null): boolean {
+  const period = d ? periodOf(d, turn.now) : "gone";
+  if (period === "open") return false;
+  turn.setState({ step: "idle" });
+  if (!d || period === "gone") turn.reply(text(turn.locale, "answer.draftUnknown"));
+  else if (period === "not_open") turn.reply(text(turn.locale, "answer.notOpen"));
+  else turn.reply(text(turn.locale, "answer.closed", { title: d.title, date: deadline(turn, d) }));
+  return true;
+}
+
+/** "Góp ý": walk the draft's questions from the first. */
+export async function startAnswering(turn: Turn, draftId: string): Promise<void> {
+  if (!mayAnswer(turn)) return;
+  const d = await findDraft(turn.tx, draftId);
+  if (refuse(turn, d) || !d) return;
+  const qs = await draftQuestions(turn.tx, d.id);
+  const intro = t(turn.locale, "answer.intro", { title: d.title, date: deadline(turn, d) });
+  if (!qs.length) return askComment(turn, d, null, intro);
+  await askQuestion(turn, qs, 0, intro);
+}
+
+async function currentAnswer(turn: Turn, questionId: string): Promise<number | null> {
+  const [a] = await turn.tx
+    .select({ choiceIndex: answers.choiceIndex })
+    .from(answers)
+    .where(and(eq(answers.questionId, questionId), eq(answers.subscriberId, turn.subscriber.id)));
+  return a?.choiceIndex ?? null;
+}
+
+async function askQuestion(turn: Turn, qs: QuestionRow[], i: number, prefix?: string): Promise<void> {
+  const q = qs[i]!;
+  const { locale } = turn;
+  const params = { n: i + 1, total: qs.length, text: q.text, article: q.article ?? "" };
+  const parts = prefix ? [prefix] : [];
+  parts.push(t(locale, q.article ? "answer.questionArticle" : "answer.question", params));
+  const current = await currentAnswer(turn, q.id);
+  const currentLabel = current === null ? undefined : q.choices[current];
+  parts.push(currentLabel === undefined ? t(locale, "answer.typeHint") : t(locale, "answer.current", { choice: currentLabel }));
+  turn.setState({ step: "answer", draftId: q.draftId, questionId: q.id });
+  turn.reply(
+    withButtons(
+      parts.join("\n\n"),
+      q.choices.map((c, idx) => button(`${idx + 1}. ${c}`, encodeAction({ type: "choice", questionId: q.id, index: idx }))),
+    ),
+  );
+}
+
+/** After the last question: the optional comment, if the draft takes comments; otherwise thanks. */
+function askComment(turn: Turn, d: DraftRow, questionId: string | null, prefix?: string): void {
+  const parts = prefix ? [prefix] : [];
+  parts.push(t(turn.locale, "answer.commentAsk"));
+  turn.setState({ step: "comment", draftId: d.id, questionId });
+  turn.reply(withButtons(parts.join("\n\n"), [button(t(turn.locale, "answer.skipLabel"), act.skip())]));
+}
+
+async function advance(turn: Turn, d: DraftRow, q: QuestionRow, prefix?: string): Promise<void> {
+  const qs = await draftQuestions(turn.tx, d.id);
+  const next = qs.findIndex((x) => x.position > q.position);
+  if (next >= 0) return askQuestion(turn, qs, next, prefix);
+  const commentable = qs.filter((x) => x.allowComment);
+  if (commentable.length) return askComment(turn, d, commentable[commentable.length - 1]!.id, prefix);
+  turn.setState({ step: "idle" });
+  const done = t(turn.locale, "answer.done", { date: deadline(turn, d) });
+  turn.reply({ text: prefix ? `${prefix}\n\n${done}` : done });
+}
+
+/**
+ * A choice (button "choice:<q>:<i>" or matched text). Until the deadline it becomes the current answer and
+ * goes into the history; the same choice again changes nothing and, unless it answers the question being
+ * asked, says nothing. After the deadline it is kept in the history flagged late and the person is told.
+ */
+export async function choose(turn: Turn, questionId: string, index: number): Promise<void> {
+  const { tx, subscriber, locale } = turn;
+  if (!mayAnswer(turn)) return;
+  const q = await findQuestion(tx, questionId);
+  const d = q ? await findDraft(tx, q.draftId) : null;
+  if (!q || !d) {
+    turn.setState({ step: "idle" });
+    turn.reply(text(locale, "answer.draftUnknown"));
+    return;
+  }
+  const label = q.choices[index];
+  if (label === undefined) {
+    turn.reply(text(locale, "common.unknownAction"));
+    return;
+  }
+  const period = periodOf(d, turn.now);
+  if (period === "closed") {
+    const [last] = await tx
+      .select({ choiceIndex: answerHistory.choiceIndex, late: answerHistory.late })
+      .from(answerHistory)
+      .where(and(eq(answerHistory.questionId, q.id), eq(answerHistory.subscriberId, subscriber.id)))
+      .orderBy(desc(answerHistory.id))
+      .limit(1);
+    if (!(last?.late && last.choiceIndex === index)) {
+      await tx.insert(answerHistory).values({
+        questionId: q.id,
+        subscriberId: subscriber.id,
+        draftId: d.id,
+        choiceIndex: index,
+        unitCode: await unitForAnswer(tx, subscriber.id, d),
+        channel: subscriber.channel,
+        late: true,
+      });
+    }
+    turn.setState({ step: "idle" });
+    turn.reply(text(locale, "answer.closedKept", { title: d.title, date: deadline(turn, d) }));
+    return;
+  }
+  if (refuse(turn, d)) return;
+  const current = await currentAnswer(turn, q.id);
+  const asking = turn.state.step === "answer" && turn.state.questionId === q.id;
+  if (current === index) {
+    // Pressed again: nothing is written twice. Move on only if this question is the one being asked.
+    if (asking) await advance(turn, d, q);
+    return;
+  }
+  const unitCode = await unitForAnswer(tx, subscriber.id, d);
+  await tx
+    .insert(answers)
+    .values({ questionId: q.id, subscriberId: subscriber.id, draftId: d.id, choiceIndex: index, unitCode, channel: subscriber.channel })
+    .onConflictDoUpdate({
+      target: [answers.questionId, answers.subscriberId],
+      set: { choiceIndex: index, unitCode, channel: subscriber.channel, updatedAt: sql`now()` },
+    });
+  await tx.insert(answerHistory).values({ questionId: q.id, subscriberId: subscriber.id, draftId: d.id, choiceIndex: index, unitCode, channel: subscriber.channel });
+  const prefix = t(locale, current === null ? "answer.recorded" : "answer.changed", { choice: label });
+  await advance(turn, d, q, prefix);
+}
+
+/** Text typed while a question waits: "1", "a", "đồng ý", "dong y"… or the question again. */
+export async function answerText(turn: Turn, questionId: string, typed: string): Promise<void> {
+  const q = await findQuestion(turn.tx, questionId);
+  if (!q) {
+    turn.setState({ step: "idle" });
+    turn.reply(text(turn.locale, "answer.draftUnknown"));
+    return;
+  }
+  const index = matchChoice(typed, q.choices);
+  if (index !== null) return choose(turn, q.id, index);
+  const qs = await draftQuestions(turn.tx, q.draftId);
+  const i = qs.findIndex((x) => x.id === q.id);
+  await askQuestion(turn, qs, Math.max(0, i), t(turn.locale, "answer.notMatched", { count: q.choices.length }));
+}

@@ -1,0 +1,37 @@
+import { t } from "../src/i18n/index.js";
+import { act, button, text, withButtons } from "./replies.js";
+import { listSubscriptions, removeSubscription, unitByCode } from "./subscribers.js";
+import type { Turn } from "./types.js";
+
+/** "My subscriptions": the communes followed, each with a button to remove it, and one to add another. */
+export async function mySubscriptions(turn: Turn): Promise<void> {
+  const { tx, subscriber, locale } = turn;
+  const subs = subscriber.consentAt ? await listSubscriptions(tx, subscriber.id) : [];
+  turn.setState({ step: "idle" });
+  if (!subs.length) {
+    turn.reply(text(locale, "sub.none"));
+    return;
+  }
+  const lines = subs.map((s) => (s.role === "resident" ? `• ${s.unitName}` : `• ${s.unitName} (${t(locale, s.role === "officer" ? "sub.role.officer" : "sub.role.propagandist")})`));
+  const buttons = subs.filter((s) => s.role === "resident").map((s) => button(t(locale, "sub.removeLabel", { unit: s.unitName }), act.remove(s.unitCode)));
+  buttons.push(button(t(locale, "sub.addLabel"), act.add()));
+  turn.reply(withButtons(t(locale, "sub.list", { units: lines.join("\n") }), buttons));
+}
+
+/** Change commune: remove one of the communes followed. */
+export async function removeUnit(turn: Turn, code: string): Promise<void> {
+  const { tx, subscriber, locale } = turn;
+  const unit = await unitByCode(tx, code);
+  turn.setState({ step: "idle" });
+  if (!unit || !(await removeSubscription(tx, subscriber.id, code))) {
+    turn.reply(text(locale, "sub.notSubscribed", { unit: unit?.name ?? code }));
+    return;
+  }
+  const left = await listSubscriptions(tx, subscriber.id);
+  turn.reply(text(locale, left.length ? "sub.removed" : "sub.removedLast", { unit: unit.name }));
+}
+
+export function askUnitName(turn: Turn): void {
+  turn.setState({ step: "idle" });
+  turn.reply(text(turn.locale, "sub.askName"));
+}

@@ -1,0 +1,104 @@
+import { fold } from "../src/text/fold.js";
+
+/** Whether the text carries Vietnamese diacritics (tone marks or đ). */
+function hasDiacritics(text: string): boolean {
+  return /[\u0300-\u036f]|đ|Đ/.test(text.normalize("NFD"));
+}
+
+/** "/stop@gopy_bot" → "/stop": Telegram adds the bot name to commands in groups. */
+function stripBotSuffix(text: string): string {
+  return text.replace(/^\/(\w+)@\w+/, "/$1");
+}
+
+function plainLower(text: string): string {
+  return stripBotSuffix(text.normalize("NFC").trim()).toLowerCase().replace(/\s+/g, " ").replace(/^\//, "");
+}
+
+const STOP_FOLDED = new Set(["stop", "huy", "dung", "huy dang ky", "dung lai", "unsubscribe"]);
+/** The accepted spellings with diacritics: "đúng" (correct) folds like "dừng" (stop) but must not stop. */
+const STOP_MARKED = new Set(["huỷ", "hủy", "dừng", "huỷ đăng ký", "hủy đăng ký", "dừng lại"]);
+
+/** STOP, /stop, huỷ, hủy, huy, dừng, dung — the whole message, any case, with or without diacritics. */
+export function isStop(text: string): boolean {
+  const f = fold(stripBotSuffix(text));
+  if (!STOP_FOLDED.has(f)) return false;
+  if (!hasDiacritics(text)) return true;
+  return STOP_MARKED.has(plainLower(text));
+}
+
+export interface Command {
+  name: string;
+  arg?: string;
+}
+
+/** "/start c_06529" → { name: "start", arg: "c_06529" }; not a command → null. */
+export function parseCommand(text: string): Command | null {
+  const m = /^\/([A-Za-z_]{1,32})(?:@\w+)?(?:\s+([\s\S]*))?$/.exec(text.trim());
+  if (!m) return null;
+  const arg = m[2]?.trim();
+  return arg ? { name: m[1]!.toLowerCase(), arg } : { name: m[1]!.toLowerCase() };
+}
+
+const HELP = new Set(["help", "giup", "tro giup", "huong dan", "menu"]);
+const SUBS = new Set(["subs", "communes", "mysubs", "xa cua toi", "xa da dang ky", "dang ky cua toi"]);
+const SKIP = new Set(["bo qua", "skip", "thoi", "khong", "khong co", "ko", "k"]);
+const YES = new Set(["co", "yes", "y", "ok", "okay", "dong y", "vang", "uh", "u", "chac chan", "co dong y", "agree"]);
+const NO = new Set(["khong", "no", "n", "khong dong y", "ko", "k", "tu choi", "decline"]);
+
+export const isHelp = (text: string) => text.trim() === "?" || HELP.has(fold(text));
+export const isSubsRequest = (text: string) => SUBS.has(fold(text));
+export const isSkip = (text: string) => SKIP.has(fold(text));
+export const isYes = (text: string) => YES.has(fold(text));
+export const isNo = (text: string) => NO.has(fold(text));
+
+/** No letter and no digit: emoji, stickers sent as text, punctuation. */
+export function isEmojiOnly(text: string): boolean {
+  return !/[\p{L}\p{N}]/u.test(text);
+}
+
+/**
+ * Match a typed reply to one of a question's choices: "1" (number), "a" (letter), the label with or
+ * without diacritics ("dong y" for "Đồng ý"), or an unambiguous beginning of a label. Returns the
+ * 0-based index or null.
+ */
+export function matchChoice(text: string, choices: string[]): number | null {
+  const f = fold(text).replace(/^(chon|cau tra loi|phuong an|lua chon|y kien)\s+/, "");
+  if (!f) return null;
+  if (/^\d{1,2}$/.test(f)) {
+    const n = Number(f);
+    return n >= 1 && n <= choices.length ? n - 1 : null;
+  }
+  const labels = choices.map((c) => fold(c));
+  if (/^[a-z]$/.test(f)) {
+    const i = f.charCodeAt(0) - 97;
+    const exact = labels.indexOf(f);
+    if (exact >= 0) return exact;
+    return i < choices.length ? i : null;
+  }
+  const exact = labels.indexOf(f);
+  if (exact >= 0) return exact;
+  // "1. Đồng ý", "a) đồng ý": the marker must agree with the label.
+  const marked = /^(\d{1,2}|[a-z])\s+(.+)$/.exec(f);
+  if (marked) {
+    const i = labels.indexOf(marked[2]!);
+    if (i >= 0) return i;
+  }
+  if (f.length >= 2) {
+    const starts = labels.flatMap((l, i) => (l.startsWith(f) ? [i] : []));
+    if (starts.length === 1) return starts[0]!;
+  }
+  return null;
+}
+
+/** "Điều 5: ..." / "dieu 12a - ..." → the article and the comment without it. */
+export function parseArticle(text: string): { article: string | null; body: string } {
+  const m = /^\s*(?:điều|đieu|dieu|Ðiều)\s*(\d{1,3}[a-zđ]?)\s*(?:[:.,\-–—]\s*|\s+)([\s\S]+)$/iu.exec(text.normalize("NFC"));
+  if (!m) return { article: null, body: text.trim() };
+  return { article: `Điều ${m[1]!.toLowerCase()}`, body: m[2]!.trim() };
+}
+
+/** "ABCD2345", "abcd-2345", "i_ABCD2345" → "ABCD2345"; anything else → null. */
+export function inviteCodeOf(text: string): string | null {
+  const m = /^(?:i_)?([A-Za-z2-9]{4})-?([A-Za-z2-9]{4})$/.exec(text.trim());
+  return m ? (m[1]! + m[2]!).toUpperCase() : null;
+}

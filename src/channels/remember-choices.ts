@@ -1,0 +1,24 @@
+import type { Logger } from "../logger.js";
+import type { OutboundMessage } from "./message.js";
+
+/** Records the actions of numbered choices for one subscriber (handlers/offered.ts writes the conversation). */
+export type RememberChoices = (subscriberId: string, actions: string[]) => Promise<void>;
+
+/** Record the numbered choices of a non-reply message; a failure is logged, never fails the delivery. */
+export async function remember(
+  fn: RememberChoices | undefined,
+  subscriberId: string,
+  message: OutboundMessage,
+  kind: string | undefined,
+  log: Logger,
+): Promise<void> {
+  if (!fn || kind === "reply") return;
+  const actions = (message.buttons ?? []).flat().filter((b) => !b.url).map((b) => b.action);
+  if (!actions.length) return;
+  try {
+    await fn(subscriberId, actions);
+  } catch (err) {
+    log.warn("could not remember the numbered choices sent", { subscriberId, err });
+  }
+}
+

@@ -1,0 +1,199 @@
+import { sql } from "drizzle-orm";
+import { queryRows, type DbOrTx } from "../db/client.js";
+import { PRIORITY_BULK, type BroadcastKind } from "../db/schema/index.js";
+import type { OutboundMessage } from "../channels/message.js";
+import { conflict, notFound } from "../errors.js";
+import { t, type Locale } from "../i18n/index.js";
+import { encodeAction } from "../../handlers/actions.js";
+import type { Broadcaster, BroadcastRef } from "./broadcaster.js";
+
+export interface BroadcasterOptions {
+  /** Time zone for deadlines shown to residents (config.TZ_NAME). */
+  timeZone: string;
+  /** Wake the delivery worker (after the caller's transaction committed). */
+  kick?: () => void;
+}
+
+interface DraftRow {
+  id: string;
+  title: string;
+  agency: string;
+  summary_necessity: string;
+  summary_main_content: string;
+  summary_rights_changes: string;
+  full_text_url: string;
+  comment_closes_at: string | Date;
+  target_all: boolean;
+  contains_state_secrets: boolean;
+}
+
+const LOCALES: Locale[] = ["vi", "en"];
+/** Replaced in SQL by the commune's name, per propagandist. */
+const UNIT_MARK = "⟦unit⟧";
+
+/**
+ * The Broadcaster: everything is enqueued set-based in the caller's transaction (INSERT … SELECT), one
+ * delivery per person whatever the number of communes they follow, with the message in their locale.
+ */
+export function createBroadcaster(opts: BroadcasterOptions): Broadcaster {
+  const formatDeadline = (locale: Locale, at: Date) => {
+    const parts = Object.fromEntries(
+      new Intl.DateTimeFormat("en-GB", {
+        timeZone: opts.timeZone, hour: "2-digit", minute: "2-digit", day: "2-digit", month: "2-digit", year: "numeric", hourCycle: "h23",
+      }).formatToParts(at).map((p) => [p.type, p.value]),
+    );
+    return t(locale, "broadcast.deadline", { time: `${parts.hour}:${parts.minute}`, date: `${parts.day}/${parts.month}/${parts.year}` });
+  };
+
+  async function loadDraft(tx: DbOrTx, draftId: string): Promise<DraftRow> {
+    const [d] = await queryRows<DraftRow>(tx, sql`
+      select d.id, d.title, a.name as agency, d.summary_necessity, d.summary_main_content, d.summary_rights_changes,
+        d.full_text_url, d.comment_closes_at, d.target_all, d.contains_state_secrets
+      from drafts d join agencies a on a.id = d.agency_id where d.id = ${draftId}`);
+    if (!d) throw notFound(`No draft ${draftId}.`);
+    // Plan II.1 a, I.2: whatever the caller checked, a draft with state secrets never leaves the building.
+    if (d.contains_state_secrets) throw conflict("This draft is marked as containing state secrets and can never be broadcast.");
+    return d;
+  }
+
+  const residentButtons = (locale: Locale, draftId: string) => [
+    [
+      { label: t(locale, "broadcast.button.answer"), action: encodeAction({ type: "answer", draftId }) },
+      { label: t(locale, "broadcast.button.more"), action: encodeAction({ type: "more", draftId }) },
+    ],
+    [{ label: t(locale, "broadcast.button.unsub"), action: encodeAction({ type: "unsub" }) }],
+  ];
+
+  function perLocale(build: (locale: Locale) => OutboundMessage) {
+    return Object.fromEntries(LOCALES.map((l) => [l, JSON.stringify(build(l))])) as Record<Locale, string>;
+  }
+
+  /** `case` choosing the message by the subscriber's locale (alias s); Vietnamese by default. */
+  const byLocale = (m: Record<Locale, string>) => sql`(case when s.locale = 'en' then ${m.en}::jsonb else ${m.vi}::jsonb end)`;
+
+  async function createBroadcast(tx: DbOrTx, draftId: string, kind: BroadcastKind, actor: string): Promise<string> {
+    const [b] = await queryRows<{ id: string }>(tx, sql`
+      insert into broadcasts (draft_id, kind, created_by) values (${draftId}, ${kind}, ${actor}) returning id`);
+    return b!.id;
+  }
+
+  async function setTotal(tx: DbOrTx, broadcastId: string, n: number) {
+    await tx.execute(sql`update broadcasts set total = ${n} where id = ${broadcastId}`);
+  }
+
+  /** Active subscribers with this role in the draft's target communes (subquery on alias s). */
+  const inTargets = (d: DraftRow, role: "resident" | "propagandist") => sql`exists (
+    select 1 from subscriptions sub where sub.subscriber_id = s.id and sub.role = ${role}
+      and (${d.target_all} or sub.unit_code in (select unit_code from draft_targets where draft_id = ${d.id})))`;
+
+  async function announce(tx: DbOrTx, d: DraftRow, actor: string): Promise<BroadcastRef> {
+    const deadlines = { vi: formatDeadline("vi", new Date(d.comment_closes_at)), en: formatDeadline("en", new Date(d.comment_closes_at)) };
+    const announcement = perLocale((l) => ({
+      text: t(l, "broadcast.announce", { title: d.title, summary: shorten(d.summary_main_content, 600), deadline: deadlines[l], url: d.full_text_url }),
+      buttons: residentButtons(l, d.id),
+    }));
+    const broadcastId = await createBroadcast(tx, d.id, "announcement", actor);
+    const [r] = await queryRows<{ n: number }>(tx, sql`
+      with ins as (
+        insert into deliveries (broadcast_id, subscriber_id, channel, kind, priority, message)
+        select ${broadcastId}, s.id, s.channel, 'announcement', ${PRIORITY_BULK}, ${byLocale(announcement)}
+        from subscribers s
+        where s.status = 'active' and ${inTargets(d, "resident")}
+        on conflict do nothing
+        returning 1
+      ) select count(*)::int as n from ins`);
+    const recipients = r?.n ?? 0;
+    await setTotal(tx, broadcastId, recipients);
+
+    // Read-aloud scripts for the communes' propagandists, and a relay row awaiting "Đã đọc".
+    const script = perLocale((l) => ({
+      text: t(l, "broadcast.relay", {
+        unit: UNIT_MARK, agency: d.agency, title: d.title, necessity: shorten(d.summary_necessity, 1200),
+        main: shorten(d.summary_main_content, 1500), rights: shorten(d.summary_rights_changes, 1200), deadline: deadlines[l], url: d.full_text_url,
+      }),
+      buttons: [[{ label: t(l, "broadcast.button.read"), action: encodeAction({ type: "read", draftId: d.id }) }]],
+    }));
+    const relayId = await createBroadcast(tx, d.id, "relay", actor);
+    const [p] = await queryRows<{ n: number }>(tx, sql`
+      with people as (
+        select s.id, s.channel, s.locale, min(sub.unit_code) as unit_code
+        from subscribers s join subscriptions sub on sub.subscriber_id = s.id and sub.role = 'propagandist'
+        where s.status = 'active'
+          and (${d.target_all} or sub.unit_code in (select unit_code from draft_targets where draft_id = ${d.id}))
+        group by s.id
+      ), rel as (
+        insert into relays (draft_id, subscriber_id, unit_code)
+        select ${d.id}, id, unit_code from people
+        on conflict do nothing
+      ), ins as (
+        insert into deliveries (broadcast_id, subscriber_id, channel, kind, priority, message)
+        select ${relayId}, s.id, s.channel, 'relay', ${PRIORITY_BULK},
+          jsonb_set(${byLocale(script)}, '{text}',
+            to_jsonb(replace(${byLocale(script)} ->> 'text', ${UNIT_MARK}, coalesce(u.name, s.unit_code))))
+        from people s left join admin_units u on u.code = s.unit_code
+        on conflict do nothing
+        returning 1
+      ) select count(*)::int as n from ins`);
+    await setTotal(tx, relayId, p?.n ?? 0);
+    return { broadcastId, recipients };
+  }
+
+  /** Everyone still active who got (or is getting) an announcement or script of this draft. */
+  async function followUp(tx: DbOrTx, d: DraftRow, kind: "extension" | "correction", actor: string, message: Record<Locale, string>): Promise<BroadcastRef> {
+    const broadcastId = await createBroadcast(tx, d.id, kind, actor);
+    const [r] = await queryRows<{ n: number }>(tx, sql`
+      with ins as (
+        insert into deliveries (broadcast_id, subscriber_id, channel, kind, priority, message)
+        select ${broadcastId}, s.id, s.channel, ${kind}, ${PRIORITY_BULK}, ${byLocale(message)}
+        from subscribers s
+        where s.status = 'active' and exists (
+          select 1 from deliveries x join broadcasts b on b.id = x.broadcast_id
+          where x.subscriber_id = s.id and b.draft_id = ${d.id} and b.kind in ('announcement', 'relay')
+            and x.state in ('queued', 'sending', 'sent'))
+        on conflict do nothing
+        returning 1
+      ) select count(*)::int as n from ins`);
+    const recipients = r?.n ?? 0;
+    await setTotal(tx, broadcastId, recipients);
+    return { broadcastId, recipients };
+  }
+
+  return {
+    async draftPublished(tx, draftId, actor) {
+      const d = await loadDraft(tx, draftId);
+      // Publishing twice never doubles a broadcast: the first announcement stands.
+      const [existing] = await queryRows<{ id: string; total: number }>(tx, sql`
+        select id, total from broadcasts where draft_id = ${draftId} and kind = 'announcement' order by created_at limit 1`);
+      if (existing) return { broadcastId: existing.id, recipients: existing.total };
+      return announce(tx, d, actor);
+    },
+    async draftExtended(tx, draftId, actor) {
+      const d = await loadDraft(tx, draftId);
+      const message = perLocale((l) => ({
+        text: t(l, "broadcast.extension", { title: d.title, deadline: formatDeadline(l, new Date(d.comment_closes_at)), url: d.full_text_url }),
+        buttons: residentButtons(l, d.id),
+      }));
+      return followUp(tx, d, "extension", actor, message);
+    },
+    async draftCorrected(tx, draftId, actor, note) {
+      const d = await loadDraft(tx, draftId);
+      const message = perLocale((l) => ({
+        text: t(l, "broadcast.correction", { title: d.title, note: shorten(note, 2000), url: d.full_text_url }),
+        buttons: residentButtons(l, d.id),
+      }));
+      return followUp(tx, d, "correction", actor, message);
+    },
+    kick() {
+      opts.kick?.();
+    },
+  };
+}
+
+/** Cut a text at a word boundary, with an ellipsis. */
+export function shorten(text: string, max: number): string {
+  const s = text.trim().replace(/\s+\n/g, "\n");
+  if (s.length <= max) return s;
+  const cut = s.slice(0, max - 1);
+  const at = cut.lastIndexOf(" ");
+  return (at > max * 0.6 ? cut.slice(0, at) : cut) + "…";
+}

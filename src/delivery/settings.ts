@@ -1,0 +1,18 @@
+import type { Config } from "../config.js";
+import type { DeliveryWorkerOptions } from "./worker.js";
+
+/** The delivery worker's settings from the configuration: per-channel rates, concurrency, attempts, lease. */
+export function workerSettings(config: Config): Pick<DeliveryWorkerOptions, "rates" | "concurrency" | "maxAttempts" | "leaseMs"> {
+  return {
+    rates: {
+      telegram: config.TELEGRAM_RATE_LIMIT_PER_SECOND,
+      "zalo-oa": config.ZALO_OA_RATE_LIMIT_PER_SECOND,
+      "zalo-bot": config.ZALO_BOT_RATE_LIMIT_PER_SECOND,
+      // The simulator is local: no platform limit.
+      sim: 0,
+    },
+    ...(config.DELIVERY_CONCURRENCY ? { concurrency: config.DELIVERY_CONCURRENCY } : {}),
+    maxAttempts: config.DELIVERY_MAX_ATTEMPTS,
+    leaseMs: config.DELIVERY_LEASE_MS,
+  };
+}

@@ -1,0 +1,147 @@
+import { z } from "zod";
+import { draftStatuses } from "../../db/schema/index.js";
+
+/**
+ * The request and response shapes of the drafts API (zod 4). Every object is strict: an unknown field
+ * is refused, so a misspelt field never disappears silently.
+ */
+
+const OFFSET_MESSAGE = "must be an ISO 8601 date-time with a time zone offset, e.g. 2025-09-01T08:00:00+07:00";
+/** ISO 8601 date-time with "Z" or an explicit ±hh:mm offset; a local time without offset is refused. */
+export const isoWithOffset = z.iso.datetime({ offset: true, error: OFFSET_MESSAGE });
+
+const nonBlank = (max: number) => z.string().trim().min(1, "must not be empty").max(max);
+const optionalText = (max: number) => z.string().trim().max(max).nullable().optional();
+
+export const criteriaSchema = z
+  .object({
+    requiresPolicyProposal: z.boolean(),
+    affectsRightsAndObligations: z.boolean(),
+    sensitiveOrContested: z.boolean(),
+    provinceWide: z.boolean(),
+  })
+  .strict()
+  .meta({ description: "The four criteria of plan II.1 a–d; all four true = a high-impact draft." });
+
+/** Summary parts may be blank while the draft is prepared; publishing refuses a blank required part. */
+export const summarySchema = z
+  .object({
+    necessity: z.string().max(5000).meta({ description: "Necessity, purpose, scope and subjects (II.2 a)." }),
+    mainContent: z.string().max(5000).meta({ description: "Main content (II.2 b)." }),
+    rightsChanges: z.string().max(5000).meta({ description: "New, amended or abolished rights and obligations (II.2 c)." }),
+    other: optionalText(5000).meta({ description: "Other (II.2 d), optional." }),
+  })
+  .strict();
+
+export const questionInputSchema = z
+  .object({
+    text: nonBlank(1000),
+    article: optionalText(200).meta({ description: "The article (điều) the question is about." }),
+    choices: z.array(nonBlank(200)).min(2, "needs 2 to 6 choices").max(6, "needs 2 to 6 choices"),
+    allowComment: z.boolean(),
+  })
+  .strict();
+
+export const targetCommunesSchema = z
+  .union([z.literal("all"), z.array(nonBlank(20)).min(1, "list at least one unit code, or give \"all\"").max(2000)])
+  .meta({ description: "\"all\" (every unit of the province) or a list of unit codes." });
+
+export const createDraftBody = z
+  .object({
+    title: nonBlank(500),
+    code: optionalText(100).meta({ description: "Document number or working code." }),
+    draftingAgency: nonBlank(300).meta({ description: "The drafting agency's name or id. Drafters: their own agency only." }),
+    criteria: criteriaSchema,
+    containsStateSecrets: z.boolean(),
+    summary: summarySchema,
+    fullTextUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(2000),
+    commentOpensAt: isoWithOffset,
+    commentClosesAt: isoWithOffset,
+    targetCommunes: targetCommunesSchema,
+    questions: z.array(questionInputSchema).max(50),
+  })
+  .strict();
+export type CreateDraftInput = z.infer<typeof createDraftBody>;
+
+export const correctionSchema = z
+  .object({ note: nonBlank(2000).meta({ description: "What changed and why; sent to residents with the correction." }) })
+  .strict();
+
+export const patchDraftBody = z
+  .object({
+    title: nonBlank(500).optional(),
+    code: optionalText(100),
+    draftingAgency: nonBlank(300).optional(),
+    criteria: criteriaSchema.partial().strict().optional(),
+    containsStateSecrets: z.boolean().optional(),
+    summary: summarySchema.partial().strict().optional(),
+    fullTextUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(2000).optional(),
+    commentOpensAt: isoWithOffset.optional(),
+    commentClosesAt: isoWithOffset.optional(),
+    targetCommunes: targetCommunesSchema.optional(),
+    questions: z.array(questionInputSchema).max(50).optional().meta({ description: "Replaces the whole list (before publishing only)." }),
+    correction: correctionSchema.optional().meta({
+      description: "Required to change what residents already received (title, code, criteria, summary, fullTextUrl) after publishing.",
+    }),
+  })
+  .strict();
+export type PatchDraftInput = z.infer<typeof patchDraftBody>;
+
+export const publishDraftBody = z
+  .object({
+    shortenedPeriodReason: nonBlank(2000)
+      .optional()
+      .meta({ description: "Legal reason for a comment period shorter than MIN_COMMENT_DAYS (simplified procedure); audited." }),
+  })
+  .strict();
+
+export const closeDraftBody = z
+  .object({ reason: nonBlank(2000).optional().meta({ description: "Why the period closes early; audited." }) })
+  .strict();
+
+export const draftIdParams = z.object({ id: z.string().meta({ description: "Draft id (uuid)." }) });
+
+export const listDraftsQuery = z
+  .object({
+    status: z.enum(draftStatuses).optional(),
+    agency: z.string().trim().min(1).max(300).optional().meta({ description: "Agency name or id." }),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    offset: z.coerce.number().int().min(0).default(0),
+  })
+  .strict();
+
+export const questionView = z.object({
+  id: z.string(),
+  position: z.number().int(),
+  text: z.string(),
+  article: z.string().nullable(),
+  choices: z.array(z.string()),
+  allowComment: z.boolean(),
+});
+
+export const draftView = z.object({
+  id: z.string(),
+  code: z.string().nullable(),
+  title: z.string(),
+  draftingAgency: z.object({ id: z.string(), name: z.string() }),
+  criteria: criteriaSchema,
+  highImpact: z.boolean().meta({ description: "All four criteria true." }),
+  containsStateSecrets: z.boolean(),
+  summary: z.object({ necessity: z.string(), mainContent: z.string(), rightsChanges: z.string(), other: z.string().nullable() }),
+  fullTextUrl: z.string(),
+  commentOpensAt: z.string(),
+  commentClosesAt: z.string(),
+  periodDays: z.number().meta({ description: "Length of the comment period in days." }),
+  targetCommunes: z.union([z.literal("all"), z.array(z.string())]),
+  questions: z.array(questionView),
+  status: z.enum(draftStatuses),
+  shortenedPeriodReason: z.string().nullable(),
+  publishedAt: z.string().nullable(),
+  closedAt: z.string().nullable(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type DraftView = z.infer<typeof draftView>;
+
+export const draftListView = z.object({ drafts: z.array(draftView), limit: z.number().int(), offset: z.number().int() });

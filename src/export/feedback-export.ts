@@ -1,0 +1,83 @@
+import ExcelJS from "exceljs";
+import type { Feedback } from "../domain/feedback.js";
+import { catalogues, t, type Locale, type MessageKey } from "../i18n/index.js";
+import { toCsv, type CsvValue } from "./csv.js";
+import { localDateTime, wallClockDate } from "./local-time.js";
+
+export interface ExportOptions {
+  locale: Locale;
+  timeZone: string;
+}
+
+const yesNo = (locale: Locale, v: boolean) => t(locale, v ? "export.yes" : "export.no");
+const label = (locale: Locale, prefix: "export.moderation." | "export.handling.", v: string) => {
+  const key = (prefix + v) as MessageKey;
+  return key in catalogues[locale] ? t(locale, key) : v;
+};
+
+/** One CSV for both kinds of feedback: a Type column tells answers from comments. */
+export function feedbackCsv(fb: Feedback, o: ExportOptions): string {
+  const L = o.locale;
+  const header = (
+    ["type", "respondent", "communeCode", "communeName", "channel", "at", "questionNumber", "question", "article",
+      "choiceNumber", "choice", "comment", "late", "moderation", "handling", "handlingNote"] as const
+  ).map((c) => t(L, `export.col.${c}`, { tz: o.timeZone }));
+  const rows: { at: Date; row: CsvValue[] }[] = [
+    ...fb.answers.map((a) => ({
+      at: a.at,
+      row: [t(L, "export.type.answer"), a.respondent, a.communeCode, a.communeName, a.channel, localDateTime(a.at, o.timeZone),
+        a.questionNumber, a.question, a.article, a.choiceNumber, a.choice, null, yesNo(L, a.late), null, null, null],
+    })),
+    ...fb.comments.map((c) => ({
+      at: c.at,
+      row: [t(L, "export.type.comment"), c.respondent, c.communeCode, c.communeName, c.channel, localDateTime(c.at, o.timeZone),
+        c.questionNumber, c.question, c.article, null, null, c.text, yesNo(L, c.late), label(L, "export.moderation.", c.moderation),
+        label(L, "export.handling.", c.handling), c.handlingNote],
+    })),
+  ];
+  rows.sort((a, b) => a.at.getTime() - b.at.getTime());
+  return toCsv(header, rows.map((r) => r.row));
+}
+
+/** An XLSX workbook with two sheets: answers and comments. */
+export async function feedbackXlsx(fb: Feedback, o: ExportOptions): Promise<Buffer> {
+  const L = o.locale;
+  const wb = new ExcelJS.Workbook();
+  wb.creator = "gopy";
+  wb.created = fb.generatedAt;
+  const col = (key: string, width: number) => ({ header: t(L, `export.col.${key}` as MessageKey, { tz: o.timeZone }), key, width });
+  const dateFmt = "yyyy-mm-dd hh:mm:ss";
+
+  const answers = wb.addWorksheet(t(L, "export.sheet.answers"));
+  answers.columns = [
+    col("respondent", 20), col("communeCode", 12), col("communeName", 24), col("channel", 10), col("at", 20),
+    col("questionNumber", 10), col("question", 50), col("article", 10), col("choiceNumber", 10), col("choice", 30), col("late", 10),
+  ];
+  answers.getColumn("at").numFmt = dateFmt;
+  for (const a of fb.answers) {
+    answers.addRow({ ...a, at: wallClockDate(a.at, o.timeZone), late: yesNo(L, a.late) });
+  }
+
+  const comments = wb.addWorksheet(t(L, "export.sheet.comments"));
+  comments.columns = [
+    col("respondent", 20), col("communeCode", 12), col("communeName", 24), col("channel", 10), col("at", 20),
+    col("questionNumber", 10), col("question", 40), col("article", 10), { ...col("comment", 80), key: "text" }, col("late", 10),
+    col("moderation", 14), col("handling", 14), col("handlingNote", 40),
+  ];
+  comments.getColumn("at").numFmt = dateFmt;
+  comments.getColumn("text").alignment = { wrapText: true, vertical: "top" };
+  for (const c of fb.comments) {
+    comments.addRow({
+      ...c,
+      at: wallClockDate(c.at, o.timeZone),
+      late: yesNo(L, c.late),
+      moderation: label(L, "export.moderation.", c.moderation),
+      handling: label(L, "export.handling.", c.handling),
+    });
+  }
+  for (const ws of [answers, comments]) {
+    ws.getRow(1).font = { bold: true };
+    ws.views = [{ state: "frozen", ySplit: 1 }];
+  }
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}

@@ -1,0 +1,113 @@
+import { z } from "zod";
+import { fold } from "../../text/fold.js";
+
+/** An RFC 9457 problem body, for the OpenAPI document. */
+export const problemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string(),
+  errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+});
+
+const dateTime = z.iso.datetime({ offset: true }).describe("ISO 8601 date-time");
+
+const draftParams = z.object({ id: z.uuid().describe("The draft's id") });
+
+const feedbackQuery = z.object({
+  format: z.enum(["json", "csv", "xlsx"]).default("json").describe("json (default), csv (UTF-8 with BOM) or xlsx"),
+  lang: z.enum(["vi", "en"]).default("vi").describe("Language of CSV/XLSX column headers and labels (default vi)"),
+});
+
+const communesQuery = z.object({
+  q: z
+    .string()
+    .trim()
+    .max(100)
+    .refine((v) => fold(v).replace(/\s/g, "").length >= 2, "type at least two letters of a commune's name")
+    .optional()
+    .describe("A new or pre-2025 name, with or without diacritics and type word (\"mai pha\", \"Phường Đông Kinh\"); absent: every unit"),
+  limit: z.coerce.number().int().min(1).max(100).default(10).describe("Most matches to return when q is given"),
+});
+
+const stats = z.object({
+  draft: z.object({ id: z.uuid(), code: z.string().nullable(), title: z.string(), status: z.string(), commentClosesAt: dateTime, closedAt: dateTime.nullable() }),
+  totals: z.object({
+    subscribers: z.number().int().describe("Distinct active residents of the target communes"),
+    respondents: z.number().int().describe("Distinct subscribers who answered or commented by the deadline"),
+    answers: z.number().int(),
+    comments: z.number().int(),
+    lateAnswers: z.number().int().describe("Answers after the deadline: kept, not counted"),
+    lateComments: z.number().int(),
+  }),
+  questions: z.array(
+    z.object({
+      id: z.uuid(),
+      number: z.number().int(),
+      text: z.string(),
+      article: z.string().nullable(),
+      answers: z.number().int(),
+      choices: z.array(z.object({ index: z.number().int(), label: z.string(), count: z.number().int() })),
+    }),
+  ),
+  communes: z.array(
+    z.object({ code: z.string(), name: z.string(), type: z.string(), subscribers: z.number().int(), respondents: z.number().int() }),
+  ),
+});
+
+const place = {
+  respondent: z.string().describe("Pseudonym: the same person has the same pseudonym throughout one draft's exports"),
+  communeCode: z.string().nullable(),
+  communeName: z.string().nullable(),
+  channel: z.string(),
+  at: dateTime,
+};
+
+const feedback = z.object({
+  draft: z.object({ id: z.uuid(), code: z.string().nullable(), title: z.string(), commentClosesAt: dateTime }),
+  generatedAt: dateTime,
+  answers: z.array(
+    z.object({
+      ...place,
+      questionNumber: z.number().int(),
+      question: z.string(),
+      article: z.string().nullable(),
+      choiceNumber: z.number().int(),
+      choice: z.string().nullable(),
+      late: z.boolean(),
+    }),
+  ),
+  comments: z.array(
+    z.object({
+      id: z.uuid(),
+      ...place,
+      questionNumber: z.number().int().nullable(),
+      question: z.string().nullable(),
+      article: z.string().nullable(),
+      text: z.string(),
+      late: z.boolean(),
+      moderation: z.enum(["visible", "flagged", "hidden"]),
+      handling: z.enum(["pending", "accepted", "explained"]),
+      handlingNote: z.string().nullable(),
+    }),
+  ),
+});
+
+const former = z.object({ code: z.string(), name: z.string(), districtName: z.string().nullable(), merge: z.string() });
+
+const communes = z.object({
+  q: z.string().optional(),
+  count: z.number().int(),
+  items: z.array(
+    z.object({
+      code: z.string(),
+      name: z.string(),
+      type: z.string(),
+      matchedFormer: former.optional().describe("Search only: the pre-2025 unit the query matched, now part of this unit"),
+      quality: z.enum(["exact", "prefix", "contains"]).optional().describe("Search only"),
+      formerUnits: z.array(former).optional().describe("List only: the pre-2025 units merged into this unit"),
+    }),
+  ),
+});
+
+export const readSchemas = { draftParams, feedbackQuery, communesQuery, stats, feedback, communes };

@@ -1,0 +1,188 @@
+import { sql } from "drizzle-orm";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createTestDatabase, databaseKinds, quietLogger } from "../../support/database.js";
+import type { Database } from "../../../src/db/client.js";
+import { createZaloOaAdapter, type ZaloOaAdapter } from "../../../bots/zalo-oa/adapter.js";
+import { createZaloOaClient } from "../../../bots/zalo-oa/client.js";
+import { createZaloOaTokenStore } from "../../../bots/zalo-oa/tokens.js";
+import { actionFromText } from "../../../bots/zalo-oa/parse.js";
+import type { RecipientWindow } from "../../../bots/zalo-oa/window.js";
+import { bigId, startFakeZaloOa, type FakeZaloOa } from "../../fakes/zalo-oa-api.js";
+import { SendError } from "../../../src/channels/errors.js";
+
+const DAY = 86_400_000;
+
+describe.each(databaseKinds)("Zalo OA adapter on %s", (kind) => {
+  let database: Database;
+  let fake: FakeZaloOa;
+  let windows: Map<string, RecipientWindow>;
+  let adapter: ZaloOaAdapter;
+  const make = (over: Partial<Parameters<typeof createZaloOaAdapter>[0]> = {}) =>
+    createZaloOaAdapter({
+      client: createZaloOaClient({ apiBase: fake.url }),
+      tokens: createZaloOaTokenStore({ db: database.db, logger: quietLogger(), appId: fake.appId, appSecret: fake.appSecret, oauthBase: fake.url }),
+      logger: quietLogger(),
+      signature: { variant: "documented", secrets: { appId: fake.appId, oaSecretKey: fake.oaSecretKey } },
+      buttons: true,
+      templates: {},
+      throttleRetryMs: 60_000,
+      windowMs: 7 * DAY,
+      lastInteraction: (id) => Promise.resolve(windows.get(id) ?? null),
+      ...over,
+    });
+  const sendErr = async (p: Promise<unknown>) => {
+    const e = await p.then(() => null, (x: unknown) => x);
+    expect(e).toBeInstanceOf(SendError);
+    return e as SendError;
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+  });
+  afterAll(async () => {
+    await database.close();
+  });
+  beforeEach(async () => {
+    fake = await startFakeZaloOa();
+    windows = new Map();
+    adapter = make();
+    await adapter.tokens.set({ accessToken: fake.accessToken, refreshToken: fake.refreshToken, expiresInSeconds: 90_000 });
+  });
+  afterEach(async () => {
+    await fake.close();
+  });
+
+  const user = (daysAgo = 0) => {
+    const id = bigId();
+    fake.setLastInteraction(id, Date.now() - daysAgo * DAY);
+    windows.set("sub-" + id, { lastInteractionAt: new Date(Date.now() - daysAgo * DAY), locale: "vi" });
+    return { subscriberId: "sub-" + id, externalId: id };
+  };
+
+  it("sends a text with buttons as hidden query payloads, keeping the big message id exact", async () => {
+    const to = user();
+    const r = await adapter.send(to, { text: "Bạn ở Phường Đông Kinh?", buttons: [[{ label: "Đúng", action: "confirm:05977" }, { label: "Không", action: "cancel" }]] });
+    const [sent] = fake.sent;
+    expect(r.externalId).toBe(sent!.messageId);
+    expect(r.externalId).toMatch(/^m7\d{18}$/);
+    expect(sent).toMatchObject({ userId: to.externalId, text: "Bạn ở Phường Đông Kinh?" });
+    expect(sent!.buttons!.map((b) => [b.title, b.type])).toEqual([["Đúng", "oa.query.hide"], ["Không", "oa.query.hide"]]);
+    // what a press sends back is read as the action again
+    expect(sent!.buttons!.map((b) => actionFromText(b.payload as string))).toEqual(["confirm:05977", "cancel"]);
+  });
+
+  it("sends numbered choices when buttons are off, and splits text longer than 2,000 characters", async () => {
+    const to = user();
+    const a = make({ buttons: false });
+    await a.send(to, { text: "Câu 1 ".repeat(500).trim(), buttons: [[{ label: "Đồng ý", action: "choice:x:0" }], [{ label: "Không đồng ý", action: "choice:x:1" }]] });
+    const texts = fake.textsTo(to.externalId);
+    expect(texts.length).toBe(2);
+    for (const t of texts) expect(Array.from(t).length).toBeLessThanOrEqual(2000);
+    expect(texts[1]).toMatch(/1\. Đồng ý\n2\. Không đồng ý$/);
+    expect(fake.sent.every((s) => s.buttons === undefined)).toBe(true);
+  });
+
+  it("remembers numbered choices of announcements (not of replies) so that typing a number presses them", async () => {
+    const to = user();
+    const remembered: [string, string[]][] = [];
+    const a = make({ buttons: false, rememberChoices: (id, actions) => void remembered.push([id, actions]) ?? Promise.resolve() });
+    const msg = { text: "Dự thảo", buttons: [[{ label: "Góp ý", action: "answer:x" }, { label: "Toàn văn", action: "", url: "https://x.vn" }], [{ label: "Huỷ", action: "unsub" }]] };
+    await a.send(to, msg, { kind: "announcement" });
+    await a.send(to, msg, { kind: "reply" });
+    await adapter.send(to, msg, { kind: "announcement" }); // with buttons shown, nothing to remember
+    expect(remembered).toEqual([[to.subscriberId, ["answer:x", "unsub"]]]);
+  });
+
+  it("falls back to numbered choices by itself when Zalo refuses button messages (-201)", async () => {
+    const to = user();
+    fake.rejectButtons = true;
+    await adapter.send(to, { text: "Chọn", buttons: [[{ label: "Có", action: "yes" }]] });
+    await adapter.send(to, { text: "Chọn lại", buttons: [[{ label: "Có", action: "yes" }]] });
+    expect(fake.textsTo(to.externalId)).toEqual(["Chọn\n\n1. Có", "Chọn lại\n\n1. Có"]);
+  });
+
+  it("refreshes the token once and retries when the access token was rotated elsewhere (-216) or expired (-220)", async () => {
+    const to = user();
+    fake.expireAccessToken();
+    await adapter.send(to, { text: "một" });
+    expect(fake.refreshCalls).toBe(1);
+    // the access token is refused (-216): refresh once, retry once, delivered
+    fake.accessToken = "revoked-" + fake.accessToken;
+    await adapter.send(to, { text: "hai" });
+    expect(fake.refreshCalls).toBe(2);
+    // the refresh token we hold was used up elsewhere: Zalo refuses the refresh; an officer must load a new pair
+    fake.accessToken = "revoked-again";
+    fake.refreshToken = "someone-elses-refresh";
+    const e = await sendErr(adapter.send(to, { text: "ba" }));
+    expect(e.kind).toBe("config");
+    expect(e.detail).toMatch(/zalo-oa token set/);
+    expect(fake.refreshCalls).toBe(3);
+    expect(fake.textsTo(to.externalId)).toEqual(["một", "hai"]);
+  });
+
+  it("maps -32 to Throttled with the configured pause, and keeps Zalo's code and message", async () => {
+    const to = user();
+    fake.throttleNext(1);
+    const e = await sendErr(adapter.send(to, { text: "x" }));
+    expect(e).toMatchObject({ kind: "throttled", retryAfterMs: 60_000, code: -32 });
+    expect(e.detail).toContain("The request rate exceeds the limit");
+  });
+
+  it("maps error codes in HTTP 200 answers to the closed set", async () => {
+    const to = user();
+    const cases: [number, string][] = [
+      [-213, "recipient_gone"], [-227, "recipient_gone"], [-217, "recipient_gone"],
+      [-230, "outside_window"], [-232, "outside_window"],
+      [-201, "config"], [-204, "config"], [-209, "config"], [-224, "config"], [-242, "config"],
+      [-248, "permanent"], [-211, "permanent"],
+    ];
+    for (const [code, kindName] of cases) {
+      fake.failNext(code, `fake ${code}`);
+      const e = await sendErr(adapter.send(to, { text: "x" }));
+      expect([code, e.kind, e.code]).toEqual([code, kindName, code]);
+    }
+    expect(fake.sent).toEqual([]);
+  });
+
+  it("maps a dead API to Transient", async () => {
+    const to = user();
+    const dead = make({ client: createZaloOaClient({ apiBase: "http://127.0.0.1:1" }) });
+    expect((await sendErr(dead.send(to, { text: "x" }))).kind).toBe("transient");
+  });
+
+  it("does not attempt a customer-service message outside the 7-day window", async () => {
+    const to = user(8);
+    const e = await sendErr(adapter.send(to, { text: "x" }, { kind: "announcement" }));
+    expect(e.kind).toBe("outside_window");
+    expect(fake.sent).toEqual([]);
+    // when our record is fresh but Zalo knows better (-230 from the fake), the answer ends the same way
+    windows.set(to.subscriberId, { lastInteractionAt: new Date(), locale: "vi" });
+    expect((await sendErr(adapter.send(to, { text: "x" }))).kind).toBe("outside_window");
+  });
+
+  it("sends an approved template instead when one is configured for the message kind", async () => {
+    const to = user(10);
+    const a = make({ templates: { announcement: "tpl-123" } });
+    const r = await a.send(to, { text: "📢 Dự thảo mới" }, { kind: "announcement" });
+    expect(fake.sent).toMatchObject([{ path: "/v3.0/oa/message/template", userId: to.externalId, templateId: "tpl-123" }]);
+    expect(r.externalId).toBe(fake.sent[0]!.messageId);
+    // a kind without a template still ends outside_window
+    expect((await sendErr(a.send(to, { text: "x" }, { kind: "reminder" }))).kind).toBe("outside_window");
+  });
+
+  it("adds an invitation to reply to announcements, so the window reopens", async () => {
+    const to = user();
+    await adapter.send(to, { text: "📢 Dự thảo mới" }, { kind: "announcement" });
+    await adapter.send(to, { text: "Cảm ơn" }, { kind: "reply" });
+    const [ann, reply] = fake.textsTo(to.externalId);
+    expect(ann).toMatch(/^📢 Dự thảo mới\n\n💬 .*trả lời tin nhắn này.*7 ngày/);
+    expect(reply).toBe("Cảm ơn");
+  });
+
+  it("says clearly that no token is loaded", async () => {
+    await database.db.execute(sql`delete from channel_tokens`);
+    const e = await sendErr(adapter.send(user(), { text: "x" }));
+    expect(e.kind).toBe("config");
+    expect(e.detail).toMatch(/zalo-oa token set/);
+  });
+});

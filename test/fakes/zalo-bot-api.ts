@@ -1,0 +1,125 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { randomBytes } from "node:crypto";
+
+/**
+ * A local fake of the Zalo Bot API (127.0.0.1, random port): `/bot<TOKEN>/<method>`, `{ok, result}` or
+ * `{ok:false, error_code, description}`; sendMessage 1–2000 chars; getUpdates returns ONE update or 408
+ * after the poll timeout; a wrong token is 401; blocked chats 403; throttling 429.
+ */
+export interface FakeZaloBot {
+  url: string;
+  token: string;
+  sent: { chatId: string; text: string; messageId: string }[];
+  methods: string[];
+  /** Queue an update for getUpdates. */
+  queueUpdate(update: Record<string, unknown>): void;
+  throttleNext(n: number): void;
+  block(chatId: string): void;
+  /** Longest a getUpdates call waits when nothing is queued (ms); the real API waits `timeout` s. */
+  pollWaitMs: number;
+  /** Build an update as Zalo sends it (bare; wrap it in {ok,result} for the documented form). */
+  textUpdate(chatId: string, text: string, messageId?: string): Record<string, unknown>;
+  textsTo(chatId: string): string[];
+  close(): Promise<void>;
+}
+
+export async function startFakeZaloBot(): Promise<FakeZaloBot> {
+  const token = `1234567:${randomBytes(12).toString("hex")}`;
+  const updates: Record<string, unknown>[] = [];
+  const waiters: (() => void)[] = [];
+  const blocked = new Set<string>();
+  let throttle = 0;
+  let n = 0;
+  const state: FakeZaloBot = {
+    url: "",
+    token,
+    sent: [],
+    methods: [],
+    pollWaitMs: 300,
+    queueUpdate(u) {
+      updates.push(u);
+      waiters.splice(0).forEach((w) => w());
+    },
+    throttleNext: (k) => void (throttle = k),
+    block: (chatId) => void blocked.add(chatId),
+    textUpdate(chatId, text, messageId = randomBytes(8).toString("hex")) {
+      return {
+        event_name: "message.text.received",
+        message: { message_id: messageId, date: Date.now(), text, from: { id: chatId, display_name: "Chị Mai", is_bot: false }, chat: { id: chatId, chat_type: "PRIVATE" } },
+      };
+    },
+    textsTo: (chatId) => state.sent.filter((s) => s.chatId === chatId).map((s) => s.text),
+    close: () =>
+      new Promise<void>((resolve) => {
+        waiters.splice(0).forEach((w) => w());
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+  const reply = (res: http.ServerResponse, status: number, body: unknown) => {
+    if (res.writableEnded || res.destroyed) return;
+    res.writeHead(status, { "content-type": "application/json" });
+    res.end(JSON.stringify(body));
+  };
+  const fail = (res: http.ServerResponse, code: number, description: string) => reply(res, code, { ok: false, error_code: code, description });
+
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const m = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec((req.url ?? "").split("?")[0]!);
+      if (!m) return fail(res, 404, "Not Found");
+      if (m[1] !== token) return fail(res, 401, "Unauthorized");
+      const method = m[2]!;
+      state.methods.push(method);
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the fake reads arbitrary JSON
+      let body: Record<string, any>;
+      try {
+        const raw = Buffer.concat(chunks).toString("utf8");
+        body = raw ? JSON.parse(raw) : {};
+      } catch {
+        return fail(res, 400, "Bad Request: body is not JSON");
+      }
+      switch (method) {
+        case "getMe":
+          return reply(res, 200, { ok: true, result: { id: "1234567", account_name: "gopy_bot", account_type: "BASIC", can_join_groups: false } });
+        case "deleteWebhook":
+        case "setWebhook":
+          return reply(res, 200, { ok: true, result: { url: body.url ?? "", updated_at: Date.now() } });
+        case "sendMessage": {
+          if (throttle > 0) {
+            throttle--;
+            return fail(res, 429, "Too Many Requests");
+          }
+          const chatId = String(body.chat_id ?? "");
+          const text = body.text;
+          if (!chatId || typeof text !== "string" || !text || Array.from(text).length > 2000) return fail(res, 400, "Bad Request: text must be 1-2000 characters");
+          if (blocked.has(chatId)) return fail(res, 403, "Forbidden: the user blocked the bot");
+          const messageId = `b${++n}${randomBytes(4).toString("hex")}`;
+          state.sent.push({ chatId, text, messageId });
+          return reply(res, 200, { ok: true, result: { message_id: messageId, date: Date.now() } });
+        }
+        case "getUpdates": {
+          const give = () => {
+            const u = updates.shift();
+            if (u) reply(res, 200, { ok: true, result: u });
+            else fail(res, 408, "Request Timeout");
+          };
+          if (updates.length) return give();
+          const timer = setTimeout(give, state.pollWaitMs);
+          waiters.push(() => {
+            clearTimeout(timer);
+            give();
+          });
+          return;
+        }
+        default:
+          return fail(res, 404, `Not Found: method ${method}`);
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return state;
+}

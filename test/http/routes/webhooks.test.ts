@@ -1,0 +1,139 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { ChannelAdapter, InboundEvent } from "../../../src/channels/adapter.js";
+import { loadConfig } from "../../../src/config.js";
+import type { Database } from "../../../src/db/client.js";
+import { createApp } from "../../../src/http/app.js";
+import { webhookRouter } from "../../../src/http/routes/webhooks.js";
+import { createMetrics } from "../../../src/metrics.js";
+import { createTestDatabase, databaseKinds, quietLogger } from "../../support/database.js";
+
+/** A channel that trusts header x-test-secret: "ok" and turns {"id":…,"text"|"action":…} into one event. */
+function fakeChannel(name: "sim" | "zalo-oa", path: string, ackFirst: boolean, acked: InboundEvent[]): ChannelAdapter {
+  return {
+    name,
+    supportsButtons: true,
+    webhook: { path, ackFirst },
+    send: () => Promise.resolve({ externalId: "1" }),
+    verifyWebhook: (req) => req.headers["x-test-secret"] === "ok",
+    parseInbound(raw) {
+      const r = raw as { id?: unknown; text?: unknown; action?: unknown; user?: string | number };
+      if (typeof r?.id !== "number" && typeof r?.id !== "string") return [];
+      const base = { channel: name, externalId: String(r.user ?? "u1"), updateKey: String(r.id), at: new Date() };
+      if (typeof r.action === "string") return [{ ...base, type: "action", action: r.action, callbackId: "cb" }];
+      if (typeof r.text === "string") return [{ ...base, type: "text", text: r.text }];
+      return [];
+    },
+    acknowledge: (e) => {
+      acked.push(e);
+      return Promise.resolve();
+    },
+  };
+}
+
+describe.each(databaseKinds)("generic webhook router (%s)", (kind) => {
+  let database: Database;
+  let server: http.Server;
+  let url = "";
+  const handled: { events: InboundEvent[] }[] = [];
+  const acked: InboundEvent[] = [];
+  let failNext = false;
+  let release: (() => void) | null = null;
+
+  beforeAll(async () => {
+    const logger = quietLogger();
+    database = await createTestDatabase(kind, logger);
+    const config = loadConfig({ NODE_ENV: "test", BODY_LIMIT: "1kb" });
+    const metrics = createMetrics();
+    const inbound = {
+      async handle(events: InboundEvent[]) {
+        if (failNext) {
+          failNext = false;
+          throw new Error("database down");
+        }
+        if (events.some((e) => e.type === "text" && e.text === "slow")) await new Promise<void>((r) => (release = r));
+        handled.push({ events });
+      },
+    };
+    const adapters = [fakeChannel("sim", "sync", false, acked), fakeChannel("zalo-oa", "async", true, acked)];
+    const app = createApp({
+      config, logger, database, metrics,
+      routers: [{ path: "/webhooks", router: webhookRouter({ adapters, inbound, logger, bodyLimit: config.BODY_LIMIT, metrics }) }],
+    });
+    server = http.createServer(app);
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise<void>((r) => server.close(() => r()));
+    await database.close();
+  });
+  beforeEach(() => {
+    handled.length = 0;
+    acked.length = 0;
+  });
+
+  const post = (path: string, body: string, headers: Record<string, string> = { "x-test-secret": "ok" }) =>
+    fetch(`${url}/webhooks/${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+
+  it("processes, acknowledges button presses, then answers 200", async () => {
+    const res = await post("sync", JSON.stringify({ id: 1, action: "unsub" }));
+    expect(res.status).toBe(200);
+    expect(handled).toHaveLength(1);
+    expect(handled[0]!.events[0]).toMatchObject({ type: "action", action: "unsub", updateKey: "1" });
+    expect(acked.map((e) => e.updateKey)).toEqual(["1"]);
+  });
+
+  it("without or with a wrong secret → 401 problem, nothing handled", async () => {
+    for (const headers of [{}, { "x-test-secret": "nope" }] as Record<string, string>[]) {
+      const res = await post("sync", JSON.stringify({ id: 2, text: "hi" }), headers);
+      expect(res.status).toBe(401);
+      expect(res.headers.get("content-type")).toMatch(/application\/problem\+json/);
+    }
+    expect(handled).toHaveLength(0);
+  });
+
+  it("malformed JSON → 400, oversized → 413, unknown shape → 200 ignored, wrong path → 404", async () => {
+    const bad = await post("sync", "{not json");
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { type: string }).type).toMatch(/malformed-json/);
+    const big = await post("sync", JSON.stringify({ id: 3, text: "x".repeat(2000) }));
+    expect(big.status).toBe(413);
+    const unknown = await post("sync", JSON.stringify({ something: "else" }));
+    expect(unknown.status).toBe(200);
+    expect((await post("nowhere", "{}")).status).toBe(404);
+    expect(handled).toHaveLength(0);
+  });
+
+  it("a failure while processing answers 500 so the platform retries", async () => {
+    failNext = true;
+    const res = await post("sync", JSON.stringify({ id: 4, text: "hi" }));
+    expect(res.status).toBe(500);
+    expect(handled).toHaveLength(0);
+    expect((await post("sync", JSON.stringify({ id: 4, text: "hi" }))).status).toBe(200);
+    expect(handled).toHaveLength(1);
+  });
+
+  it("ackFirst answers 200 before processing; a failure afterwards is only logged", async () => {
+    const res = await post("async", JSON.stringify({ id: 5, text: "slow" }));
+    expect(res.status).toBe(200);
+    expect(handled).toHaveLength(0);
+    await expect.poll(() => release !== null).toBe(true);
+    release!();
+    await expect.poll(() => handled.length).toBe(1);
+    failNext = true;
+    expect((await post("async", JSON.stringify({ id: 6, text: "hi" }))).status).toBe(200);
+  });
+
+  it("keeps ids beyond 2^53 exact (Zalo)", async () => {
+    const res = await post("sync", '{"id": 1, "user": 1234567890123456789, "text": "hi"}');
+    expect(res.status).toBe(200);
+    expect(handled[0]!.events[0]!.externalId).toBe("1234567890123456789");
+  });
+
+  it("refuses to mount a webhook without verification", () => {
+    const adapter = { ...fakeChannel("sim", "x", false, acked), verifyWebhook: undefined };
+    expect(() => webhookRouter({ adapters: [adapter], inbound: { handle: () => Promise.resolve() }, logger: quietLogger(), bodyLimit: "1kb" })).toThrow(/verifyWebhook/);
+  });
+});

@@ -1,0 +1,118 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { cp, mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { loadConfig } from "../../src/config.js";
+import { openCliDatabase } from "../../src/cli/open-database.js";
+import { quietLogger } from "./database.js";
+
+/** The environment of a child gopy process: the test's own, minus anything that would choose the database. */
+export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  const base = { ...process.env };
+  delete base.DATABASE_URL;
+  delete base.DATA_DIR;
+  return { ...base, NODE_ENV: "test", LOG_LEVEL: "info", HOST: "127.0.0.1", PORT: "0", ...env };
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run the real CLI (`node --import tsx src/cli/main.ts …`) as a child process. */
+export function runCliProcess(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { env: childEnv(env), stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`CLI ${args.join(" ")} timed out\nstdout: ${stdout}\nstderr: ${stderr}`));
+    }, timeoutMs);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+export interface ServiceProcess {
+  child: ChildProcess;
+  url: string;
+  output(): string;
+  /** SIGTERM, then the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** Start the real service (`node --import tsx src/main.ts`) and wait until /healthz answers. */
+export async function startServiceProcess(env: Record<string, string>, timeoutMs = 90_000): Promise<ServiceProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { env: childEnv(env), stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`the service did not start in time:\n${output}`));
+    }, timeoutMs);
+    const onData = (d: Buffer) => {
+      output += d.toString("utf8");
+      const m = /gopy is listening.*?"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`the service exited with ${code}:\n${output}`));
+    });
+  });
+  const health = await fetch(url + "/healthz");
+  if (health.status !== 200) throw new Error(`/healthz answered ${health.status}`);
+  return {
+    child,
+    url,
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null) child.kill("SIGTERM");
+      return exited;
+    },
+  };
+}
+
+/**
+ * A migrated PGlite data directory with the units, built once; `copy()` gives each test its own
+ * (the first open of an empty data directory is slow and memory-hungry).
+ */
+export async function pgliteDataDirTemplate() {
+  const root = await mkdtemp(path.join(os.tmpdir(), "gopy-cli-"));
+  const template = path.join(root, "template");
+  const config = loadConfig({ DATA_DIR: template, NODE_ENV: "test" });
+  const database = await openCliDatabase(config, quietLogger());
+  await database.close();
+  let n = 0;
+  return {
+    root,
+    async copy() {
+      const dir = path.join(root, `d${n++}`);
+      await cp(template, dir, { recursive: true });
+      return dir;
+    },
+    async dispose() {
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The key a `keys create` printed: the last line of its standard output. */
+export function lastLine(stdout: string): string {
+  const lines = stdout.split("\n");
+  if (lines.at(-1) === "") lines.pop();
+  return lines.at(-1) ?? "";
+}
