@@ -15,7 +15,9 @@ import { freshDatabase } from "./db.js";
 
 const N = Number(process.env.RSS_RECIPIENTS ?? 100_000);
 const logger = createLogger({ level: "error", json: true });
+const startRss = process.memoryUsage().rss;
 const database = await freshDatabase(logger);
+const openRss = process.memoryUsage().rss;
 const units = await someUnits(database.db, 10);
 await seedSubscribers(database.db, { count: N, units, base: 50_000_000 });
 const draftId = await insertDraft(database.db, { units });
@@ -40,5 +42,5 @@ clearInterval(sampler);
 peak = Math.max(peak, process.memoryUsage().rss);
 const [sent] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from deliveries where broadcast_id = ${ref!.broadcastId} and state = 'sent'`);
 await database.close();
-console.log(JSON.stringify({ recipients: ref!.recipients, sent: sent!.n, enqueueMs: Math.round(enqueueMs), seconds: (performance.now() - started) / 1000, baselineRssMb: baseline / 2 ** 20, peakRssMb: peak / 2 ** 20 }));
+console.log(JSON.stringify({ recipients: ref!.recipients, sent: sent!.n, enqueueMs: Math.round(enqueueMs), seconds: (performance.now() - started) / 1000, startRssMb: startRss / 2 ** 20, databaseOpenRssMb: openRss / 2 ** 20, baselineRssMb: baseline / 2 ** 20, peakRssMb: peak / 2 ** 20 }));
 process.exit(0);

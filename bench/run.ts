@@ -146,7 +146,7 @@ async function naive(database: Database, fakeUrl: string, adapter: ChannelAdapte
   return { sent: n, rate: n / seconds };
 }
 
-async function rssChild(fakeUrl: string): Promise<{ recipients: number; sent: number; peakRssMb: number; baselineRssMb: number; seconds: number; enqueueMs: number }> {
+async function rssChild(fakeUrl: string): Promise<{ recipients: number; sent: number; peakRssMb: number; baselineRssMb: number; databaseOpenRssMb: number; startRssMb: number; seconds: number; enqueueMs: number }> {
   await control(fakeUrl, "/__fake/reset", {});
   await control(fakeUrl, "/__fake/config", { latencyMs: 0, rateLimitPerSecond: 0, recordTimes: false });
   const child = spawn(process.execPath, ["--import", "tsx", "bench/rss-child.ts"], {
@@ -158,7 +158,7 @@ async function rssChild(fakeUrl: string): Promise<{ recipients: number; sent: nu
   const code = await new Promise<number | null>((r) => child.on("exit", r));
   await control(fakeUrl, "/__fake/config", { recordTimes: true });
   if (code !== 0) throw new Error(`rss child exited ${code}`);
-  return JSON.parse(out.trim().split("\n").pop()!);
+  return JSON.parse(out.trim().split("\n").pop()!) as Awaited<ReturnType<typeof rssChild>>;
 }
 
 const pct = (a: number, b: number) => (b ? (a / b) * 100 : 0);
@@ -196,7 +196,7 @@ async function main() {
       { what: "bare HTTP client loop (physical ceiling)", value: `${f1(bare.rate)} msg/s`, target: "—", ok: true },
       { what: "Telegram adapter (grammY) loop, no database", value: `${f1(viaAdapter.rate)} msg/s (pipeline = ${f1(pct(ceiling.rate, viaAdapter.rate))} % of it)`, target: "—", ok: true },
       { what: "naive sequential send + update (baseline)", value: `${f1(base.rate)} msg/s (pipeline ceiling = ${f1(ceiling.rate / base.rate)}×)`, target: "—", ok: true },
-      { what: `peak RSS, ${rss.recipients.toLocaleString("en")}-recipient broadcast`, value: `${f1(rss.peakRssMb)} MB (before: ${f1(rss.baselineRssMb)} MB; ${f1(rss.seconds)} s; enqueue ${rss.enqueueMs} ms)`, target: "≤ 300 MB", ok: rss.peakRssMb <= 300 && rss.sent === rss.recipients },
+      { what: `peak RSS, ${rss.recipients.toLocaleString("en")}-recipient broadcast`, value: `${f1(rss.peakRssMb)} MB (process ${f1(rss.startRssMb)} MB + database open → ${f1(rss.databaseOpenRssMb)} MB; seeded ${f1(rss.baselineRssMb)} MB; ${f1(rss.seconds)} s, enqueue ${rss.enqueueMs} ms)`, target: "≤ 300 MB", ok: rss.peakRssMb <= 300 && rss.sent === rss.recipients },
     ];
     const w = [Math.max(...rows.map((r) => r.what.length)), Math.max(...rows.map((r) => r.value.length)), 16];
     console.log("\n" + ["what".padEnd(w[0]!), "measured".padEnd(w[1]!), "target".padEnd(w[2]!), "ok"].join(" | "));

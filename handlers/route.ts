@@ -116,11 +116,11 @@ async function onText(turn: Turn, raw: string): Promise<void> {
     return;
   }
   if (state.step === "answer") return answerText(turn, state.questionId, typed);
-  if (state.step === "consent") return consentStep(turn, typed);
   // A typed number presses the matching button of the last message (channels without buttons).
   const n = /^\d{1,2}$/.test(typed) ? Number(typed) : 0;
   const offered = state.offered?.[n - 1];
   if (n && offered) return onAction(turn, offered);
+  if (state.step === "consent") return consentStep(turn, typed);
   if (state.step === "confirm_unit") return confirmStep(turn, state.code, typed);
   const code = inviteCodeOf(typed);
   if (code && (await joinByInvite(turn, code, true))) return;

@@ -18,6 +18,8 @@ export interface ZaloBotAdapterOptions {
   mode: "webhook" | "polling";
   /** Required in webhook mode: compared (constant time) to X-Bot-Api-Secret-Token. */
   webhookSecret?: string | undefined;
+  /** Webhook mode: when set, setWebhook(<base>/webhooks/zalo-bot, secret) is called at start. */
+  publicBaseUrl?: string | undefined;
   /** getUpdates long-poll timeout, seconds. */
   pollTimeoutS?: number;
   /** Pause after a 429 (the Bot API gives no retry_after). */
@@ -115,6 +117,21 @@ export function createZaloBotAdapter(opts: ZaloBotAdapterOptions): ChannelAdapte
     const secret = opts.webhookSecret;
     Object.assign(adapter, {
       webhook: { path: "zalo-bot", ackFirst: false },
+      /** Webhook mode receives over HTTP; starting only registers the webhook when the public URL is known. */
+      async startIntake() {
+        if (!opts.publicBaseUrl) {
+          log.warn("Zalo Bot webhook mode without PUBLIC_BASE_URL: register the webhook yourself (setWebhook with secret_token) at <public URL>/webhooks/zalo-bot");
+          return;
+        }
+        const url = `${opts.publicBaseUrl.replace(/\/+$/, "")}/webhooks/zalo-bot`;
+        try {
+          await opts.client.call("setWebhook", { url, secret_token: secret });
+          log.info("Zalo Bot webhook registered", { url });
+        } catch (err) {
+          log.warn("Zalo Bot setWebhook failed; register it yourself", { url, description: (err as Error).message });
+        }
+      },
+      stopIntake: () => Promise.resolve(),
       verifyWebhook(req: WebhookRequest) {
         const ok = !!secret && sameSecret(req.headers["x-bot-api-secret-token"], secret);
         if (!ok) log.warn("Zalo Bot webhook with a missing or wrong secret token refused");

@@ -21,6 +21,7 @@ export function createZaloBotChannel({ config, logger, db }: { config: Config; l
     logger,
     mode: config.ZALO_BOT_MODE,
     webhookSecret: config.ZALO_BOT_WEBHOOK_SECRET,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
     pollTimeoutS: config.ZALO_BOT_POLL_TIMEOUT_S,
     ...(db ? { rememberChoices: rememberOffered(db) } : {}),
   });

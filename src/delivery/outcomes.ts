@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import type { Db } from "../db/client.js";
+import { queryRows, type Db } from "../db/client.js";
 import type { DeliveryState } from "../db/schema/index.js";
 
 /** What happened to one claimed delivery, to be written back in a batch. */
@@ -62,8 +62,11 @@ export async function recordOutcomes(db: Db, owner: string, outcomes: Outcome[])
 
 /** Put rows whose lease expired (a worker crashed or stalled) back in the queue. */
 export async function reclaimExpiredLeases(db: Db): Promise<number> {
-  const result = (await db.execute(sql`
-    update deliveries set state = 'queued', lease_until = null, leased_by = null
-    where state = 'sending' and lease_until < now()`)) as unknown as { rowCount?: number | null; affectedRows?: number };
-  return Number(result.rowCount ?? result.affectedRows ?? 0);
+  const [r] = await queryRows<{ n: number }>(db, sql`
+    with back as (
+      update deliveries set state = 'queued', lease_until = null, leased_by = null
+      where state = 'sending' and lease_until < now()
+      returning 1
+    ) select count(*)::int as n from back`);
+  return r?.n ?? 0;
 }

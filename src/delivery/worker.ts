@@ -3,7 +3,8 @@ import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "../db/client.js";
 import type { ChannelAdapter } from "../channels/adapter.js";
 import type { OutboundMessage } from "../channels/message.js";
-import { isSendError, Throttled } from "../channels/errors.js";
+import type { Throttled } from "../channels/errors.js";
+import { isSendError } from "../channels/errors.js";
 import { PRIORITY_BULK, PRIORITY_REPLY, type DeliveryState } from "../db/schema/index.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
@@ -391,7 +392,7 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
       lane.wakeDispatcher?.();
       lane.limiter.close();
     }
-    await Promise.all(lanes.flatMap((l) => [l.claimer, l.dispatcher]));
+    await Promise.all(lanes.flatMap((l) => [l.claimer ?? Promise.resolve(), l.dispatcher ?? Promise.resolve()]));
     while (lanes.some((l) => l.inFlight)) await sleep(5);
     // What was claimed but not sent goes back to the queue at once (attempt not counted).
     for (const lane of lanes) {

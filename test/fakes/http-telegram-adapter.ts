@@ -24,7 +24,7 @@ export function createHttpTelegramAdapter(opts: { apiRoot: string; token: string
             try {
               resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString("utf8")) });
             } catch (err) {
-              reject(err as Error);
+              reject(err instanceof Error ? err : new Error(String(err)));
             }
           });
           res.on("error", reject);

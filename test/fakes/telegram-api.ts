@@ -116,7 +116,7 @@ export async function startFakeTelegramApi(opts: FakeTelegramOptions = {}): Prom
   }
 
   function sendMessage(req: http.IncomingMessage, res: http.ServerResponse, params: Record<string, unknown>) {
-    const chatId = String(params.chat_id ?? "");
+    const chatId = typeof params.chat_id === "string" || typeof params.chat_id === "number" ? String(params.chat_id) : "";
     const text = typeof params.text === "string" ? params.text : "";
     if (!chatId || !text) return answer(res, 400, { ok: false, error_code: 400, description: "Bad Request: chat_id and text are required" });
     const byChat = chatFailures.get(chatId);

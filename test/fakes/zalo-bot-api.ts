@@ -12,6 +12,8 @@ export interface FakeZaloBot {
   token: string;
   sent: { chatId: string; text: string; messageId: string }[];
   methods: string[];
+  /** The last setWebhook body. */
+  webhook: { url?: string; secret_token?: string } | null;
   /** Queue an update for getUpdates. */
   queueUpdate(update: Record<string, unknown>): void;
   throttleNext(n: number): void;
@@ -36,6 +38,7 @@ export async function startFakeZaloBot(): Promise<FakeZaloBot> {
     token,
     sent: [],
     methods: [],
+    webhook: null,
     pollWaitMs: 300,
     queueUpdate(u) {
       updates.push(u);
@@ -84,8 +87,13 @@ export async function startFakeZaloBot(): Promise<FakeZaloBot> {
       switch (method) {
         case "getMe":
           return reply(res, 200, { ok: true, result: { id: "1234567", account_name: "gopy_bot", account_type: "BASIC", can_join_groups: false } });
-        case "deleteWebhook":
         case "setWebhook":
+          if (typeof body.url !== "string" || !body.url.startsWith("https://")) return fail(res, 400, "Bad Request: url must be https");
+          if (typeof body.secret_token !== "string" || body.secret_token.length < 8 || body.secret_token.length > 256) return fail(res, 400, "Bad Request: secret_token must be 8-256 characters");
+          state.webhook = { url: body.url, secret_token: body.secret_token };
+          return reply(res, 200, { ok: true, result: { url: body.url, updated_at: Date.now() } });
+        case "deleteWebhook":
+          state.webhook = null;
           return reply(res, 200, { ok: true, result: { url: body.url ?? "", updated_at: Date.now() } });
         case "sendMessage": {
           if (throttle > 0) {

@@ -18,11 +18,11 @@ export function spawnWorker(env: Record<string, string>): ChildWorker {
   let err = "";
   let onReady: () => void = () => undefined;
   const ready = new Promise<void>((r) => (onReady = r));
-  child.stdout!.on("data", (c: Buffer) => {
+  child.stdout.on("data", (c: Buffer) => {
     out += c.toString();
     if (out.includes('"ready":true')) onReady();
   });
-  child.stderr!.on("data", (c: Buffer) => (err += c.toString()));
+  child.stderr.on("data", (c: Buffer) => (err += c.toString()));
   const done = new Promise<{ done: true; sent: number }>((resolve, reject) => {
     child.on("exit", (code, signal) => {
       const last = out.trim().split("\n").map((l) => { try { return JSON.parse(l) as { done?: boolean; sent: number }; } catch { return null; } }).find((l) => l?.done);

@@ -66,9 +66,7 @@ describe.each(databaseKinds)("Zalo Bot resident, end to end (%s)", (kind) => {
     const consent = await say(numberOf(confirm, t("vi", "sub.yes")));
     expect(consent).toContain(t("vi", "sub.consent").slice(0, 30));
     expect(numberOf(consent, t("vi", "sub.consentYes"))).toBe("1");
-    // The notice says "gõ: có / không" (type yes / no). (Typing its number "1" is not understood at this
-    // step yet: handlers/route.ts checks the consent step before numbered choices — reported to the lead.)
-    const done = await say("có");
+    const done = await say(numberOf(consent, t("vi", "sub.consentYes")));
     expect(done).toContain(t("vi", "sub.subscribed", { unit: "Phường Đông Kinh" }).slice(0, 40));
     const rows = await queryRows<{ status: string; unit_code: string }>(svc.database.db, sql`
       select s.status, u.unit_code from subscribers s join subscriptions u on u.subscriber_id = s.id

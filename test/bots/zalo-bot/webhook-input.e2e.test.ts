@@ -23,7 +23,13 @@ describe.each(databaseKinds)("Zalo Bot webhook, bad input (%s)", (kind) => {
 
   beforeAll(async () => {
     fake = await startFakeZaloBot();
-    svc = await startTestService(kind, { ZALO_BOT_TOKEN: fake.token, ZALO_BOT_WEBHOOK_SECRET: SECRET, ZALO_BOT_API_BASE: fake.url, BODY_LIMIT: "16kb" });
+    svc = await startTestService(kind, {
+      ZALO_BOT_TOKEN: fake.token, ZALO_BOT_WEBHOOK_SECRET: SECRET, ZALO_BOT_API_BASE: fake.url, BODY_LIMIT: "16kb", PUBLIC_BASE_URL: "https://gopy.example.gov.vn",
+    });
+  });
+
+  it("registers its webhook with the secret at start", () => {
+    expect(fake.webhook).toEqual({ url: "https://gopy.example.gov.vn/webhooks/zalo-bot", secret_token: SECRET });
   });
   afterAll(async () => {
     await svc?.stop();

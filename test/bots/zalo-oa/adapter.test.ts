@@ -85,7 +85,10 @@ describe.each(databaseKinds)("Zalo OA adapter on %s", (kind) => {
   it("remembers numbered choices of announcements (not of replies) so that typing a number presses them", async () => {
     const to = user();
     const remembered: [string, string[]][] = [];
-    const a = make({ buttons: false, rememberChoices: (id, actions) => void remembered.push([id, actions]) ?? Promise.resolve() });
+    const a = make({ buttons: false, rememberChoices: (id, actions) => {
+      remembered.push([id, actions]);
+      return Promise.resolve();
+    } });
     const msg = { text: "Dự thảo", buttons: [[{ label: "Góp ý", action: "answer:x" }, { label: "Toàn văn", action: "", url: "https://x.vn" }], [{ label: "Huỷ", action: "unsub" }]] };
     await a.send(to, msg, { kind: "announcement" });
     await a.send(to, msg, { kind: "reply" });
