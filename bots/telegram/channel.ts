@@ -7,6 +7,7 @@ import type { OutboundMessage, Recipient } from "../../src/channels/message.js";
 import { t, type Locale } from "../../src/i18n/index.js";
 import type { Logger } from "../../src/logger.js";
 import { mapTelegramError, scrub } from "./errors.js";
+import { createTelegramFetch } from "./fetch.js";
 import { parseTelegramUpdate } from "./parse.js";
 import { createPoller, type Poller } from "./polling.js";
 import { RenderError, toSendMessagePayloads } from "./render.js";
@@ -46,8 +47,10 @@ const digest = (s: string) => createHash("sha256").update(s, "utf8").digest();
 /**
  * The Telegram channel (grammY's Api, no Bot/middleware): sends with inline keyboards, parses updates,
  * checks the webhook secret, answers button presses, and in polling mode runs a getUpdates loop.
- * `@grammyjs/auto-retry` absorbs only short waits (retry_after ≤ 3 s, 2 attempts); longer 429s, 5xx and
- * network failures surface as SendErrors so the delivery worker decides.
+ * sendMessage goes through its own Api without transformers: every 429, 5xx and network failure surfaces
+ * as a SendError so the delivery worker decides (a 429 pauses the channel). `@grammyjs/auto-retry` is kept
+ * for the set-up calls and answerCallbackQuery (short waits only: retry_after ≤ 3 s, 2 attempts).
+ * Both use a light keep-alive fetch (./fetch.ts) instead of node-fetch.
  */
 export function createTelegramChannel(opts: TelegramChannelOptions): ChannelAdapter {
   const { token, logger } = opts;
@@ -55,10 +58,17 @@ export function createTelegramChannel(opts: TelegramChannelOptions): ChannelAdap
   const timeoutSeconds = opts.requestTimeoutSeconds ?? 20;
   const pollTimeout = opts.pollTimeoutSeconds ?? 25;
 
-  const api = new Api(token, { apiRoot: opts.apiRoot, timeoutSeconds });
+  const { fetch } = createTelegramFetch(opts.apiRoot);
+  // Housekeeping calls (setMyCommands, setWebhook, deleteWebhook, answerCallbackQuery): auto-retry waits
+  // out short 429s in place, nobody else would retry them.
+  const api = new Api(token, { apiRoot: opts.apiRoot, timeoutSeconds, fetch });
   api.config.use(autoRetry({ maxDelaySeconds: 3, maxRetryAttempts: 2, rethrowInternalServerErrors: true, rethrowHttpErrors: true }));
+  // sendMessage: no transformer. Every 429 surfaces as Throttled so the delivery worker pauses the whole
+  // channel for retry_after (design.md §7); the worker, not the adapter, turns errors into retries.
+  const sendApi = new Api(token, { apiRoot: opts.apiRoot, timeoutSeconds, fetch });
   // Long polling holds a request open for pollTimeout seconds: its own client with a longer timeout.
-  const pollApi = new Api(token, { apiRoot: opts.apiRoot, timeoutSeconds: pollTimeout + 15 });
+  const pollApi = new Api(token, { apiRoot: opts.apiRoot, timeoutSeconds: pollTimeout + 15, fetch });
+  pollApi.config.use(autoRetry({ maxDelaySeconds: 3, maxRetryAttempts: 2, rethrowInternalServerErrors: true, rethrowHttpErrors: true }));
   const expectedSecret = opts.webhookSecret ? digest(opts.webhookSecret) : undefined;
   const warned = new Set<string>();
   let poller: Poller | null = null;
@@ -115,7 +125,7 @@ export function createTelegramChannel(opts: TelegramChannelOptions): ChannelAdap
       let last = "";
       for (const payload of payloads) {
         try {
-          const sent = await api.raw.sendMessage(payload);
+          const sent = await sendApi.raw.sendMessage(payload);
           last = String(sent.message_id);
         } catch (err) {
           throw mapTelegramError(err, "sendMessage", payload, token);

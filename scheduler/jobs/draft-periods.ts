@@ -1,11 +1,15 @@
 import { advanceDraftPeriods } from "../../src/domain/drafts/periods.js";
+import type { Broadcaster } from "../../src/delivery/broadcaster.js";
 import type { Job } from "../scheduler.js";
 
-/** Every minute: scheduled drafts whose period began → open; open drafts past their deadline → closed. */
-export function draftPeriodsJob(): Job {
+/**
+ * Every minute: scheduled drafts whose period began → open (and announced); open drafts past their
+ * deadline → closed.
+ */
+export function draftPeriodsJob(broadcaster: Broadcaster): Job {
   return {
     name: "draft-periods",
     cron: "* * * * *",
-    run: ({ db, now }) => advanceDraftPeriods(db, now),
+    run: ({ db, now }) => advanceDraftPeriods(db, now, broadcaster),
   };
 }

@@ -6,6 +6,8 @@
  */
 export interface RateLimiter {
   acquire(): Promise<void>;
+  /** Take a slot if one is free right now (no pause, no wait); false: call acquire(). */
+  tryAcquire(): boolean;
   /** Hold all sends until `ms` from now (extends, never shortens, a current pause). */
   pause(ms: number): void;
   /** Resolve every waiter now with a rejection (worker stopping). */
@@ -77,6 +79,16 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
     ratePerSecond: unlimited ? Infinity : opts.ratePerSecond,
     acquire() {
       return new Promise<void>((resolve, reject) => wait2({ resolve, reject }));
+    },
+    tryAcquire() {
+      if (closed || waiters.length) return false;
+      const t = now();
+      if (t < pausedUntil) return false;
+      if (unlimited) return true;
+      const at = Math.max(tat, t - tolerance);
+      if (at - t > 0.5) return false;
+      tat = at + interval;
+      return true;
     },
     pause(ms: number) {
       const until = now() + ms;

@@ -5,7 +5,7 @@ import type { ChannelAdapter } from "../channels/adapter.js";
 import type { OutboundMessage } from "../channels/message.js";
 import type { Throttled } from "../channels/errors.js";
 import { isSendError } from "../channels/errors.js";
-import { PRIORITY_BULK, PRIORITY_REPLY, type DeliveryState } from "../db/schema/index.js";
+import { PRIORITY_BULK, PRIORITY_REPLY } from "../db/schema/index.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import { createRateLimiter, LimiterClosed, type RateLimiter } from "./rate-limiter.js";
@@ -31,6 +31,10 @@ export interface DeliveryWorkerOptions {
   /** Outcomes are written in groups of up to flushSize, at most flushMs after the first one waits. */
   flushSize?: number;
   flushMs?: number;
+  /** Largest group written in one statement when outcomes pile up (default 1000). */
+  flushMaxSize?: number;
+  /** Least interval between two refreshes of the queue-depth gauge per channel (default 2000 ms). */
+  queueDepthEveryMs?: number;
 }
 
 export interface DeliveryWorker {
@@ -47,11 +51,12 @@ interface ClaimedRow {
   id: number;
   subscriber_id: string;
   external_id: string;
+  /** The subscriber's status at claim time: bulk to a stopped or gone subscriber is not sent. */
+  status: string;
   kind: string;
   message: OutboundMessage;
   attempts: number;
   priority: number;
-  state: DeliveryState;
   error_detail: string | null;
   /** Throttled sends given back (not counted as attempts). */
   giveBack?: number;
@@ -68,6 +73,10 @@ interface Lane {
   claiming: boolean;
   /** The last claim found nothing due: wait for a kick or the idle poll. */
   exhausted: boolean;
+  /** When the queue-depth gauge was last refreshed (performance.now()). */
+  depthAt: number;
+  /** Pre-labelled counters (prom-client's label lookup costs more than the increment). */
+  count: Record<"sent" | "failed" | "retried" | "throttled" | "outside_window", { inc(): void }>;
   urgent: boolean;
   wakeDispatcher: (() => void) | null;
   wakeClaimer: (() => void) | null;
@@ -91,6 +100,9 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
   const retryMaxMs = opts.retryMaxMs ?? 10 * 60_000;
   const flushSize = opts.flushSize ?? 100;
   const flushMs = opts.flushMs ?? 10;
+  /** A backlog of outcomes (sends outpacing writes) is written in bigger groups: fewer round trips. */
+  const flushMax = Math.max(flushSize, opts.flushMaxSize ?? 1000);
+  const depthEveryMs = opts.queueDepthEveryMs ?? 2000;
   const owner = randomUUID();
 
   let running = false;
@@ -117,6 +129,14 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
       inFlight: 0,
       claiming: false,
       exhausted: false,
+      depthAt: -Infinity,
+      count: {
+        sent: metrics.deliveries.labels({ channel: adapter.name, outcome: "sent" }),
+        failed: metrics.deliveries.labels({ channel: adapter.name, outcome: "failed" }),
+        retried: metrics.deliveries.labels({ channel: adapter.name, outcome: "retried" }),
+        throttled: metrics.deliveries.labels({ channel: adapter.name, outcome: "throttled" }),
+        outside_window: metrics.deliveries.labels({ channel: adapter.name, outcome: "outside_window" }),
+      },
       urgent: false,
       wakeDispatcher: null,
       wakeClaimer: null,
@@ -142,7 +162,7 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
     if (!pending.length) return Promise.resolve();
     flushing = (async () => {
       while (pending.length) {
-        const group = pending.splice(0, flushSize);
+        const group = pending.splice(0, flushMax);
         try {
           await recordOutcomes(db, owner, group);
           processed += group.length;
@@ -165,6 +185,11 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
 
   // ---- claiming -----------------------------------------------------------------------------------
 
+  /**
+   * Lease up to `limit` due deliveries in one statement. The recipient's address and status come from
+   * index lookups per claimed row (scalar subqueries): a join here lets the planner hash whole tables on
+   * every claim once they hold tens of thousands of rows.
+   */
   async function claim(lane: Lane, limit: number, repliesOnly: boolean): Promise<ClaimedRow[]> {
     const lease = `${leaseMs} milliseconds`;
     return queryRows<ClaimedRow>(db, sql`
@@ -175,22 +200,22 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
         order by priority, next_attempt_at
         limit ${limit}
         for update skip locked
-      ), claimed as (
-        select d.id, s.external_id, s.status,
-          (s.status = 'gone' or (s.status = 'stopped' and d.priority > ${PRIORITY_REPLY})) as skip
-        from due join deliveries d on d.id = due.id join subscribers s on s.id = d.subscriber_id
       )
       update deliveries d set
-        state = case when c.skip then 'failed' else 'sending' end,
-        error_kind = case when c.skip then 'stopped' else d.error_kind end,
-        error_detail = case when c.skip then 'subscriber ' || c.status else d.error_detail end,
-        lease_until = case when c.skip then null else now() + ${lease}::interval end,
+        state = 'sending',
+        lease_until = now() + ${lease}::interval,
         leased_by = ${owner},
-        attempts = case when c.skip then d.attempts else d.attempts + 1 end
-      from claimed c
-      where d.id = c.id
-      returning d.id, d.subscriber_id, c.external_id, d.kind, d.message, d.attempts, d.priority, d.state, d.error_detail`);
+        attempts = d.attempts + 1
+      from due
+      where d.id = due.id
+      returning d.id, d.subscriber_id,
+        (select s.external_id from subscribers s where s.id = d.subscriber_id) as external_id,
+        (select s.status from subscribers s where s.id = d.subscriber_id) as status,
+        d.kind, d.message, d.attempts, d.priority, d.error_detail`);
   }
+
+  /** Bulk to a person who stopped (replies still go) or whose account is gone is failed, not sent. */
+  const skipped = (row: ClaimedRow) => row.status === "gone" || (row.status === "stopped" && row.priority > PRIORITY_REPLY);
 
   async function claimInto(lane: Lane, repliesOnly: boolean): Promise<number> {
     const room = repliesOnly ? 20 : lane.claimSize * 2 - lane.buffer.length;
@@ -198,9 +223,9 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
     const rows = await claim(lane, Math.min(room, repliesOnly ? 20 : lane.claimSize), repliesOnly);
     const replies: ClaimedRow[] = [];
     for (const row of rows) {
-      if (row.state === "failed") {
-        metrics.deliveries.inc({ channel: lane.channel, outcome: "failed" });
-        processed++;
+      if (skipped(row)) {
+        record({ id: row.id, subscriberId: row.subscriber_id, state: "failed", attemptDelta: -1, errorKind: "stopped", errorDetail: `subscriber ${row.status}` });
+        lane.count.failed.inc();
         continue;
       }
       if (row.priority < PRIORITY_BULK) replies.push(row);
@@ -211,9 +236,24 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
     return rows.length;
   }
 
+  /** Refresh the Prometheus queue-depth gauge, at most every depthEveryMs per channel (one count). */
+  async function refreshDepth(lane: Lane) {
+    const t = performance.now();
+    if (t - lane.depthAt < depthEveryMs) return;
+    lane.depthAt = t;
+    try {
+      const [r] = await queryRows<{ n: number }>(db, sql`
+        select count(*)::int as n from deliveries where state = 'queued' and channel = ${lane.channel}`);
+      metrics.queueDepth.set({ channel: lane.channel }, r?.n ?? 0);
+    } catch (err) {
+      if (running) logger.warn("could not count the delivery queue", { channel: lane.channel, err });
+    }
+  }
+
   async function claimerLoop(lane: Lane) {
     while (running) {
       try {
+        await refreshDepth(lane);
         if (lane.urgent && lane.buffer.length >= lane.claimSize) {
           lane.urgent = false;
           await claimInto(lane, true);
@@ -248,7 +288,7 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
         continue;
       }
       try {
-        await lane.limiter.acquire();
+        if (!lane.limiter.tryAcquire()) await lane.limiter.acquire();
       } catch (err) {
         if (err instanceof LimiterClosed) break;
         throw err;
@@ -257,7 +297,7 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
       if (!row) continue;
       if (gone.has(row.subscriber_id)) {
         record({ id: row.id, subscriberId: row.subscriber_id, state: "failed", errorKind: "recipient_gone", errorDetail: "recipient gone (an earlier message was refused)" });
-        metrics.deliveries.inc({ channel: lane.channel, outcome: "failed" });
+        lane.count.failed.inc();
         continue;
       }
       if (!running) {
@@ -275,13 +315,13 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
 
   async function sendOne(lane: Lane, row: ClaimedRow): Promise<void> {
     const { channel } = lane;
-    const base = { id: row.id, subscriberId: row.subscriber_id };
     try {
       const result = await lane.adapter.send({ subscriberId: row.subscriber_id, externalId: row.external_id }, row.message, { kind: row.kind });
-      record({ ...base, state: "sent", externalId: result.externalId, attemptDelta: -(row.giveBack ?? 0) });
-      metrics.deliveries.inc({ channel, outcome: "sent" });
+      record({ id: row.id, subscriberId: row.subscriber_id, state: "sent", externalId: result.externalId, attemptDelta: row.giveBack ? -row.giveBack : 0 });
+      lane.count.sent.inc();
       return;
     } catch (err) {
+      const base = { id: row.id, subscriberId: row.subscriber_id };
       if (!isSendError(err)) {
         logger.error("adapter threw something outside the SendError set", { channel, err });
         return retryOrFail(lane, row, "transient", `unexpected: ${String((err as Error)?.message ?? err)}`.slice(0, 500));
@@ -289,7 +329,7 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
       switch (err.kind) {
         case "throttled": {
           const ms = (err as Throttled).retryAfterMs;
-          metrics.deliveries.inc({ channel, outcome: "throttled" });
+          lane.count.throttled.inc();
           logger.warn("channel throttled by the platform; pausing", { channel, retryAfterMs: ms });
           lane.limiter.pause(ms);
           row.giveBack = (row.giveBack ?? 0) + 1;
@@ -310,16 +350,16 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
           if (gone.size > 50_000) gone.clear();
           gone.add(row.subscriber_id);
           record({ ...base, state: "failed", errorKind: "recipient_gone", errorDetail: err.detail });
-          metrics.deliveries.inc({ channel, outcome: "failed" });
+          lane.count.failed.inc();
           return;
         case "outside_window":
           record({ ...base, state: "outside_window", errorKind: "outside_window", errorDetail: err.detail });
-          metrics.deliveries.inc({ channel, outcome: "outside_window" });
+          lane.count.outside_window.inc();
           return;
         default:
           if (err.kind === "config") logger.error("channel configuration error", { channel, detail: err.detail });
           record({ ...base, state: "failed", errorKind: err.kind, errorDetail: err.detail });
-          metrics.deliveries.inc({ channel, outcome: "failed" });
+          lane.count.failed.inc();
       }
     }
   }
@@ -329,11 +369,11 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
     const attempts = row.attempts - (row.giveBack ?? 0);
     if (attempts >= maxAttempts) {
       record({ ...base, state: "failed", attemptDelta: -(row.giveBack ?? 0) });
-      metrics.deliveries.inc({ channel: lane.channel, outcome: "failed" });
+      lane.count.failed.inc();
     } else {
       const delay = Math.min(retryMaxMs, retryBaseMs * 2 ** (attempts - 1)) * (0.75 + Math.random() * 0.5);
       record({ ...base, state: "queued", retryInMs: delay, attemptDelta: -(row.giveBack ?? 0) });
-      metrics.deliveries.inc({ channel: lane.channel, outcome: "retried" });
+      lane.count.retried.inc();
     }
   }
 

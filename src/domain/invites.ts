@@ -1,9 +1,10 @@
 import { randomInt } from "node:crypto";
-import { inArray } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../db/client.js";
-import { adminUnits, invites } from "../db/schema/index.js";
-import { unprocessable } from "../errors.js";
+import { adminUnits, agencies, invites, type ApiRole } from "../db/schema/index.js";
+import { forbidden, unprocessable } from "../errors.js";
+import { findAgency } from "./agencies.js";
 import { recordAudit } from "./audit.js";
 
 /** Letters and digits that cannot be misread (no 0/O, 1/I/L) — codes are read out and typed by hand. */
@@ -20,10 +21,16 @@ export const createInviteBody = z
     role: z.enum(["propagandist", "officer"]),
     communes: z.array(z.string().regex(/^\d{5}$/, "must be a 5-digit unit code")).max(100).default([]),
     expiresInDays: z.number().int().min(1).max(365).optional(),
+    /**
+     * Officer invites: the agency (name or id) whose open drafts the officer's daily digest covers.
+     * A drafter's or viewer's invite always uses the key's agency; an admin's invite without it covers every agency.
+     */
+    agency: z.string().trim().min(1).max(300).optional(),
   })
   .strict()
   .superRefine((b, ctx) => {
     if (b.role === "propagandist" && !b.communes.length) ctx.addIssue({ code: "custom", path: ["communes"], message: "a propagandist needs at least one commune" });
+    if (b.role !== "officer" && b.agency !== undefined) ctx.addIssue({ code: "custom", path: ["agency"], message: "only an officer invite names an agency" });
   });
 export type CreateInviteBody = z.infer<typeof createInviteBody>;
 
@@ -32,15 +39,37 @@ export const inviteView = z.object({
   role: z.enum(["propagandist", "officer"]),
   communes: z.array(z.string()),
   expiresAt: z.string().nullable(),
+  /** Officer invites: the agency whose drafts the officer's digest covers; null: every agency. */
+  agency: z.object({ id: z.string(), name: z.string() }).nullable(),
   /** The /start payload: t.me/<bot>?start=i_<code>; typing the code in chat works too. */
   deepLinkPayload: z.string(),
 });
 export type InviteView = z.infer<typeof inviteView>;
 
+/**
+ * The agency an invite records: the one named in the body (an admin may name any existing agency; another
+ * key only its own), else the key's own agency. An admin's officer invite naming none records none: that
+ * officer's digest covers every agency (the Department of Justice oversees them all).
+ */
+async function inviteAgency(db: Db, actor: { agencyId: string | null; role?: ApiRole }, body: CreateInviteBody) {
+  const named = body.agency;
+  if (named === undefined) {
+    if (!actor.agencyId || (body.role === "officer" && actor.role === "admin")) return null;
+    const [own] = await db.select({ id: agencies.id, name: agencies.name }).from(agencies).where(eq(agencies.id, actor.agencyId));
+    return own ?? null;
+  }
+  const found = await findAgency(db, named);
+  if (actor.role !== "admin" && (!found || found.id !== actor.agencyId)) {
+    throw forbidden("Your key can invite officers of its own agency only.", [{ field: "agency", message: "not the agency of your key" }]);
+  }
+  if (!found) throw unprocessable(`No agency ${named}.`, [{ field: "agency", message: "unknown agency (give its exact name or id)" }]);
+  return { id: found.id, name: found.name };
+}
+
 /** Create a single-use invite for a propagandist (or officer) of the given communes. */
 export async function createInvite(
   db: Db,
-  actor: { label: string; agencyId: string | null },
+  actor: { label: string; agencyId: string | null; role?: ApiRole },
   body: CreateInviteBody,
 ): Promise<InviteView> {
   const communes = [...new Set(body.communes)];
@@ -50,18 +79,19 @@ export async function createInvite(
     const unknown = communes.filter((c) => !found.has(c));
     if (errors.length) throw unprocessable(`Unknown unit code(s): ${unknown.join(", ")}.`, errors);
   }
+  const agency = await inviteAgency(db, actor, body);
   const expiresAt = body.expiresInDays ? new Date(Date.now() + body.expiresInDays * 86_400_000) : null;
   return db.transaction(async (tx) => {
     for (let attempt = 0; ; attempt++) {
       const code = newInviteCode();
       const rows = await tx
         .insert(invites)
-        .values({ code, role: body.role, unitCodes: communes, agencyId: actor.agencyId, createdBy: actor.label, expiresAt })
+        .values({ code, role: body.role, unitCodes: communes, agencyId: agency?.id ?? null, createdBy: actor.label, expiresAt })
         .onConflictDoNothing()
         .returning();
       if (rows.length) {
-        await recordAudit(tx, { actor: actor.label, action: "invite.create", entityType: "invite", entityId: code, details: { role: body.role, communes } });
-        return { code, role: body.role, communes, expiresAt: expiresAt?.toISOString() ?? null, deepLinkPayload: `i_${code}` };
+        await recordAudit(tx, { actor: actor.label, action: "invite.create", entityType: "invite", entityId: code, details: { role: body.role, communes, agencyId: agency?.id ?? null } });
+        return { code, role: body.role, communes, expiresAt: expiresAt?.toISOString() ?? null, agency, deepLinkPayload: `i_${code}` };
       }
       if (attempt > 5) throw new Error("could not draw a free invite code");
     }

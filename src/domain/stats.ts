@@ -2,6 +2,7 @@ import { asc, eq, sql } from "drizzle-orm";
 import { queryRows, type DbOrTx } from "../db/client.js";
 import { questions, type drafts } from "../db/schema/index.js";
 import { feedbackSources } from "./feedback-sources.js";
+import { draftOutOfReach, type OutOfReach } from "./reach.js";
 
 export interface ChoiceCount {
   index: number;
@@ -43,6 +44,8 @@ export interface DraftStats {
   };
   questions: QuestionStats[];
   communes: CommuneStats[];
+  /** Recipients none of the draft's messages reached: outside the Zalo OA window, gone, failed. */
+  outOfReach: OutOfReach;
 }
 
 type DraftRow = typeof drafts.$inferSelect;
@@ -127,5 +130,6 @@ export async function draftStats(db: DbOrTx, draft: DraftRow): Promise<DraftStat
       };
     }),
     communes,
+    outOfReach: await draftOutOfReach(db, draft.id),
   };
 }

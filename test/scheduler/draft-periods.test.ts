@@ -6,7 +6,7 @@ import { draftBody, isoVn } from "../support/drafts.js";
 import { queryRows, type Database } from "../../src/db/client.js";
 import { loadConfig } from "../../src/config.js";
 import { drafts, jobRuns } from "../../src/db/schema/index.js";
-import { noBroadcast } from "../../src/delivery/broadcaster.js";
+import { noBroadcast, type Broadcaster } from "../../src/delivery/broadcaster.js";
 import { createDraft } from "../../src/domain/drafts/create.js";
 import { publishDraft } from "../../src/domain/drafts/publish.js";
 import { createDraftBody } from "../../src/domain/drafts/schemas.js";
@@ -27,12 +27,21 @@ describe.each(databaseKinds)("scheduler: draft periods on %s", (kind) => {
     await database.close();
   });
 
-  const scheduler = (owner: string) => createScheduler({ db: database.db, logger: quietLogger(), config, jobs: [draftPeriodsJob()], owner });
+  /** Records which drafts were announced, and when (publish or scheduler). */
+  const announced: string[] = [];
+  const recorder: Broadcaster = {
+    ...noBroadcast,
+    draftPublished: (_tx, id) => {
+      announced.push(id);
+      return Promise.resolve(null);
+    },
+  };
+  const scheduler = (owner: string) => createScheduler({ db: database.db, logger: quietLogger(), config, jobs: [draftPeriodsJob(recorder)], owner });
 
   /** A published draft: opens at `opens`, closes at `closes`, published at `publishedAt`. */
   async function published(opens: Date, closes: Date, publishedAt: Date) {
     const d = await createDraft({ db: database.db }, admin, createDraftBody.parse(draftBody("Sở Công Thương", { commentOpensAt: isoVn(opens), commentClosesAt: isoVn(closes) })));
-    return publishDraft({ db: database.db, broadcaster: noBroadcast, minCommentDays: 30, now: () => publishedAt }, admin, d.id, {});
+    return publishDraft({ db: database.db, broadcaster: recorder, minCommentDays: 30, now: () => publishedAt }, admin, d.id, {});
   }
   const statusOf = async (id: string) => (await database.db.select({ s: drafts.status, c: drafts.closedAt }).from(drafts).where(eq(drafts.id, id)))[0]!;
   const audits = (id: string) =>
@@ -44,6 +53,9 @@ describe.each(databaseKinds)("scheduler: draft periods on %s", (kind) => {
     const ending = await published(t0, new Date(t0.getTime() + 40 * DAY), t0);
     expect(soon.status).toBe("scheduled");
     expect(ending.status).toBe("open");
+    // The draft that opens now is announced at publication; the scheduled one waits for its period.
+    expect(announced).toContain(ending.id);
+    expect(announced).not.toContain(soon.id);
     const s = scheduler("A");
 
     // Before either date: nothing moves.
@@ -55,6 +67,7 @@ describe.each(databaseKinds)("scheduler: draft periods on %s", (kind) => {
     expect((await statusOf(soon.id)).s).toBe("open");
     expect((await statusOf(ending.id)).s).toBe("open");
     expect(await audits(soon.id)).toEqual([{ actor: "scheduler", action: "draft.open" }]);
+    expect(announced.filter((id) => id === soon.id)).toHaveLength(1);
 
     const afterClose = new Date(t0.getTime() + 40 * DAY + 60_000);
     expect(await s.runSlot("draft-periods", afterClose)).toBe("ran");

@@ -2,14 +2,20 @@ import { and, eq, lte } from "drizzle-orm";
 import type { DbOrTx } from "../../db/client.js";
 import { drafts } from "../../db/schema/index.js";
 import { recordAudit } from "../audit.js";
+import type { Broadcaster } from "../../delivery/broadcaster.js";
 
 export const SCHEDULER_ACTOR = "scheduler";
 
 /**
  * Move scheduled drafts whose period has begun to "open", and open drafts whose period has ended to
  * "closed" (audited as the scheduler). Single UPDATE statements, so concurrent runs never double-move.
+ * A scheduled draft is announced when its period opens, in the same transaction as the move.
  */
-export async function advanceDraftPeriods(db: DbOrTx, now: Date): Promise<{ opened: string[]; closed: string[] }> {
+export async function advanceDraftPeriods(
+  db: DbOrTx,
+  now: Date,
+  broadcaster: Broadcaster,
+): Promise<{ opened: string[]; closed: string[] }> {
   const run = async (tx: DbOrTx) => {
     const opened = await tx
       .update(drafts)
@@ -18,6 +24,7 @@ export async function advanceDraftPeriods(db: DbOrTx, now: Date): Promise<{ open
       .returning({ id: drafts.id });
     for (const { id } of opened) {
       await recordAudit(tx, { actor: SCHEDULER_ACTOR, action: "draft.open", entityType: "draft", entityId: id, details: { at: now.toISOString() } });
+      await broadcaster.draftPublished(tx, id, SCHEDULER_ACTOR);
     }
     const closed = await tx
       .update(drafts)
@@ -29,5 +36,7 @@ export async function advanceDraftPeriods(db: DbOrTx, now: Date): Promise<{ open
     }
     return { opened: opened.map((r) => r.id), closed: closed.map((r) => r.id) };
   };
-  return "transaction" in db ? db.transaction(run) : run(db);
+  const result = await ("transaction" in db ? db.transaction(run) : run(db));
+  if (result.opened.length) broadcaster.kick();
+  return result;
 }

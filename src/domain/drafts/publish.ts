@@ -10,8 +10,9 @@ import { publishProblems, throwIfAny } from "./validation.js";
 import { periodDays } from "./view.js";
 
 /**
- * Publish a draft: status "open" (or "scheduled" when commentOpensAt is later), publishedAt, and the
- * announcement enqueued by the broadcaster in the same transaction. The row is locked, so a second
+ * Publish a draft: status "open" (or "scheduled" when commentOpensAt is later), publishedAt, and, for a
+ * draft that opens now, the announcement enqueued by the broadcaster in the same transaction (a scheduled
+ * draft is announced by the scheduler when its period opens, so residents are not asked too early). The row is locked, so a second
  * publish (double click, two instances) waits and then gets 409.
  */
 export async function publishDraft(
@@ -80,7 +81,7 @@ export async function publishDraft(
         ...(reason !== undefined ? { shortenedPeriodReason: reason, shortened } : {}),
       },
     });
-    await deps.broadcaster.draftPublished(tx, id, actor.label);
+    if (status === "open") await deps.broadcaster.draftPublished(tx, id, actor.label);
     return getDraftView(tx, id);
   });
   deps.broadcaster.kick();

@@ -15,15 +15,15 @@ export function inviteRoutes(deps: ApiDeps): Router {
     responses: {
       201: { description: "The invite; the person sends /start i_<code> (deep link) or types the code", schema: inviteView },
       400: { description: "Invalid body (problem+json naming the field)" },
-      403: { description: "Viewer keys cannot create invites" },
-      422: { description: "A commune code does not exist" },
+      403: { description: "Viewer keys cannot create invites; a drafter cannot invite an officer of another agency" },
+      422: { description: "A commune code or the agency does not exist" },
     },
   });
   const router = Router();
   router.post("/invites", requireRole("admin", "drafter"), async (req, res) => {
     const p = principalOf(res);
     const body = createInviteBody.parse(req.body);
-    res.status(201).json(await createInvite(deps.db, { label: `key:${p.keyId}`, agencyId: p.agencyId }, body));
+    res.status(201).json(await createInvite(deps.db, { label: `key:${p.keyId}`, agencyId: p.agencyId, role: p.role }, body));
   });
   return router;
 }

@@ -53,6 +53,13 @@ const stats = z.object({
   communes: z.array(
     z.object({ code: z.string(), name: z.string(), type: z.string(), subscribers: z.number().int(), respondents: z.number().int() }),
   ),
+  outOfReach: z
+    .object({
+      outsideWindow: z.number().int().describe("Zalo OA recipients outside the 7-day window whom none of the draft's messages reached"),
+      gone: z.number().int().describe("Recipients who blocked or unfollowed before any message of the draft reached them"),
+      failed: z.number().int().describe("Recipients whose every message of the draft failed for another reason"),
+    })
+    .describe("People the draft's messages (announcement, scripts, reminders…) could not reach; each counted once"),
 });
 
 const place = {

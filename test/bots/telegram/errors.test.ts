@@ -77,11 +77,25 @@ describe("Telegram send: platform answers → the closed error set", () => {
     expect(fake.calls).toHaveLength(1);
   });
 
-  it("429 with a short retry_after is absorbed by auto-retry and the message goes out", async () => {
+  it("429 with a short retry_after → Throttled too: sendMessage is not retried in place (the worker pauses the channel)", async () => {
     fake.reply(tgError(429, "Too Many Requests: retry after 1", { retry_after: 1 }));
-    const r = await adapter.send(to, { text: "Thử lại" });
-    expect(r.externalId).toBeTruthy();
-    expect(fake.calls.map((c) => c.method)).toEqual(["sendMessage", "sendMessage"]);
+    const started = Date.now();
+    const err = await sendError(adapter, "Thử lại");
+    expect(err).toBeInstanceOf(Throttled);
+    expect((err as Throttled).retryAfterMs).toBe(1000);
+    expect(Date.now() - started).toBeLessThan(900);
+    expect(fake.calls.map((c) => c.method)).toEqual(["sendMessage"]);
+  });
+
+  it("a short 429 on answerCallbackQuery is waited out by auto-retry and the button press is answered", async () => {
+    fake.reply(tgError(429, "Too Many Requests: retry after 1", { retry_after: 1 }));
+    const started = Date.now();
+    await adapter.acknowledge!({ channel: "telegram", type: "action", action: "answer:1", callbackId: "cb-1", externalId: "4242", updateKey: "u1", at: new Date() });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(fake.calls.map((c) => [c.method, c.body.callback_query_id])).toEqual([
+      ["answerCallbackQuery", "cb-1"],
+      ["answerCallbackQuery", "cb-1"],
+    ]);
   });
 
   it("403 bot was blocked → RecipientGone", async () => {

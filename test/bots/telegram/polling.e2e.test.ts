@@ -56,7 +56,7 @@ describe("Telegram configuration", () => {
     const info = vi.spyOn(logger, "info");
     const channels = createChannels({ config: loadConfig({ NODE_ENV: "test" }), logger });
     expect(channels.map((c) => c.name)).not.toContain("telegram");
-    const offLines = info.mock.calls.filter((c) => typeof c[0] === "string" && c[0].includes("Telegram is off"));
+    const offLines = info.mock.calls.filter((c) => String(c[0] as unknown).includes("Telegram is off"));
     expect(offLines).toHaveLength(1);
   });
 });

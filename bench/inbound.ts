@@ -1,0 +1,204 @@
+/**
+ * npm run bench (part 2) — inbound webhooks (design.md §8: ≥ 1,500/s sustained, p99 ≤ 100 ms, PostgreSQL).
+ *
+ * The real service runs in a child process (`src/main.ts`) in Telegram webhook mode against a local fake
+ * Bot API; autocannon posts button presses (a choice of an open draft's question) from 5,000 consenting
+ * residents, each with a new update_id, to POST /webhooks/telegram. Every request stores an answer and
+ * queues a reply (sent by the service's worker to the fake). After the run the database is checked: one
+ * stored answer history row per accepted request.
+ */
+import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import autocannon from "autocannon";
+import pg from "pg";
+import { sql } from "drizzle-orm";
+import { openDatabase, queryRows, type Database } from "../src/db/client.js";
+import { runMigrations } from "../src/db/migrate.js";
+import { loadUnits, readUnitsFile } from "../src/units/load-units.js";
+import { createLogger } from "../src/logger.js";
+import { encodeAction } from "../handlers/actions.js";
+import { startFakeTelegramApi } from "../test/fakes/telegram-api.js";
+import { benchDatabaseUrl } from "./db.js";
+
+const TOKEN = "123456:bench_token_bench_token_bench";
+const SECRET = "bench-webhook-secret-0123456789";
+const RESIDENTS = 5_000;
+
+export interface InboundResult {
+  database: "postgres" | "pglite";
+  durationS: number;
+  connections: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+  perSecond: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  answersStored: number;
+  repliesQueuedOrSent: number;
+}
+
+async function seed(database: Database): Promise<{ questionId: string }> {
+  const db = database.db;
+  const [agency] = await queryRows<{ id: string }>(db, sql`insert into agencies (name, name_key) values ('Sở Tư pháp', 'so tu phap') returning id`);
+  const [draft] = await queryRows<{ id: string }>(db, sql`
+    insert into drafts (title, agency_id, requires_policy_proposal, affects_rights_and_obligations, sensitive_or_contested,
+      province_wide, summary_necessity, summary_main_content, summary_rights_changes, full_text_url, comment_opens_at,
+      comment_closes_at, target_all, status, published_at, created_by)
+    values ('Dự thảo đo tải', ${agency!.id}, true, true, true, true, 'a', 'b', 'c', 'https://example.invalid/d.pdf',
+      now() - interval '1 day', now() + interval '40 days', true, 'open', now(), 'bench') returning id`);
+  const [q] = await queryRows<{ id: string }>(db, sql`
+    insert into questions (draft_id, position, text, choices, allow_comment)
+    values (${draft!.id}, 0, 'Bạn có đồng ý?', array['Đồng ý','Không đồng ý'], true) returning id`);
+  await db.execute(sql`
+    insert into subscribers (channel, external_id, status, consent_at, last_interaction_at)
+    select 'telegram', (1000000 + g)::text, 'active', now(), now() from generate_series(1, ${RESIDENTS}) g`);
+  await db.execute(sql`
+    insert into subscriptions (subscriber_id, unit_code, role)
+    select id, '05977', 'resident' from subscribers`);
+  return { questionId: q!.id };
+}
+
+async function prepareDatabase(logger: ReturnType<typeof createLogger>) {
+  const base = benchDatabaseUrl();
+  if (base) {
+    const name = `gopy_bench_in_${randomBytes(4).toString("hex")}`;
+    const admin = new pg.Client({ connectionString: base });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    const u = new URL(base);
+    u.pathname = "/" + name;
+    const database = await openDatabase({ url: u.toString(), logger, poolSize: 4 });
+    await runMigrations(database);
+    await loadUnits(database.db, await readUnitsFile("assets/units/langson-units.json"));
+    const seeded = await seed(database);
+    return {
+      kind: "postgres" as const,
+      env: { DATABASE_URL: u.toString() } as Record<string, string>,
+      seeded,
+      reopen: () => openDatabase({ url: u.toString(), logger, poolSize: 2 }),
+      cleanup: async () => {
+        const a = new pg.Client({ connectionString: base });
+        await a.connect();
+        await a.query(`drop database if exists ${name} with (force)`);
+        await a.end();
+      },
+    };
+  }
+  const dir = await mkdtemp(path.join(os.tmpdir(), "gopy-bench-in-"));
+  const database = await openDatabase({ dataDir: dir, logger });
+  await runMigrations(database);
+  await loadUnits(database.db, await readUnitsFile("assets/units/langson-units.json"));
+  const seeded = await seed(database);
+  await database.close();
+  return {
+    kind: "pglite" as const,
+    env: { DATA_DIR: dir } as Record<string, string>,
+    seeded,
+    reopen: () => openDatabase({ dataDir: dir, logger }),
+    cleanup: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+async function startService(env: Record<string, string>): Promise<{ url: string; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    env: { ...process.env, ...env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", NODE_ENV: "production", API_RATE_LIMIT_PER_MINUTE: "1000000" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stderr.on("data", (c: Buffer) => (out += c.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.on("data", (c: Buffer) => {
+      out += c.toString();
+      const m = /"url":"(http:\/\/127\.0\.0\.1:\d+)"/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.on("exit", (code) => reject(new Error(`service exited ${code}: ${out.slice(-2000)}`)));
+  });
+  return {
+    url,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+export async function benchInbound(opts: { durationS?: number; connections?: number } = {}): Promise<InboundResult> {
+  const logger = createLogger({ level: "error", json: false });
+  const durationS = opts.durationS ?? 15;
+  const connections = opts.connections ?? 64;
+  const fake = await startFakeTelegramApi({});
+  const prepared = await prepareDatabase(logger);
+  const service = await startService({
+    ...prepared.env,
+    TELEGRAM_BOT_TOKEN: TOKEN,
+    TELEGRAM_MODE: "webhook",
+    TELEGRAM_WEBHOOK_SECRET: SECRET,
+    TELEGRAM_API_ROOT: fake.url,
+    TELEGRAM_RATE_LIMIT_PER_SECOND: "1000",
+  });
+  let updateId = 1;
+  const actions = [0, 1].map((i) => encodeAction({ type: "choice", questionId: prepared.seeded.questionId, index: i }));
+  try {
+    const result = await autocannon({
+      url: `${service.url}/webhooks/telegram`,
+      method: "POST",
+      connections,
+      duration: durationS,
+      headers: { "content-type": "application/json", "x-telegram-bot-api-secret-token": SECRET },
+      requests: [
+        {
+          setupRequest: (req) => {
+            const id = updateId++;
+            const user = 1_000_001 + (id % RESIDENTS);
+            req.body = JSON.stringify({
+              update_id: id,
+              callback_query: {
+                id: String(id),
+                from: { id: user, is_bot: false, first_name: "Dân" },
+                message: { message_id: id, chat: { id: user, type: "private" }, date: Math.floor(Date.now() / 1000), text: "?" },
+                chat_instance: "1",
+                data: actions[id % 2],
+              },
+            });
+            return req;
+          },
+        },
+      ],
+    });
+    await service.stop();
+    const db = await prepared.reopen();
+    const [counts] = await queryRows<{ answers: number; replies: number }>(db.db, sql`
+      select (select count(*)::int from answer_history) as answers,
+             (select count(*)::int from deliveries where kind = 'reply') as replies`);
+    await db.close();
+    const ok = result.requests.total - result.non2xx - result.errors;
+    return {
+      database: prepared.kind,
+      durationS,
+      connections,
+      requests: result.requests.total,
+      non2xx: result.non2xx,
+      errors: result.errors,
+      perSecond: Math.round(ok / durationS),
+      latencyP50Ms: result.latency.p50,
+      latencyP99Ms: result.latency.p99,
+      answersStored: counts!.answers,
+      repliesQueuedOrSent: counts!.replies,
+    };
+  } finally {
+    await fake.close();
+    await prepared.cleanup();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const r = await benchInbound({ durationS: Number(process.env.BENCH_INBOUND_SECONDS ?? 15) });
+  console.log(JSON.stringify(r, null, 2));
+}

@@ -1,0 +1,97 @@
+import http from "node:http";
+import https from "node:https";
+
+/** What grammY's client uses of a fetch answer: it only calls `json()` (a rejection becomes an HttpError). */
+interface MinimalResponse {
+  readonly status: number;
+  readonly ok: boolean;
+  json(): Promise<unknown>;
+  text(): Promise<string>;
+}
+
+export interface TelegramFetch {
+  /** Pass as grammY's `ApiClientOptions.fetch`. */
+  fetch: typeof fetch;
+  /** Close the kept-alive sockets. */
+  close(): void;
+}
+
+/**
+ * A small fetch for grammY's API client over node:http(s) with one keep-alive agent: grammY still builds
+ * the JSON payload, enforces the timeout (its AbortSignal is honoured here) and turns answers into
+ * GrammyError/HttpError. node-fetch (grammY's default on Node) costs about twice the CPU per call
+ * (WHATWG Headers/Body objects, stream piping); at broadcast rates that cost is the pipeline's ceiling.
+ * Bodies other than a string or bytes (multipart uploads) go to the platform fetch unchanged.
+ */
+export function createTelegramFetch(apiRoot: string, opts: { maxSockets?: number } = {}): TelegramFetch {
+  const secure = apiRoot.startsWith("https:");
+  const mod = secure ? https : http;
+  const agent = new mod.Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 256, scheduling: "lifo" });
+  const root = new URL(apiRoot);
+  const origin = root.origin;
+  const target = { protocol: root.protocol, hostname: root.hostname, port: root.port || (secure ? 443 : 80) };
+
+  function lightFetch(input: string | URL | Request, init: RequestInit = {}): Promise<MinimalResponse> {
+    const body = init.body;
+    if (typeof input !== "string" || (body != null && typeof body !== "string" && !(body instanceof Uint8Array))) {
+      return globalThis.fetch(input, init);
+    }
+    const signal = init.signal ?? undefined;
+    return new Promise<MinimalResponse>((resolve, reject) => {
+      if (signal?.aborted) return reject(abortError());
+      const headers: Record<string, string | number> = {};
+      const given = init.headers as Record<string, string> | undefined;
+      if (given) for (const k of Object.keys(given)) if (k.toLowerCase() !== "connection") headers[k] = given[k]!;
+      if (body != null) headers["content-length"] = typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
+      // grammY builds `${apiRoot}/bot<token>/<method>`: skip a URL parse per call for that origin.
+      const where = input.startsWith(origin + "/") ? { ...target, path: input.slice(origin.length) } : new URL(input);
+      const req = mod.request({ ...(where instanceof URL ? urlOptions(where) : where), method: init.method ?? "GET", agent, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("error", fail);
+        res.on("end", () => {
+          signal?.removeEventListener("abort", onAbort);
+          const text = chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8");
+          const status = res.statusCode ?? 0;
+          resolve({
+            status,
+            ok: status >= 200 && status < 300,
+            json: () => new Promise((ok, no) => {
+              try {
+                ok(JSON.parse(text));
+              } catch (err) {
+                no(err instanceof Error ? err : new Error(String(err)));
+              }
+            }),
+            text: () => Promise.resolve(text),
+          });
+        });
+      });
+      function fail(err: Error) {
+        signal?.removeEventListener("abort", onAbort);
+        reject(err);
+      }
+      function onAbort() {
+        req.destroy(abortError());
+      }
+      signal?.addEventListener("abort", onAbort, { once: true });
+      req.on("error", fail);
+      req.end(body ?? undefined);
+    });
+  }
+
+  return {
+    fetch: lightFetch as unknown as typeof fetch,
+    close: () => agent.destroy(),
+  };
+}
+
+function urlOptions(u: URL) {
+  return { protocol: u.protocol, hostname: u.hostname, port: u.port || (u.protocol === "https:" ? 443 : 80), path: u.pathname + u.search };
+}
+
+function abortError(): Error {
+  const e = new Error("The operation was aborted");
+  e.name = "AbortError";
+  return e;
+}

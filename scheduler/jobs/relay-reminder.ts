@@ -1,0 +1,19 @@
+import type { Broadcaster } from "../../src/delivery/broadcaster.js";
+import { remindUnconfirmedRelays } from "../../src/domain/relay-reminders.js";
+import type { Job } from "../scheduler.js";
+
+/**
+ * Hourly: propagandists who have not confirmed a read-aloud script within 24 h get one reminder with the
+ * "Đã đọc" button (relays.reminded_at). Not between 21:00 and 07:00 local time: the next morning's run sends them.
+ */
+export function relayReminderJob(deps: { broadcaster: Broadcaster }): Job {
+  return {
+    name: "relay-reminder",
+    cron: "7 * * * *",
+    async run({ db, config, now }) {
+      const r = await remindUnconfirmedRelays(db, { now, timeZone: config.TZ_NAME });
+      if (r.reminded) deps.broadcaster.kick();
+      return { reminded: r.reminded };
+    },
+  };
+}
