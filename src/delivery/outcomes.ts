@@ -18,7 +18,8 @@ export interface Outcome {
 
 /**
  * Write a group of outcomes in one statement (UPDATE … FROM jsonb_to_recordset), only for rows this
- * worker still leases; then mark recipients that are gone and fail their other queued deliveries.
+ * worker still leases; then, in the same transaction, mark recipients that are gone and fail their other
+ * queued deliveries.
  */
 export async function recordOutcomes(db: Db, owner: string, outcomes: Outcome[]): Promise<void> {
   if (!outcomes.length) return;
@@ -31,33 +32,38 @@ export async function recordOutcomes(db: Db, owner: string, outcomes: Outcome[])
     retry_ms: o.retryInMs === undefined ? null : Math.max(0, Math.round(o.retryInMs)),
     attempt_delta: o.attemptDelta ?? 0,
   }));
-  await db.execute(sql`
-    update deliveries d set
-      state = v.state,
-      lease_until = null,
-      leased_by = case when v.state = 'queued' then null else d.leased_by end,
-      attempts = greatest(0, d.attempts + v.attempt_delta),
-      next_attempt_at = case when v.retry_ms is null then d.next_attempt_at
-                             else now() + v.retry_ms * interval '1 millisecond' end,
-      external_id = coalesce(v.external_id, d.external_id),
-      error_kind = v.error_kind,
-      error_detail = v.error_detail,
-      sent_at = case when v.state = 'sent' then now() else d.sent_at end
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-      as v(id bigint, state text, external_id text, error_kind text, error_detail text, retry_ms int, attempt_delta int)
-    where d.id = v.id and d.leased_by = ${owner} and d.state = 'sending'`);
-
   const gone = [...new Set(outcomes.filter((o) => o.errorKind === "recipient_gone").map((o) => o.subscriberId))];
-  if (gone.length) {
+  // Nested loops off for the group update: with stale statistics (a broadcast just enqueued, the states
+  // moving) the planner otherwise rescans the whole group once per leased row, quadratic; a hash join
+  // is linear. The setting is local to this transaction.
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`set local enable_nestloop = off`);
+    await tx.execute(sql`
+      update deliveries d set
+        state = v.state,
+        lease_until = null,
+        leased_by = case when v.state = 'queued' then null else d.leased_by end,
+        attempts = greatest(0, d.attempts + v.attempt_delta),
+        next_attempt_at = case when v.retry_ms is null then d.next_attempt_at
+                               else now() + v.retry_ms * interval '1 millisecond' end,
+        external_id = coalesce(v.external_id, d.external_id),
+        error_kind = v.error_kind,
+        error_detail = v.error_detail,
+        sent_at = case when v.state = 'sent' then now() else d.sent_at end
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+        as v(id bigint, state text, external_id text, error_kind text, error_detail text, retry_ms int, attempt_delta int)
+      where d.id = v.id and d.leased_by = ${owner} and d.state = 'sending'`);
+    if (!gone.length) return;
+    await tx.execute(sql`set local enable_nestloop = on`);
     const ids = JSON.stringify(gone);
-    await db.execute(sql`
+    await tx.execute(sql`
       update subscribers set status = 'gone', updated_at = now()
       where id in (select value::uuid from jsonb_array_elements_text(${ids}::jsonb)) and status in ('pending', 'active')`);
-    await db.execute(sql`
+    await tx.execute(sql`
       update deliveries set state = 'failed', error_kind = 'recipient_gone',
         error_detail = 'recipient gone (an earlier message was refused)'
       where subscriber_id in (select value::uuid from jsonb_array_elements_text(${ids}::jsonb)) and state = 'queued'`);
-  }
+  });
 }
 
 /** Put rows whose lease expired (a worker crashed or stalled) back in the queue. */

@@ -164,7 +164,9 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
       while (pending.length) {
         const group = pending.splice(0, flushMax);
         try {
+          const __t = performance.now();
           await recordOutcomes(db, owner, group);
+          (globalThis as any).__C2?.push(["flush", group.length, performance.now() - __t]);
           processed += group.length;
         } catch (err) {
           // Keep them: the rows stay leased to us; retry shortly (after a crash the lease expires).
@@ -192,7 +194,12 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
    */
   async function claim(lane: Lane, limit: number, repliesOnly: boolean): Promise<ClaimedRow[]> {
     const lease = `${leaseMs} milliseconds`;
-    return queryRows<ClaimedRow>(db, sql`
+    // The queue's statistics are stale right after a broadcast enqueues thousands of rows (and the
+    // distribution moves as it is sent): without sorts the planner walks the ready index in claim
+    // order and stops at the limit, instead of fetching and sorting every queued row per claim.
+    return db.transaction(async (tx) => {
+      await tx.execute(sql`set local enable_sort = off`);
+      return queryRows<ClaimedRow>(tx, sql`
       with due as (
         select id from deliveries
         where state = 'queued' and next_attempt_at <= now() and channel = ${lane.channel}
@@ -212,6 +219,7 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
         (select s.external_id from subscribers s where s.id = d.subscriber_id) as external_id,
         (select s.status from subscribers s where s.id = d.subscriber_id) as status,
         d.kind, d.message, d.attempts, d.priority, d.error_detail`);
+    });
   }
 
   /** Bulk to a person who stopped (replies still go) or whose account is gone is failed, not sent. */
@@ -220,7 +228,9 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
   async function claimInto(lane: Lane, repliesOnly: boolean): Promise<number> {
     const room = repliesOnly ? 20 : lane.claimSize * 2 - lane.buffer.length;
     if (room <= 0) return 0;
+    const __t = performance.now();
     const rows = await claim(lane, Math.min(room, repliesOnly ? 20 : lane.claimSize), repliesOnly);
+    (globalThis as any).__C2?.push(["claim", rows.length, performance.now() - __t]);
     const replies: ClaimedRow[] = [];
     for (const row of rows) {
       if (skipped(row)) {

@@ -4,40 +4,8 @@ import { draftPseudonymizer } from "../../src/domain/pseudonym.js";
 import { databaseKinds } from "../support/database.js";
 import { DONG_KINH, LUONG_VAN_TRI, seedFeedback } from "../support/feedback-seed.js";
 import { startTestService, type TestService } from "../support/service.js";
+import { parseCsv } from "../support/csv.js";
 
-/** A strict RFC 4180 reader, to check what a spreadsheet would see. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let i = 0;
-  let quoted = false;
-  while (i < text.length) {
-    const c = text[i]!;
-    const next = text[i + 1];
-    i++;
-    if (quoted) {
-      if (c === '"' && next === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"' && field === "") quoted = true;
-    else if (c === ",") {
-      row.push(field);
-      field = "";
-    } else if (c === "\r" && next === "\n") {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = "";
-      i++;
-    } else if (c === "\n" || c === "\r") throw new Error(`bare line break at ${i}`);
-    else field += c;
-  }
-  if (field || row.length) throw new Error("the last line has no CRLF");
-  return rows;
-}
 
 const SECRET = "test-pseudonym-secret";
 

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { createInboundProcessor } from "../../handlers/inbound.js";
 import { loadConfig } from "../../src/config.js";
+import { noBroadcast } from "../../src/delivery/broadcaster.js";
 import type { Database, Db } from "../../src/db/client.js";
 import {
   answers, broadcasts, comments, deliveries, draftTargets, drafts, officers, questions, relays, subscribers, subscriptions,
@@ -26,7 +27,7 @@ describe.each(databaseKinds)("scheduler: officers' daily digest on %s", (kind) =
   let db: Db;
   const config = loadConfig({ NODE_ENV: "test" });
   let kicks = 0;
-  const job = digestJob({ broadcaster: { draftPublished: async () => null, draftExtended: async () => null, draftCorrected: async () => null, kick: () => void kicks++ } });
+  const job = digestJob({ broadcaster: { ...noBroadcast, kick: () => void kicks++ } });
   const run = (now: Date) => job.run({ db, logger: quietLogger(), config, now }) as Promise<{ officers: number; drafts: string[]; skipped?: string }>;
 
   beforeEach(async () => {
@@ -276,7 +277,7 @@ describe.each(databaseKinds)("scheduler: officers' daily digest on %s", (kind) =
   it("reads DIGEST_TIME as a daily cron time", () => {
     expect(dailyCron("17:00")).toBe("0 17 * * *");
     expect(dailyCron("08:05")).toBe("5 8 * * *");
-    expect(digestJob({ broadcaster: { draftPublished: async () => null, draftExtended: async () => null, draftCorrected: async () => null, kick: () => undefined }, digestTime: "18:30" }).cron).toBe("30 18 * * *");
+    expect(digestJob({ broadcaster: noBroadcast, digestTime: "18:30" }).cron).toBe("30 18 * * *");
     expect(() => loadConfig({ DIGEST_TIME: "5pm" })).toThrow(/DIGEST_TIME/);
     expect(loadConfig({}).DIGEST_TIME).toBe("17:00");
   });

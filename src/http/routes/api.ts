@@ -9,6 +9,7 @@ import { draftRoutes } from "./drafts.js";
 import { readRoutes } from "./reads.js";
 import { broadcastRoutes } from "./broadcasts.js";
 import { inviteRoutes } from "./invites.js";
+import { commentRoutes } from "./comments.js";
 
 export interface ApiDeps {
   config: Config;
@@ -27,5 +28,6 @@ export function apiRouter(deps: ApiDeps): Router {
   router.use(readRoutes(deps));
   router.use(broadcastRoutes(deps));
   router.use(inviteRoutes(deps));
+  router.use(commentRoutes(deps));
   return router;
 }

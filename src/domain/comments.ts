@@ -1,0 +1,68 @@
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "../db/client.js";
+import { comments, handlingStates, moderationStates } from "../db/schema/index.js";
+import { badRequest, forbidden, notFound } from "../errors.js";
+import type { Principal } from "./api-keys.js";
+import { recordAudit } from "./audit.js";
+import { getReadableDraft } from "./draft-access.js";
+
+/**
+ * What an officer records on a resident's comment (plan III.3): moderation — visible, flagged for review,
+ * hidden (abuse) — and handling: tiếp thu (accepted into the draft) or giải trình (explained why not),
+ * with a note.
+ */
+export const commentUpdateBody = z
+  .object({
+    moderation: z.enum(moderationStates).optional(),
+    handling: z.enum(handlingStates).optional(),
+    handlingNote: z.string().trim().max(4000).nullable().optional(),
+  })
+  .strict();
+export type CommentUpdate = z.infer<typeof commentUpdateBody>;
+
+export const commentView = z.object({
+  id: z.uuid(),
+  draftId: z.uuid(),
+  moderation: z.enum(moderationStates),
+  handling: z.enum(handlingStates),
+  handlingNote: z.string().nullable(),
+});
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Moderate or record the handling of one comment. Admins: any draft; drafters: their agency's; viewers: never. */
+export async function updateComment(db: Db, principal: Principal, id: string, input: CommentUpdate) {
+  if (principal.role === "viewer") throw forbidden("Viewer keys are read-only.", [{ field: "Authorization", message: "role viewer" }]);
+  if (input.moderation === undefined && input.handling === undefined && input.handlingNote === undefined) {
+    throw badRequest("Nothing to change: send moderation, handling or handlingNote.", [{ field: "(body)", message: "empty update" }]);
+  }
+  const [row] = UUID.test(id) ? await db.select().from(comments).where(eq(comments.id, id)).limit(1) : [];
+  if (!row) throw notFound(`No comment with id ${id}.`);
+  await getReadableDraft(db, principal, row.draftId);
+  return db.transaction(async (tx) => {
+    const [updated] = await tx
+      .update(comments)
+      .set({
+        ...(input.moderation !== undefined ? { moderation: input.moderation } : {}),
+        ...(input.handling !== undefined ? { handling: input.handling } : {}),
+        ...(input.handlingNote !== undefined ? { handlingNote: input.handlingNote || null } : {}),
+      })
+      .where(eq(comments.id, id))
+      .returning({
+        id: comments.id,
+        draftId: comments.draftId,
+        moderation: comments.moderation,
+        handling: comments.handling,
+        handlingNote: comments.handlingNote,
+      });
+    await recordAudit(tx, {
+      actor: `key:${principal.keyId}`,
+      action: "comment.update",
+      entityType: "comment",
+      entityId: id,
+      details: { before: { moderation: row.moderation, handling: row.handling }, changes: input, at: new Date().toISOString() },
+    });
+    return updated!;
+  });
+}

@@ -1,0 +1,33 @@
+import { Router } from "express";
+import { z } from "zod";
+import { commentUpdateBody, commentView, updateComment } from "../../domain/comments.js";
+import { principalOf } from "../auth.js";
+import { problemSchema } from "./reads-schemas.js";
+import type { ApiDeps } from "./api.js";
+
+/** PATCH /api/v1/comments/{id}: hide abuse, flag for review, record tiếp thu / giải trình. */
+export function commentRoutes(deps: ApiDeps): Router {
+  const err = (description: string) => ({ description, schema: problemSchema, contentType: "application/problem+json" });
+  deps.openapi.register({
+    method: "patch",
+    path: "/api/v1/comments/{id}",
+    summary: "Moderate a resident's comment (visible, flagged, hidden) or record how it was handled (accepted / explained, with a note)",
+    tags: ["feedback"],
+    auth: true,
+    params: z.object({ id: z.uuid() }),
+    body: commentUpdateBody,
+    responses: {
+      200: { description: "The comment's new moderation and handling state", schema: commentView },
+      400: err("Invalid or empty body (the field is named)"),
+      401: err("Missing or unknown API key"),
+      403: err("Viewer key, or the draft belongs to another agency"),
+      404: err("No such comment"),
+    },
+  });
+  const router = Router();
+  router.patch("/comments/:id", async (req, res) => {
+    const body = commentUpdateBody.parse(req.body);
+    res.json(await updateComment(deps.db, principalOf(res), req.params.id, body));
+  });
+  return router;
+}
