@@ -1,5 +1,6 @@
-import { and, asc, eq, sql } from "drizzle-orm";
-import type { DbOrTx } from "../src/db/client.js";
+import { and, asc, eq, sql, type SQL } from "drizzle-orm";
+import { queryRows, type DbOrTx } from "../src/db/client.js";
+import { mapRow } from "../src/db/rows.js";
 import { adminUnits, conversations, deliveries, subscribers, subscriptions, type SubscriptionRole } from "../src/db/schema/index.js";
 import type { InboundEvent } from "../src/channels/adapter.js";
 import type { ConversationState, SubscriberRow } from "./types.js";
@@ -27,10 +28,37 @@ export async function upsertSubscriber(tx: DbOrTx, event: InboundEvent): Promise
   return row;
 }
 
+/**
+ * The first statement of every inbound turn, in one round trip: record the update for de-duplication and,
+ * only if it is new, insert or touch the person (same row lock as `upsertSubscriber`: two messages of one
+ * person take turns). Returns null for a replay (nothing was written).
+ */
+export async function admitEvent(tx: DbOrTx, event: InboundEvent): Promise<SubscriberRow | null> {
+  const rows = await queryRows<Record<string, unknown>>(tx, sql`
+    with fresh as (
+      insert into inbound_updates (channel, update_key) values (${event.channel}, ${event.updateKey})
+      on conflict do nothing
+      returning 1
+    )
+    insert into subscribers (channel, external_id, display_name, last_interaction_at)
+    select ${event.channel}, ${event.externalId}, ${event.displayName ?? null}, ${event.at.toISOString()}::timestamptz
+    where exists (select 1 from fresh)
+    on conflict (channel, external_id) do update
+      set last_interaction_at = greatest(subscribers.last_interaction_at, excluded.last_interaction_at), updated_at = now()
+    returning *`);
+  return rows[0] ? mapRow(subscribers, rows[0]) : null;
+}
+
 export async function loadState(tx: DbOrTx, subscriberId: string): Promise<ConversationState> {
-  const [row] = await tx.select({ state: conversations.state }).from(conversations).where(eq(conversations.subscriberId, subscriberId));
-  const state = row?.state as ConversationState | undefined;
+  const [row] = await queryRows<{ state: unknown }>(tx, sql`select state from conversations where subscriber_id = ${subscriberId}`);
+  const state = (row ? conversations.state.mapFromDriverValue(row.state) : undefined) as ConversationState | undefined;
   return state && typeof state.step === "string" ? state : { step: "idle" };
+}
+
+/** The conversation-state upsert as a statement, to be combined with the turn's outbox insert (one round trip). */
+export function saveStateQuery(subscriberId: string, state: ConversationState): SQL {
+  return sql`insert into conversations (subscriber_id, state) values (${subscriberId}, ${JSON.stringify(state)}::jsonb)
+    on conflict (subscriber_id) do update set state = excluded.state, updated_at = now()`;
 }
 
 export async function saveState(tx: DbOrTx, subscriberId: string, state: ConversationState): Promise<void> {

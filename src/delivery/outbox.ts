@@ -1,3 +1,4 @@
+import { sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../db/client.js";
 import { deliveries, PRIORITY_BULK } from "../db/schema/index.js";
 import type { OutboundMessage } from "../channels/message.js";
@@ -37,4 +38,19 @@ export async function enqueue(db: DbOrTx, items: OutboxItem[]): Promise<number> 
     inserted += rows.length;
   }
   return inserted;
+}
+
+/**
+ * The same insert as `enqueue` for a few items, as one statement to run inside a caller's combined
+ * statement (an inbound turn saves its conversation state and queues its replies in one round trip).
+ */
+export function enqueueQuery(items: OutboxItem[]): SQL {
+  if (!items.length) throw new Error("enqueueQuery needs at least one item");
+  const values = sql.join(
+    items.map(
+      (it) => sql`(${it.subscriberId}, ${it.channel}, ${it.kind}, ${JSON.stringify(it.message)}::jsonb, ${it.priority ?? PRIORITY_BULK}, ${it.broadcastId ?? null}::uuid)`,
+    ),
+    sql`, `,
+  );
+  return sql`insert into deliveries (subscriber_id, channel, kind, message, priority, broadcast_id) values ${values} on conflict do nothing`;
 }

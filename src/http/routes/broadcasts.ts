@@ -2,7 +2,7 @@ import { Router } from "express";
 import { z } from "zod";
 import { broadcastStatus, broadcastStatusView, draftBroadcasts } from "../../delivery/status.js";
 import { problemResponses } from "../problem-schema.js";
-import type { ApiDeps } from "./api.js";
+import type { ApiDeps } from "./deps.js";
 
 const idParams = z.object({ id: z.uuid({ message: "must be a UUID" }) });
 

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { commentUpdateBody, commentView, updateComment } from "../../domain/comments.js";
 import { principalOf } from "../auth.js";
 import { problemSchema } from "./reads-schemas.js";
-import type { ApiDeps } from "./api.js";
+import type { ApiDeps } from "./deps.js";
 
 /** PATCH /api/v1/comments/{id}: hide abuse, flag for review, record tiếp thu / giải trình. */
 export function commentRoutes(deps: ApiDeps): Router {

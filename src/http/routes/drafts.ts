@@ -1,5 +1,5 @@
 import { Router } from "express";
-import type { ApiDeps } from "./api.js";
+import type { ApiDeps } from "./deps.js";
 import { principalOf } from "../auth.js";
 import { forbidden, unprocessable } from "../../errors.js";
 import { findAgency } from "../../domain/agencies.js";

@@ -1,9 +1,17 @@
 import { Router } from "express";
 import { sql } from "drizzle-orm";
-import type { AppDeps } from "../app.js";
+import type { Database } from "../../db/client.js";
+import type { Metrics } from "../../metrics.js";
+
+export interface HealthDeps {
+  database: Database;
+  metrics: Metrics;
+  /** Whether the service is shutting down (readyz answers 503). */
+  isDraining?: () => boolean;
+}
 
 /** /healthz: the process is up. /readyz: the database answers. /metrics: Prometheus. */
-export function healthRoutes(deps: Pick<AppDeps, "database" | "metrics" | "isDraining">): Router {
+export function healthRoutes(deps: HealthDeps): Router {
   const router = Router();
   router.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });

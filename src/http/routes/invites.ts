@@ -1,7 +1,7 @@
 import { Router } from "express";
 import { principalOf, requireRole } from "../auth.js";
 import { createInvite, createInviteBody, inviteView } from "../../domain/invites.js";
-import type { ApiDeps } from "./api.js";
+import type { ApiDeps } from "./deps.js";
 
 /** POST /api/v1/invites: an admin or drafter creates a single-use code for a propagandist or officer to join in chat. */
 export function inviteRoutes(deps: ApiDeps): Router {

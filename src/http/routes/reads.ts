@@ -10,7 +10,7 @@ import { feedbackCsv, feedbackXlsx } from "../../export/feedback-export.js";
 import { fold } from "../../text/fold.js";
 import { principalOf } from "../auth.js";
 import { zodFieldProblems } from "../problem.js";
-import type { ApiDeps } from "./api.js";
+import type { ApiDeps } from "./deps.js";
 import { problemSchema, readSchemas as s } from "./reads-schemas.js";
 
 /** Parse a query object, turning zod issues into a 400 problem naming each parameter. */
