@@ -166,7 +166,8 @@ export async function benchInbound(opts: { durationS?: number; connections?: num
                 from: { id: user, is_bot: false, first_name: "Dân" },
                 message: { message_id: id, chat: { id: user, type: "private" }, date: Math.floor(Date.now() / 1000), text: "?" },
                 chat_instance: "1",
-                data: actions[id % 2],
+                // Each pass over the residents flips their choice: every press changes the answer (stored, reply queued).
+                data: actions[Math.floor(id / RESIDENTS) % 2],
               },
             });
             return req;

@@ -2,7 +2,18 @@ import { and, desc, eq, sql } from "drizzle-orm";
 import { answerHistory, answers } from "../src/db/schema/index.js";
 import { t } from "../src/i18n/index.js";
 import { encodeAction } from "./actions.js";
-import { draftQuestions, findDraft, findQuestion, periodOf, unitForAnswer, type DraftRow, type QuestionRow } from "./drafts.js";
+import { queryRows } from "../src/db/client.js";
+import {
+  createDraftCache,
+  draftQuestions,
+  draftVersionSql,
+  findDraft,
+  findQuestion,
+  periodOf,
+  unitForAnswerSql,
+  type DraftRow,
+  type QuestionRow,
+} from "./drafts.js";
 import { act, button, formatDate, formatTime, text, withButtons } from "./replies.js";
 import { matchChoice } from "./text-match.js";
 import type { Turn } from "./types.js";
@@ -76,8 +87,8 @@ function askComment(turn: Turn, d: DraftRow, questionId: string | null, prefix?:
   turn.reply(withButtons(parts.join("\n\n"), [button(t(turn.locale, "answer.skipLabel"), act.skip())]));
 }
 
-async function advance(turn: Turn, d: DraftRow, q: QuestionRow, prefix?: string): Promise<void> {
-  const qs = await draftQuestions(turn.tx, d.id);
+async function advance(turn: Turn, d: DraftRow, q: QuestionRow, prefix?: string, questions?: QuestionRow[]): Promise<void> {
+  const qs = questions ?? (await draftQuestions(turn.tx, d.id));
   const next = qs.findIndex((x) => x.position > q.position);
   if (next >= 0) return askQuestion(turn, qs, next, prefix);
   const commentable = qs.filter((x) => x.allowComment);
@@ -91,22 +102,34 @@ async function advance(turn: Turn, d: DraftRow, q: QuestionRow, prefix?: string)
  * A choice (button "choice:<q>:<i>" or matched text). Until the deadline it becomes the current answer and
  * goes into the history; the same choice again changes nothing and, unless it answers the question being
  * asked, says nothing. After the deadline it is kept in the history flagged late and the person is told.
+ *
+ * The hot path of inbound traffic, in two statements: one read (the draft's version, the current answer and
+ * the commune the answer counts for); when the answer changes, the answer and its history are written with
+ * the turn's final statement.
  */
 export async function choose(turn: Turn, questionId: string, index: number): Promise<void> {
   const { tx, subscriber, locale } = turn;
   if (!mayAnswer(turn)) return;
-  const q = await findQuestion(tx, questionId);
-  const d = q ? await findDraft(tx, q.draftId) : null;
-  if (!q || !d) {
-    turn.setState({ step: "idle" });
-    turn.reply(text(locale, "answer.draftUnknown"));
-    return;
+  const cache = turn.drafts ?? createDraftCache();
+  let snap = cache.byQuestion(questionId) ?? (await cache.load(tx, questionId));
+  if (!snap) return unknownDraft(turn);
+  const [r] = await queryRows<{ version: string | null; current: number | null; unit: string | null }>(tx, sql`
+    select ${draftVersionSql(snap.draft.id)} as version,
+      (select choice_index from answers where question_id = ${questionId} and subscriber_id = ${subscriber.id}) as current,
+      ${unitForAnswerSql(subscriber.id, snap.draft.id)} as unit`);
+  if (r!.version !== snap.version) {
+    // The draft or its questions changed since they were cached (or were deleted): read them again.
+    snap = await cache.load(tx, questionId);
+    if (!snap) return unknownDraft(turn);
   }
+  const d = snap.draft;
+  const q = snap.questions.find((x) => x.id === questionId)!;
   const label = q.choices[index];
   if (label === undefined) {
     turn.reply(text(locale, "common.unknownAction"));
     return;
   }
+  const unitCode = r!.unit;
   const period = periodOf(d, turn.now);
   if (period === "closed") {
     const [last] = await tx
@@ -121,7 +144,7 @@ export async function choose(turn: Turn, questionId: string, index: number): Pro
         subscriberId: subscriber.id,
         draftId: d.id,
         choiceIndex: index,
-        unitCode: await unitForAnswer(tx, subscriber.id, d),
+        unitCode,
         channel: subscriber.channel,
         late: true,
       });
@@ -131,24 +154,28 @@ export async function choose(turn: Turn, questionId: string, index: number): Pro
     return;
   }
   if (refuse(turn, d)) return;
-  const current = await currentAnswer(turn, q.id);
+  const current = r!.current;
   const asking = turn.state.step === "answer" && turn.state.questionId === q.id;
   if (current === index) {
     // Pressed again: nothing is written twice. Move on only if this question is the one being asked.
-    if (asking) await advance(turn, d, q);
+    if (asking) await advance(turn, d, q, undefined, snap.questions);
     return;
   }
-  const unitCode = await unitForAnswer(tx, subscriber.id, d);
-  await tx
-    .insert(answers)
-    .values({ questionId: q.id, subscriberId: subscriber.id, draftId: d.id, choiceIndex: index, unitCode, channel: subscriber.channel })
-    .onConflictDoUpdate({
-      target: [answers.questionId, answers.subscriberId],
-      set: { choiceIndex: index, unitCode, channel: subscriber.channel, updatedAt: sql`now()` },
-    });
-  await tx.insert(answerHistory).values({ questionId: q.id, subscriberId: subscriber.id, draftId: d.id, choiceIndex: index, unitCode, channel: subscriber.channel });
+  const channel = subscriber.channel;
+  // Written with the turn's final statement (nothing later in the turn reads them).
+  turn.defer(sql`insert into answers (question_id, subscriber_id, draft_id, choice_index, unit_code, channel)
+    values (${q.id}, ${subscriber.id}, ${d.id}, ${index}, ${unitCode}, ${channel})
+    on conflict (question_id, subscriber_id) do update
+      set choice_index = excluded.choice_index, unit_code = excluded.unit_code, channel = excluded.channel, updated_at = now()`);
+  turn.defer(sql`insert into answer_history (question_id, subscriber_id, draft_id, choice_index, unit_code, channel)
+    values (${q.id}, ${subscriber.id}, ${d.id}, ${index}, ${unitCode}, ${channel})`);
   const prefix = t(locale, current === null ? "answer.recorded" : "answer.changed", { choice: label });
-  await advance(turn, d, q, prefix);
+  await advance(turn, d, q, prefix, snap.questions);
+}
+
+function unknownDraft(turn: Turn): void {
+  turn.setState({ step: "idle" });
+  turn.reply(text(turn.locale, "answer.draftUnknown"));
 }
 
 /** Text typed while a question waits: "1", "a", "đồng ý", "dong y"… or the question again. */

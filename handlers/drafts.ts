@@ -1,5 +1,6 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
-import type { DbOrTx } from "../src/db/client.js";
+import { and, asc, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { queryRows, type DbOrTx } from "../src/db/client.js";
+import { mapRow } from "../src/db/rows.js";
 import { draftTargets, drafts, questions, subscriptions } from "../src/db/schema/index.js";
 
 export type DraftRow = typeof drafts.$inferSelect;
@@ -48,3 +49,71 @@ export async function unitForAnswer(tx: DbOrTx, subscriberId: string, d: DraftRo
   return codes.find((c) => set.has(c)) ?? codes[0]!;
 }
 
+
+/** `unitForAnswer` as a scalar subquery (same rule), to be read along with other values in one statement. */
+export function unitForAnswerSql(subscriberId: string, draftId: string): SQL {
+  return sql`(select s.unit_code from subscriptions s
+    where s.subscriber_id = ${subscriberId} and s.role = 'resident'
+    order by case when (select d.target_all from drafts d where d.id = ${draftId})
+      or exists (select 1 from draft_targets t where t.draft_id = ${draftId} and t.unit_code = s.unit_code) then 0 else 1 end,
+      s.created_at
+    limit 1)`;
+}
+
+/**
+ * A draft with its questions (in order), as read at some moment, and its version: the draft's and every
+ * question's row version (xmin), so a later statement can tell in the same round trip whether any of them
+ * changed since (a PATCH, a withdrawal, an extension, a question added or removed).
+ */
+export interface DraftSnapshot {
+  draft: DraftRow;
+  questions: QuestionRow[];
+  version: string;
+}
+
+/**
+ * The draft-and-questions lookups of button presses, kept between turns. Never trusted blindly: whoever
+ * uses a cached snapshot compares its `version` with `draftVersionSql` inside a statement of the turn's
+ * own transaction, and reloads when they differ, so decisions (deadline, choices, next question) are made
+ * on rows exactly as current as an uncached read would give. Bounded: forgets everything past `max` drafts.
+ */
+export interface DraftCache {
+  /** The snapshot holding this question, if one is cached (check its version before relying on it). */
+  byQuestion(questionId: string): DraftSnapshot | undefined;
+  /** Read the question's draft and questions now (two statements) and cache them; null if the question is gone. */
+  load(tx: DbOrTx, questionId: string): Promise<DraftSnapshot | null>;
+}
+
+/** SQL giving the current version of a draft (null when it no longer exists), comparable to `DraftSnapshot.version`. */
+export function draftVersionSql(draftId: string): SQL {
+  return sql`(select d.xmin::text || '/' || coalesce((select string_agg(q.id::text || ':' || q.xmin::text, ',' order by q.position, q.id)
+    from questions q where q.draft_id = d.id), '') from drafts d where d.id = ${draftId})`;
+}
+
+export function createDraftCache(opts: { max?: number } = {}): DraftCache {
+  const max = opts.max ?? 500;
+  const byQuestion = new Map<string, DraftSnapshot>();
+  let cached = 0;
+  return {
+    byQuestion: (questionId) => byQuestion.get(questionId),
+    async load(tx, questionId) {
+      const [d] = await queryRows<Record<string, unknown> & { _x: string }>(tx, sql`
+        select d.*, d.xmin::text as _x from drafts d where d.id = (select draft_id from questions where id = ${questionId})`);
+      if (!d) return null;
+      const qs = await queryRows<Record<string, unknown> & { _x: string }>(tx, sql`
+        select q.*, q.xmin::text as _x from questions q where q.draft_id = ${d.id as string} order by q.position, q.id`);
+      const snapshot: DraftSnapshot = {
+        draft: mapRow(drafts, d),
+        questions: qs.map((q) => mapRow(questions, q)),
+        version: `${d._x}/${qs.map((q) => `${q.id as string}:${q._x}`).join(",")}`,
+      };
+      if (!snapshot.questions.some((q) => q.id === questionId)) return null;
+      if (++cached > max) {
+        byQuestion.clear();
+        cached = 1;
+      }
+      for (const q of snapshot.questions) byQuestion.set(q.id, snapshot);
+      return snapshot;
+    },
+  };
+}

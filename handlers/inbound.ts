@@ -1,12 +1,14 @@
 import type { InboundEvent } from "../src/channels/adapter.js";
 import type { OutboundMessage, Recipient } from "../src/channels/message.js";
-import type { Db } from "../src/db/client.js";
-import { inboundUpdates, PRIORITY_REPLY, type ChannelName } from "../src/db/schema/index.js";
-import { enqueue } from "../src/delivery/outbox.js";
+import { sql, type SQL } from "drizzle-orm";
+import { queryRows, type Db } from "../src/db/client.js";
+import { PRIORITY_REPLY, type ChannelName } from "../src/db/schema/index.js";
+import { enqueueQuery } from "../src/delivery/outbox.js";
 import type { Logger } from "../src/logger.js";
 import { offeredActions } from "./replies.js";
 import { route } from "./route.js";
-import { eraseSubscriber, loadState, saveState, upsertSubscriber } from "./subscribers.js";
+import { createDraftCache } from "./drafts.js";
+import { admitEvent, eraseSubscriber, saveStateQuery, StaleConversation } from "./subscribers.js";
 import type { ConversationState, ConversationStep, Turn } from "./types.js";
 
 export interface HandledResult {
@@ -49,24 +51,37 @@ export function createInboundProcessor(deps: InboundProcessorDeps): InboundProce
   const { db } = deps;
   const timeZone = deps.timeZone ?? "Asia/Ho_Chi_Minh";
   const clock = deps.now ?? (() => new Date());
+  const drafts = createDraftCache();
 
   async function handleOne(event: InboundEvent, parent: Logger): Promise<HandledResult & { erased?: { subscriberId: string } }> {
-    const log = parent.child({ channel: event.channel, updateKey: event.updateKey, eventType: event.type });
+    // Child loggers are made only when something is logged (most turns log nothing at info level).
+    let eventLog: Logger | undefined;
+    const log = () => (eventLog ??= parent.child({ channel: event.channel, updateKey: event.updateKey, eventType: event.type }));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await runTurn(event, log);
+      } catch (err) {
+        // Another turn of the same person changed the conversation meanwhile: nothing was kept, run it again.
+        if (!(err instanceof StaleConversation) || attempt >= 5) throw err;
+        log().debug("conversation changed during the turn; running it again", { attempt });
+      }
+    }
+  }
+
+  function runTurn(event: InboundEvent, log: () => Logger): Promise<HandledResult & { erased?: { subscriberId: string } }> {
     return db.transaction(async (tx) => {
-      const fresh = await tx
-        .insert(inboundUpdates)
-        .values({ channel: event.channel, updateKey: event.updateKey })
-        .onConflictDoNothing()
-        .returning({ k: inboundUpdates.updateKey });
-      if (!fresh.length) {
-        log.info("replayed update ignored");
+      // De-duplicate, lock the person and read their conversation in one round trip.
+      const admitted = await admitEvent(tx, event);
+      if (!admitted) {
+        log().info("replayed update ignored");
         return { event, duplicate: true, replies: [] };
       }
-      const subscriber = await upsertSubscriber(tx, event);
-      const state = await loadState(tx, subscriber.id);
+      const { subscriber, state } = admitted;
       const replies: OutboundMessage[] = [];
+      const deferred: SQL[] = [];
       let next: ConversationStep | null = null;
       let erase = false;
+      let turnLog: Logger | undefined;
       const turn: Turn = {
         tx,
         event,
@@ -75,7 +90,9 @@ export function createInboundProcessor(deps: InboundProcessorDeps): InboundProce
         locale: subscriber.locale,
         now: clock(),
         timeZone,
-        log: log.child({ subscriberId: subscriber.id }),
+        get log() {
+          return (turnLog ??= log().child({ subscriberId: subscriber.id }));
+        },
         reply: (m) => void replies.push(m),
         setState: (s) => {
           next = s;
@@ -83,24 +100,30 @@ export function createInboundProcessor(deps: InboundProcessorDeps): InboundProce
         erase: () => {
           erase = true;
         },
+        defer: (write) => void deferred.push(write),
+        drafts,
       };
       await route(turn);
       if (erase) {
+        for (const write of deferred) await tx.execute(write);
         await eraseSubscriber(tx, subscriber.id);
-        log.info("subscriber erased");
+        log().info("subscriber erased");
         return { event, duplicate: false, replies, erased: { subscriberId: subscriber.id } };
       }
       const step: ConversationStep = next ?? stripOffered(state);
       const offered = offeredActions(replies[replies.length - 1]);
       const saved: ConversationState = offered.length ? { ...step, offered } : step;
-      await saveState(tx, subscriber.id, saved);
+      // The deferred writes, the new state and the replies in one statement.
+      const ctes = deferred.map((write, i) => sql`w${sql.raw(String(i))} as (${write}), `);
       if (replies.length) {
-        await enqueue(
-          tx,
-          replies.map((message) => ({ subscriberId: subscriber.id, channel: event.channel, kind: "reply", message, priority: PRIORITY_REPLY })),
-        );
+        const items = replies.map((message) => ({ subscriberId: subscriber.id, channel: event.channel, kind: "reply", message, priority: PRIORITY_REPLY }));
+        ctes.push(sql`outbox as (${enqueueQuery(items)}), `);
       }
-      log.debug("inbound handled", { replies: replies.length, step: step.step });
+      const [r] = await queryRows<{ saved: number }>(tx, sql`
+        with ${sql.join(ctes)}saved as (${saveStateQuery(subscriber.id, saved, admitted.stateVersion)})
+        select count(*)::int as saved from saved`);
+      if (!r?.saved) throw new StaleConversation();
+      log().debug("inbound handled", { replies: replies.length, step: step.step });
       return { event, duplicate: false, replies, subscriberId: subscriber.id };
     });
   }

@@ -28,25 +28,53 @@ export async function upsertSubscriber(tx: DbOrTx, event: InboundEvent): Promise
   return row;
 }
 
+/** A person admitted for a turn, with their conversation state and its row version (null: no row yet). */
+export interface Admitted {
+  subscriber: SubscriberRow;
+  state: ConversationState;
+  stateVersion: string | null;
+}
+
 /**
  * The first statement of every inbound turn, in one round trip: record the update for de-duplication and,
  * only if it is new, insert or touch the person (same row lock as `upsertSubscriber`: two messages of one
- * person take turns). Returns null for a replay (nothing was written).
+ * person take turns) and read their conversation state. Returns null for a replay (nothing was written).
+ * The state is read in the statement's snapshot, which may predate a turn of the same person committed
+ * while this one waited for the lock: `saveStateQuery` therefore checks `stateVersion`, and the turn is
+ * run again when it changed (see StaleConversation).
  */
-export async function admitEvent(tx: DbOrTx, event: InboundEvent): Promise<SubscriberRow | null> {
-  const rows = await queryRows<Record<string, unknown>>(tx, sql`
+export async function admitEvent(tx: DbOrTx, event: InboundEvent): Promise<Admitted | null> {
+  const rows = await queryRows<Record<string, unknown> & { _state: unknown; _state_version: string | null }>(tx, sql`
     with fresh as (
       insert into inbound_updates (channel, update_key) values (${event.channel}, ${event.updateKey})
       on conflict do nothing
       returning 1
+    ), person as (
+      insert into subscribers (channel, external_id, display_name, last_interaction_at)
+      select ${event.channel}, ${event.externalId}, ${event.displayName ?? null}, ${event.at.toISOString()}::timestamptz
+      where exists (select 1 from fresh)
+      on conflict (channel, external_id) do update
+        set last_interaction_at = greatest(subscribers.last_interaction_at, excluded.last_interaction_at), updated_at = now()
+      returning *
     )
-    insert into subscribers (channel, external_id, display_name, last_interaction_at)
-    select ${event.channel}, ${event.externalId}, ${event.displayName ?? null}, ${event.at.toISOString()}::timestamptz
-    where exists (select 1 from fresh)
-    on conflict (channel, external_id) do update
-      set last_interaction_at = greatest(subscribers.last_interaction_at, excluded.last_interaction_at), updated_at = now()
-    returning *`);
-  return rows[0] ? mapRow(subscribers, rows[0]) : null;
+    select p.*, c.state as _state, c.xmin::text as _state_version
+    from person p left join conversations c on c.subscriber_id = p.id`);
+  const row = rows[0];
+  if (!row) return null;
+  const state = (row._state_version === null ? undefined : conversations.state.mapFromDriverValue(row._state)) as ConversationState | undefined;
+  return {
+    subscriber: mapRow(subscribers, row),
+    state: state && typeof state.step === "string" ? state : { step: "idle" },
+    stateVersion: row._state_version,
+  };
+}
+
+/** The conversation state changed under a turn (another turn of the same person, or rememberOffered): run it again. */
+export class StaleConversation extends Error {
+  constructor() {
+    super("the conversation state changed while the turn ran");
+    this.name = "StaleConversation";
+  }
 }
 
 export async function loadState(tx: DbOrTx, subscriberId: string): Promise<ConversationState> {
@@ -55,10 +83,16 @@ export async function loadState(tx: DbOrTx, subscriberId: string): Promise<Conve
   return state && typeof state.step === "string" ? state : { step: "idle" };
 }
 
-/** The conversation-state upsert as a statement, to be combined with the turn's outbox insert (one round trip). */
-export function saveStateQuery(subscriberId: string, state: ConversationState): SQL {
+/**
+ * The conversation-state upsert as a statement returning one row when saved, to be combined with the turn's
+ * other writes (one round trip). It saves only over the version the turn read (`Admitted.stateVersion`; null:
+ * there was no row): no row returned means the state changed meanwhile, and the turn must be run again.
+ */
+export function saveStateQuery(subscriberId: string, state: ConversationState, version: string | null): SQL {
   return sql`insert into conversations (subscriber_id, state) values (${subscriberId}, ${JSON.stringify(state)}::jsonb)
-    on conflict (subscriber_id) do update set state = excluded.state, updated_at = now()`;
+    on conflict (subscriber_id) do update set state = excluded.state, updated_at = now()
+    where conversations.xmin::text = ${version}
+    returning 1`;
 }
 
 export async function saveState(tx: DbOrTx, subscriberId: string, state: ConversationState): Promise<void> {

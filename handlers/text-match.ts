@@ -62,7 +62,11 @@ export function isEmojiOnly(text: string): boolean {
  * 0-based index or null.
  */
 export function matchChoice(text: string, choices: string[]): number | null {
-  const f = fold(text).replace(/^(chon|cau tra loi|phuong an|lua chon|y kien)\s+/, "");
+  const typed = fold(text);
+  // A whole label wins before any lead-in word is dropped ("Ý kiến khác" is a label, not "ý kiến" + "khác").
+  const whole = choices.findIndex((c) => fold(c) === typed);
+  if (typed && whole >= 0) return whole;
+  const f = typed.replace(/^(chon|cau tra loi|phuong an|lua chon|y kien)\s+/, "");
   if (!f) return null;
   if (/^\d{1,2}$/.test(f)) {
     const n = Number(f);

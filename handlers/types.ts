@@ -1,8 +1,10 @@
+import type { SQL } from "drizzle-orm";
 import type { InboundEvent } from "../src/channels/adapter.js";
 import type { OutboundMessage } from "../src/channels/message.js";
 import type { DbOrTx } from "../src/db/client.js";
 import type { subscribers } from "../src/db/schema/index.js";
 import type { Logger } from "../src/logger.js";
+import type { DraftCache } from "./drafts.js";
 
 export type SubscriberRow = typeof subscribers.$inferSelect;
 
@@ -40,4 +42,12 @@ export interface Turn {
   setState(state: ConversationStep): void;
   /** Delete everything about this person at the end of the turn (declined consent); replies are sent directly. */
   erase(): void;
+  /**
+   * Run this write (one INSERT/UPDATE/DELETE, no WITH of its own) with the turn's final statement, after the
+   * handler returns: saves a round trip. Only for writes nothing later in the turn reads back, and that do not
+   * touch conversations or deliveries (the final statement writes those).
+   */
+  defer(write: SQL): void;
+  /** Drafts and questions kept between turns, checked against the database before use (button presses). */
+  drafts?: DraftCache;
 }

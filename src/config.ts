@@ -22,6 +22,7 @@ export const configSchema = z.object({
   DATABASE_URL: optionalString.pipe(
     z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
   ),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   TZ_NAME: z.string().min(1).default("Asia/Ho_Chi_Minh"),
   UNITS_FILE: z.string().min(1).default("assets/units/langson-units.json"),
   PUBLIC_BASE_URL: optionalString.pipe(z.url().optional()),

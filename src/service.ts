@@ -20,6 +20,7 @@ import { createChannels } from "../bots/index.js";
 import { channelIntake } from "../bots/intake.js";
 import { createSimAdapter, simRoutes, type SimAdapter } from "../bots/sim/index.js";
 import { webhookRouter } from "./http/routes/webhooks.js";
+import { createPendingTasks } from "./channels/dispatch.js";
 import { createAdminServer } from "./cli/admin-server.js";
 import { allCommands } from "./cli/commands/index.js";
 import { createRegistry } from "./cli/registry.js";
@@ -67,7 +68,7 @@ export interface Service {
 
 export async function startService(opts: ServiceOptions): Promise<Service> {
   const { config, logger } = opts;
-  const database = opts.database ?? (await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, logger }));
+  const database = opts.database ?? (await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolSize: config.DATABASE_POOL_SIZE, logger }));
   try {
     await runMigrations(database);
     if (!opts.skipUnits) {
@@ -106,7 +107,9 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     },
   });
   intake.push(...channelIntake(channels, inbound, logger, metrics));
-  routers.push({ path: "/webhooks", router: webhookRouter({ adapters: channels, inbound, logger, bodyLimit: config.BODY_LIMIT, metrics }) });
+  // Button-press acknowledgements do not hold webhook answers; they are waited for at shutdown.
+  const pendingAcks = createPendingTasks();
+  routers.push({ path: "/webhooks", router: webhookRouter({ adapters: channels, inbound, logger, bodyLimit: config.BODY_LIMIT, metrics, pending: pendingAcks }) });
   if (sim) {
     routers.push({ path: "/sim", router: simRoutes({ adapter: sim, inbound, logger, metrics }) });
     logger.info("the simulator is on at /sim (SIMULATOR_ENABLED)");
@@ -164,6 +167,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
           server.closeIdleConnections();
         }),
       );
+      await step("acknowledgements", () => pendingAcks.settle());
       await step("database", () => database.close());
       logger.info("stopped");
     })();

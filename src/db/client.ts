@@ -31,6 +31,8 @@ export interface OpenDatabaseOptions {
   /** An already-open PGlite instance (tests load a template into memory). */
   pglite?: PGlite;
   poolSize?: number;
+  /** PGlite only: PostgreSQL's shared_buffers in MB (its default, 128, is touched at start and held). */
+  pgliteSharedBuffersMb?: number;
   logger: Logger;
 }
 
@@ -60,7 +62,10 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
   const lock: DataDirLock = await lockDataDir(dataDir, opts.logger);
   let client: PGlite;
   try {
-    client = await PGlite.create({ dataDir: path.join(dataDir, "pg") });
+    client = await PGlite.create({
+      dataDir: path.join(dataDir, "pg"),
+      ...(opts.pgliteSharedBuffersMb ? { postgresqlconf: [`shared_buffers=${Math.round(opts.pgliteSharedBuffersMb)}MB`] } : {}),
+    });
   } catch (err) {
     await lock.release();
     throw err;

@@ -20,7 +20,7 @@ export interface DeliveryWorkerOptions {
   rates?: Partial<Record<string, number>>;
   /** Sends in flight per channel (default: enough for the rate at 250 ms of API latency). */
   concurrency?: number;
-  /** Largest claim (default: half a second of sends at the channel's rate, 10…500). */
+  /** Largest claim (default: half a second of sends at the channel's rate, 10…1000; 1000 when unlimited). */
   batchSize?: number;
   leaseMs?: number;
   maxAttempts?: number;
@@ -118,7 +118,7 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
     const rate = opts.rates?.[adapter.name] ?? 0;
     const unlimited = !rate || !Number.isFinite(rate);
     const concurrency = opts.concurrency ?? (unlimited ? 64 : Math.min(512, Math.max(4, Math.ceil(rate / 4))));
-    const claimSize = opts.batchSize ?? (unlimited ? 500 : Math.min(500, Math.max(10, Math.ceil(rate / 2))));
+    const claimSize = opts.batchSize ?? (unlimited ? 1000 : Math.min(1000, Math.max(10, Math.ceil(rate / 2))));
     return {
       channel: adapter.name,
       adapter,
@@ -164,9 +164,7 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
       while (pending.length) {
         const group = pending.splice(0, flushMax);
         try {
-          const __t = performance.now();
           await recordOutcomes(db, owner, group);
-          (globalThis as any).__C2?.push(["flush", group.length, performance.now() - __t]);
           processed += group.length;
         } catch (err) {
           // Keep them: the rows stay leased to us; retry shortly (after a crash the lease expires).
@@ -228,9 +226,7 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
   async function claimInto(lane: Lane, repliesOnly: boolean): Promise<number> {
     const room = repliesOnly ? 20 : lane.claimSize * 2 - lane.buffer.length;
     if (room <= 0) return 0;
-    const __t = performance.now();
     const rows = await claim(lane, Math.min(room, repliesOnly ? 20 : lane.claimSize), repliesOnly);
-    (globalThis as any).__C2?.push(["claim", rows.length, performance.now() - __t]);
     const replies: ClaimedRow[] = [];
     for (const row of rows) {
       if (skipped(row)) {

@@ -44,4 +44,10 @@ describe("text matching", () => {
     expect(isEmojiOnly("👍🎉")).toBe(true);
     expect(isEmojiOnly("👍 ok")).toBe(false);
   });
+
+  it("a whole label wins over a lead-in word (found by the property test)", () => {
+    expect(matchChoice("y kien dong", ["Ý kiến Đồng", "Đồng"])).toBe(0);
+    expect(matchChoice("Ý kiến khác", ["Khác", "Ý kiến khác"])).toBe(1);
+    expect(matchChoice("ý kiến khác", ["Đồng ý", "Khác"])).toBe(1);
+  });
 });

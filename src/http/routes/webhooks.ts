@@ -1,6 +1,6 @@
 import express, { Router, type Request, type Response } from "express";
 import type { ChannelAdapter } from "../../channels/adapter.js";
-import { dispatchInbound, type InboundSink } from "../../channels/dispatch.js";
+import { dispatchInbound, type InboundSink, type PendingTasks } from "../../channels/dispatch.js";
 import { parseJsonKeepingBigInts } from "../../channels/json.js";
 import type { Logger } from "../../logger.js";
 import type { Metrics } from "../../metrics.js";
@@ -14,6 +14,8 @@ export interface WebhookRouterDeps {
   /** Largest accepted body (config BODY_LIMIT, e.g. "256kb"); larger → 413. */
   bodyLimit: string;
   metrics?: Metrics;
+  /** Where button-press acknowledgements go once the update is handled (not awaited before the answer); without it they are awaited. */
+  pending?: PendingTasks;
 }
 
 /**
@@ -61,13 +63,13 @@ export function webhookRouter(deps: WebhookRouterDeps): Router {
     }
     if (adapter.webhook!.ackFirst) {
       res.status(200).json({ ok: true, events: events.length });
-      dispatchInbound(adapter, deps.inbound, events, log, deps.metrics).catch((err: unknown) => {
+      dispatchInbound(adapter, deps.inbound, events, log, deps.metrics, deps.pending).catch((err: unknown) => {
         log.error("webhook update failed after it was acknowledged", { err });
       });
       return;
     }
     try {
-      await dispatchInbound(adapter, deps.inbound, events, log, deps.metrics);
+      await dispatchInbound(adapter, deps.inbound, events, log, deps.metrics, deps.pending);
     } catch (err) {
       log.error("webhook update failed; the platform will retry it", { err });
       sendProblem(res, 500, "internal", "Internal error", "The update could not be processed; retry later.");

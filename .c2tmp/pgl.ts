@@ -1,0 +1,12 @@
+import { PGlite } from "@electric-sql/pglite";
+import { mkdtemp } from "node:fs/promises";
+const dir = process.env.DIR ?? await mkdtemp("/tmp/pgl-");
+const r0 = process.memoryUsage().rss;
+const opts: any = { dataDir: dir };
+if (process.env.IM) opts.initialMemory = Number(process.env.IM) * 2 ** 20;
+if (process.env.CONF) opts.postgresqlconf = process.env.CONF.split(";");
+const db = await PGlite.create(opts);
+const r1 = process.memoryUsage().rss;
+for (const k of ["shared_buffers", "work_mem", "maintenance_work_mem", "wal_buffers", "temp_buffers", "effective_cache_size", "max_connections"]) console.log(k, (await db.query<any>(`show ${k}`)).rows[0][k]);
+console.log("rss before", (r0 / 2 ** 20).toFixed(0), "after open", (r1 / 2 ** 20).toFixed(0), dir);
+await db.close();
