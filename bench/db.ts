@@ -46,10 +46,7 @@ export async function createDatabaseRef(): Promise<BenchDatabaseRef & { drop(): 
 
 /** Open a database made by createDatabaseRef (PGlite: initdb on the first open of the directory). */
 export function openDatabaseRef(ref: BenchDatabaseRef, logger: Logger): Promise<Database> {
-  const sharedBuffers = Number(process.env.BENCH_PGLITE_SHARED_BUFFERS_MB ?? 0);
-  return ref.url
-    ? openDatabase({ url: ref.url, logger, poolSize: 10 })
-    : openDatabase({ dataDir: ref.dataDir!, logger, ...(sharedBuffers ? { pgliteSharedBuffersMb: sharedBuffers } : {}) });
+  return ref.url ? openDatabase({ url: ref.url, logger, poolSize: 10 }) : openDatabase({ dataDir: ref.dataDir!, logger });
 }
 
 /** Migrate and load the units (what the service does at its first start). */

@@ -8,6 +8,7 @@
  * stored answer history row per accepted request.
  */
 import { spawn } from "node:child_process";
+import { appendFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -37,6 +38,7 @@ export interface InboundResult {
   perSecond: number;
   latencyP50Ms: number;
   latencyP99Ms: number;
+  latencyMaxMs: number;
   answersStored: number;
   repliesQueuedOrSent: number;
 }
@@ -112,6 +114,12 @@ async function startService(env: Record<string, string>): Promise<{ url: string;
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
+  // BENCH_INBOUND_CHILD_LOG=<file>: keep the service's log there (it is otherwise shown only if the service fails).
+  const logFile = process.env.BENCH_INBOUND_CHILD_LOG;
+  if (logFile) {
+    child.stdout.on("data", (c: Buffer) => appendFileSync(logFile, c));
+    child.stderr.on("data", (c: Buffer) => appendFileSync(logFile, c));
+  }
   child.stderr.on("data", (c: Buffer) => (out += c.toString()));
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout.on("data", (c: Buffer) => {
@@ -192,6 +200,7 @@ export async function benchInbound(opts: { durationS?: number; connections?: num
       perSecond: Math.round(ok / durationS),
       latencyP50Ms: result.latency.p50,
       latencyP99Ms: result.latency.p99,
+      latencyMaxMs: result.latency.max,
       answersStored: counts!.answers,
       repliesQueuedOrSent: counts!.replies,
     };

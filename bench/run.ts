@@ -8,6 +8,8 @@
  *   6. peak RSS during a 100,000-recipient broadcast, in a service process over an existing database
  *      (target ≤ 300 MB); the first open of an empty database (PGlite: initdb) is measured and reported
  *      separately, in its own process
+ *   7. inbound webhooks: the service (src/main.ts) in a child process takes button presses on
+ *      POST /webhooks/telegram from 64 connections (target on PostgreSQL ≥ 1,500/s, p99 ≤ 100 ms); bench/inbound.ts
  * PostgreSQL when BENCH_DATABASE_URL or TEST_DATABASE_URL is set, else PGlite. Prints a table and writes
  * bench/results/latest.json. The fake runs in its own process; the sender uses the product's Telegram adapter.
  */
@@ -24,6 +26,7 @@ import { createTelegramChannel } from "../bots/telegram/index.js";
 import type { ChannelAdapter } from "../src/channels/adapter.js";
 import { seedSubscribers, someUnits } from "../test/support/delivery.js";
 import { benchDatabaseUrl, createDatabaseRef, freshDatabase } from "./db.js";
+import { benchInbound } from "./inbound.js";
 
 const logger = createLogger({ level: process.env.BENCH_LOG_LEVEL ?? "error", json: false });
 const quick = process.env.BENCH_QUICK === "1";
@@ -208,6 +211,9 @@ async function main() {
     const base = await naive(database, fake.url, telegram, quick ? 500 : 2000);
     console.log(`… ${quick ? "20,000" : "100,000"}-recipient broadcast, peak RSS (child process)`);
     const { firstOpen, broadcast: rss } = await rssChild(fake.url);
+    console.log("… inbound webhooks (the service in a child process, Telegram webhook mode, 64 connections)");
+    const inbound = await benchInbound({ durationS: quick ? 5 : 15 });
+    const inboundOk = inbound.non2xx + inbound.errors === 0 && inbound.answersStored >= inbound.requests - inbound.non2xx - inbound.errors;
 
     const rows = [
       { what: "rate under a 30 msg/s limit, 80 ms latency", value: `${f1(r30.rate)} msg/s = ${f1(pct(r30.rate, 30))} % (429s: ${r30.throttled})`, target: "≥ 98 %, zero 429", ok: pct(r30.rate, 30) >= 98 && r30.throttled === 0 && r30.notSent === 0 },
@@ -217,6 +223,12 @@ async function main() {
       { what: "Telegram adapter (grammY) loop, no database", value: `${f1(viaAdapter.rate)} msg/s (pipeline = ${f1(pct(ceiling.rate, viaAdapter.rate))} % of it)`, target: "—", ok: true },
       { what: "naive sequential send + update (baseline)", value: `${f1(base.rate)} msg/s (pipeline ceiling = ${f1(ceiling.rate / base.rate)}×)`, target: "—", ok: true },
       { what: `peak RSS, ${rss.recipients.toLocaleString("en")}-recipient broadcast (service over an existing database)`, value: `${f1(rss.peakRssMb)} MB (process ${f1(rss.startRssMb)} MB, database open → ${f1(rss.databaseOpenRssMb)} MB; ${f1(rss.seconds)} s, enqueue ${rss.enqueueMs} ms)`, target: "≤ 300 MB", ok: rss.peakRssMb <= 300 && rss.sent === rss.recipients },
+      {
+        what: `inbound webhooks (answer stored, reply queued), ${inbound.connections} connections, ${inbound.durationS} s`,
+        value: `${inbound.perSecond}/s, p50 ${inbound.latencyP50Ms} ms, p99 ${inbound.latencyP99Ms} ms (${inbound.non2xx + inbound.errors} failed, ${inbound.answersStored} answers stored)`,
+        target: inbound.database === "postgres" ? "≥ 1,500/s, p99 ≤ 100 ms" : "— (target is for PostgreSQL)",
+        ok: inboundOk && (inbound.database !== "postgres" || (inbound.perSecond >= 1500 && inbound.latencyP99Ms <= 100)),
+      },
       { what: `peak RSS, first open of an empty database${benchDatabaseUrl() ? "" : " (PGlite initdb)"} + migrate + seed`, value: `${f1(firstOpen.peakRssMb)} MB (database open → ${f1(firstOpen.databaseOpenRssMb)} MB; ${f1(firstOpen.seconds)} s; a separate process, once per data directory)`, target: "— (reported)", ok: true },
     ];
     const w = [Math.max(...rows.map((r) => r.what.length)), Math.max(...rows.map((r) => r.value.length)), 16];
@@ -239,6 +251,7 @@ async function main() {
       naiveSequential: base,
       memory: rss,
       memoryFirstOpen: firstOpen,
+      inbound,
       targetsMet: rows.every((r) => r.ok),
     };
     await mkdir("bench/results", { recursive: true });

@@ -1,8 +1,8 @@
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import { answerHistory, answers } from "../src/db/schema/index.js";
 import { t } from "../src/i18n/index.js";
-import { encodeAction } from "./actions.js";
-import { queryRows } from "../src/db/client.js";
+import { decodeAction, encodeAction } from "./actions.js";
+import { queryRowsPrepared } from "../src/db/client.js";
 import {
   createDraftCache,
   draftQuestions,
@@ -11,7 +11,9 @@ import {
   findQuestion,
   periodOf,
   unitForAnswerSql,
+  type DraftCache,
   type DraftRow,
+  type DraftSnapshot,
   type QuestionRow,
 } from "./drafts.js";
 import { act, button, formatDate, formatTime, text, withButtons } from "./replies.js";
@@ -108,20 +110,71 @@ async function advance(turn: Turn, d: DraftRow, q: QuestionRow, prefix?: string,
  * the turn's final statement.
  */
 export async function choose(turn: Turn, questionId: string, index: number): Promise<void> {
-  const { tx, subscriber, locale } = turn;
+  const { tx, subscriber } = turn;
   if (!mayAnswer(turn)) return;
   const cache = turn.drafts ?? createDraftCache();
   let snap = cache.byQuestion(questionId) ?? (await cache.load(tx, questionId));
   if (!snap) return unknownDraft(turn);
-  const [r] = await queryRows<{ version: string | null; current: number | null; unit: string | null }>(tx, sql`
-    select ${draftVersionSql(snap.draft.id)} as version,
-      (select choice_index from answers where question_id = ${questionId} and subscriber_id = ${subscriber.id}) as current,
-      ${unitForAnswerSql(subscriber.id, snap.draft.id)} as unit`);
-  if (r!.version !== snap.version) {
+  let r = turn.prefetched?.choice;
+  if (!r || r.questionId !== questionId || r.draftId !== snap.draft.id) {
+    const [row] = await queryRowsPrepared<ChoiceReads>(tx, sql`select ${choiceReadsSql(questionId, snap.draft.id, subscriber.id)}`);
+    r = { ...row!, questionId, draftId: snap.draft.id };
+  }
+  if (r.version !== snap.version) {
     // The draft or its questions changed since they were cached (or were deleted): read them again.
     snap = await cache.load(tx, questionId);
     if (!snap) return unknownDraft(turn);
   }
+  return chooseWith(turn, snap, questionId, index, r);
+}
+
+/** What a press needs besides the draft: the draft's current version, the current answer, the commune. */
+interface ChoiceReads {
+  version: string | null;
+  current: number | null;
+  unit: string | null;
+}
+
+/** Prefetched for a press by the turn's first statement (see `choicePrefetch`), for this question and draft. */
+export interface PrefetchedChoice extends ChoiceReads {
+  questionId: string;
+  draftId: string;
+}
+
+/** The three reads as select-list columns named <prefix>version, <prefix>current, <prefix>unit. */
+function choiceReadsSql(questionId: string, draftId: string, subscriberId: string | SQL, prefix = ""): SQL {
+  const as = (name: string) => sql.raw(`${prefix}${name}`);
+  return sql`${draftVersionSql(draftId)} as ${as("version")},
+    (select choice_index from answers where question_id = ${questionId} and subscriber_id = ${subscriberId}) as ${as("current")},
+    ${unitForAnswerSql(subscriberId, draftId)} as ${as("unit")}`;
+}
+
+/**
+ * For a button press on a question whose draft is cached: the reads `choose` needs, as columns the turn's
+ * first statement adds (one round trip fewer). They are read in that statement's snapshot, before the
+ * person's lock is granted; that is safe because any turn of the same person committed meanwhile changed
+ * the conversation row, and the turn's save then fails and the turn runs again (StaleConversation).
+ */
+export function choicePrefetch(turnDrafts: DraftCache, action: string): { columns: (subscriberId: SQL) => SQL; take: (row: Record<string, unknown>) => PrefetchedChoice } | null {
+  const a = decodeAction(action);
+  if (a?.type !== "choice") return null;
+  const snap = turnDrafts.byQuestion(a.questionId);
+  if (!snap) return null;
+  const draftId = snap.draft.id;
+  return {
+    columns: (subscriberId) => choiceReadsSql(a.questionId, draftId, subscriberId, "_pc_"),
+    take: (row) => ({
+      questionId: a.questionId,
+      draftId,
+      version: row._pc_version as string | null,
+      current: row._pc_current as number | null,
+      unit: row._pc_unit as string | null,
+    }),
+  };
+}
+
+async function chooseWith(turn: Turn, snap: DraftSnapshot, questionId: string, index: number, r: ChoiceReads): Promise<void> {
+  const { tx, subscriber, locale } = turn;
   const d = snap.draft;
   const q = snap.questions.find((x) => x.id === questionId)!;
   const label = q.choices[index];
@@ -129,7 +182,7 @@ export async function choose(turn: Turn, questionId: string, index: number): Pro
     turn.reply(text(locale, "common.unknownAction"));
     return;
   }
-  const unitCode = r!.unit;
+  const unitCode = r.unit;
   const period = periodOf(d, turn.now);
   if (period === "closed") {
     const [last] = await tx
@@ -154,7 +207,7 @@ export async function choose(turn: Turn, questionId: string, index: number): Pro
     return;
   }
   if (refuse(turn, d)) return;
-  const current = r!.current;
+  const current = r.current;
   const asking = turn.state.step === "answer" && turn.state.questionId === q.id;
   if (current === index) {
     // Pressed again: nothing is written twice. Move on only if this question is the one being asked.

@@ -51,7 +51,7 @@ export async function unitForAnswer(tx: DbOrTx, subscriberId: string, d: DraftRo
 
 
 /** `unitForAnswer` as a scalar subquery (same rule), to be read along with other values in one statement. */
-export function unitForAnswerSql(subscriberId: string, draftId: string): SQL {
+export function unitForAnswerSql(subscriberId: string | SQL, draftId: string): SQL {
   return sql`(select s.unit_code from subscriptions s
     where s.subscriber_id = ${subscriberId} and s.role = 'resident'
     order by case when (select d.target_all from drafts d where d.id = ${draftId})

@@ -1,14 +1,15 @@
 import type { InboundEvent } from "../src/channels/adapter.js";
 import type { OutboundMessage, Recipient } from "../src/channels/message.js";
 import { sql, type SQL } from "drizzle-orm";
-import { queryRows, type Db } from "../src/db/client.js";
+import { queryRowsPrepared, type Db } from "../src/db/client.js";
 import { PRIORITY_REPLY, type ChannelName } from "../src/db/schema/index.js";
 import { enqueueQuery } from "../src/delivery/outbox.js";
 import type { Logger } from "../src/logger.js";
 import { offeredActions } from "./replies.js";
 import { route } from "./route.js";
+import { choicePrefetch } from "./answer.js";
 import { createDraftCache } from "./drafts.js";
-import { admitEvent, eraseSubscriber, saveStateQuery, StaleConversation } from "./subscribers.js";
+import { admitEvent, eraseSubscriber, loadStateVersioned, saveStateQuery, StaleConversation } from "./subscribers.js";
 import type { ConversationState, ConversationStep, Turn } from "./types.js";
 
 export interface HandledResult {
@@ -59,7 +60,7 @@ export function createInboundProcessor(deps: InboundProcessorDeps): InboundProce
     const log = () => (eventLog ??= parent.child({ channel: event.channel, updateKey: event.updateKey, eventType: event.type }));
     for (let attempt = 1; ; attempt++) {
       try {
-        return await runTurn(event, log);
+        return await runTurn(event, log, attempt > 1);
       } catch (err) {
         // Another turn of the same person changed the conversation meanwhile: nothing was kept, run it again.
         if (!(err instanceof StaleConversation) || attempt >= 5) throw err;
@@ -68,14 +69,20 @@ export function createInboundProcessor(deps: InboundProcessorDeps): InboundProce
     }
   }
 
-  function runTurn(event: InboundEvent, log: () => Logger): Promise<HandledResult & { erased?: { subscriberId: string } }> {
+  /**
+   * One turn in one transaction. `lockFirst` (a retry): read the conversation in its own statement after the
+   * person's lock is held, so turns of one person arriving together cannot keep invalidating each other.
+   */
+  function runTurn(event: InboundEvent, log: () => Logger, lockFirst: boolean): Promise<HandledResult & { erased?: { subscriberId: string } }> {
     return db.transaction(async (tx) => {
       // De-duplicate, lock the person and read their conversation in one round trip.
-      const admitted = await admitEvent(tx, event);
+      const prefetch = event.type === "action" && !lockFirst ? choicePrefetch(drafts, event.action) : null;
+      let admitted = await admitEvent(tx, event, prefetch?.columns);
       if (!admitted) {
         log().info("replayed update ignored");
         return { event, duplicate: true, replies: [] };
       }
+      if (lockFirst) admitted = { ...admitted, ...(await loadStateVersioned(tx, admitted.subscriber.id)) };
       const { subscriber, state } = admitted;
       const replies: OutboundMessage[] = [];
       const deferred: SQL[] = [];
@@ -102,6 +109,7 @@ export function createInboundProcessor(deps: InboundProcessorDeps): InboundProce
         },
         defer: (write) => void deferred.push(write),
         drafts,
+        ...(prefetch ? { prefetched: { choice: prefetch.take(admitted.row) } } : {}),
       };
       await route(turn);
       if (erase) {
@@ -119,7 +127,7 @@ export function createInboundProcessor(deps: InboundProcessorDeps): InboundProce
         const items = replies.map((message) => ({ subscriberId: subscriber.id, channel: event.channel, kind: "reply", message, priority: PRIORITY_REPLY }));
         ctes.push(sql`outbox as (${enqueueQuery(items)}), `);
       }
-      const [r] = await queryRows<{ saved: number }>(tx, sql`
+      const [r] = await queryRowsPrepared<{ saved: number }>(tx, sql`
         with ${sql.join(ctes)}saved as (${saveStateQuery(subscriber.id, saved, admitted.stateVersion)})
         select count(*)::int as saved from saved`);
       if (!r?.saved) throw new StaleConversation();

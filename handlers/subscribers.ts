@@ -1,5 +1,5 @@
 import { and, asc, eq, sql, type SQL } from "drizzle-orm";
-import { queryRows, type DbOrTx } from "../src/db/client.js";
+import { queryRows, queryRowsPrepared, type DbOrTx } from "../src/db/client.js";
 import { mapRow } from "../src/db/rows.js";
 import { adminUnits, conversations, deliveries, subscribers, subscriptions, type SubscriptionRole } from "../src/db/schema/index.js";
 import type { InboundEvent } from "../src/channels/adapter.js";
@@ -30,6 +30,8 @@ export async function upsertSubscriber(tx: DbOrTx, event: InboundEvent): Promise
 
 /** A person admitted for a turn, with their conversation state and its row version (null: no row yet). */
 export interface Admitted {
+  /** The raw row, with any extra columns asked for. */
+  row: Record<string, unknown>;
   subscriber: SubscriberRow;
   state: ConversationState;
   stateVersion: string | null;
@@ -41,10 +43,12 @@ export interface Admitted {
  * person take turns) and read their conversation state. Returns null for a replay (nothing was written).
  * The state is read in the statement's snapshot, which may predate a turn of the same person committed
  * while this one waited for the lock: `saveStateQuery` therefore checks `stateVersion`, and the turn is
- * run again when it changed (see StaleConversation).
+ * run again when it changed (see StaleConversation). `extraColumns` adds reads to the same statement (given the
+ * person's id as SQL); they share that snapshot, which the same check covers for anything only this person's
+ * turns write.
  */
-export async function admitEvent(tx: DbOrTx, event: InboundEvent): Promise<Admitted | null> {
-  const rows = await queryRows<Record<string, unknown> & { _state: unknown; _state_version: string | null }>(tx, sql`
+export async function admitEvent(tx: DbOrTx, event: InboundEvent, extraColumns?: (subscriberId: SQL) => SQL): Promise<Admitted | null> {
+  const rows = await queryRowsPrepared<Record<string, unknown> & { _state: unknown; _state_version: string | null }>(tx, sql`
     with fresh as (
       insert into inbound_updates (channel, update_key) values (${event.channel}, ${event.updateKey})
       on conflict do nothing
@@ -57,12 +61,13 @@ export async function admitEvent(tx: DbOrTx, event: InboundEvent): Promise<Admit
         set last_interaction_at = greatest(subscribers.last_interaction_at, excluded.last_interaction_at), updated_at = now()
       returning *
     )
-    select p.*, c.state as _state, c.xmin::text as _state_version
+    select p.*, c.state as _state, c.xmin::text as _state_version${extraColumns ? sql`, ${extraColumns(sql`p.id`)}` : sql``}
     from person p left join conversations c on c.subscriber_id = p.id`);
   const row = rows[0];
   if (!row) return null;
   const state = (row._state_version === null ? undefined : conversations.state.mapFromDriverValue(row._state)) as ConversationState | undefined;
   return {
+    row,
     subscriber: mapRow(subscribers, row),
     state: state && typeof state.step === "string" ? state : { step: "idle" },
     stateVersion: row._state_version,
@@ -75,6 +80,13 @@ export class StaleConversation extends Error {
     super("the conversation state changed while the turn ran");
     this.name = "StaleConversation";
   }
+}
+
+/** The conversation state and its row version, read now (a statement of its own, after the person's lock). */
+export async function loadStateVersioned(tx: DbOrTx, subscriberId: string): Promise<Pick<Admitted, "state" | "stateVersion">> {
+  const [row] = await queryRows<{ state: unknown; v: string }>(tx, sql`select state, xmin::text as v from conversations where subscriber_id = ${subscriberId}`);
+  const state = (row ? conversations.state.mapFromDriverValue(row.state) : undefined) as ConversationState | undefined;
+  return { state: state && typeof state.step === "string" ? state : { step: "idle" }, stateVersion: row?.v ?? null };
 }
 
 export async function loadState(tx: DbOrTx, subscriberId: string): Promise<ConversationState> {

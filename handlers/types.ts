@@ -4,6 +4,7 @@ import type { OutboundMessage } from "../src/channels/message.js";
 import type { DbOrTx } from "../src/db/client.js";
 import type { subscribers } from "../src/db/schema/index.js";
 import type { Logger } from "../src/logger.js";
+import type { PrefetchedChoice } from "./answer.js";
 import type { DraftCache } from "./drafts.js";
 
 export type SubscriberRow = typeof subscribers.$inferSelect;
@@ -50,4 +51,6 @@ export interface Turn {
   defer(write: SQL): void;
   /** Drafts and questions kept between turns, checked against the database before use (button presses). */
   drafts?: DraftCache;
+  /** Reads done ahead by the turn's first statement (a press on a cached question), checked before use. */
+  prefetched?: { choice?: PrefetchedChoice };
 }

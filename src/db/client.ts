@@ -3,9 +3,10 @@ import { mkdir } from "node:fs/promises";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import type { SQL } from "drizzle-orm";
+import { is, type SQL } from "drizzle-orm";
+import { createHash } from "node:crypto";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
-import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
+import { drizzle as drizzlePg, NodePgSession } from "drizzle-orm/node-postgres";
 import * as schema from "./schema/index.js";
 import { lockDataDir, type DataDirLock } from "./lock.js";
 import type { Logger } from "../logger.js";
@@ -31,8 +32,6 @@ export interface OpenDatabaseOptions {
   /** An already-open PGlite instance (tests load a template into memory). */
   pglite?: PGlite;
   poolSize?: number;
-  /** PGlite only: PostgreSQL's shared_buffers in MB (its default, 128, is touched at start and held). */
-  pgliteSharedBuffersMb?: number;
   logger: Logger;
 }
 
@@ -62,10 +61,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
   const lock: DataDirLock = await lockDataDir(dataDir, opts.logger);
   let client: PGlite;
   try {
-    client = await PGlite.create({
-      dataDir: path.join(dataDir, "pg"),
-      ...(opts.pgliteSharedBuffersMb ? { postgresqlconf: [`shared_buffers=${Math.round(opts.pgliteSharedBuffersMb)}MB`] } : {}),
-    });
+    client = await PGlite.create({ dataDir: path.join(dataDir, "pg") });
   } catch (err) {
     await lock.release();
     throw err;
@@ -88,4 +84,18 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
 export async function queryRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
   const result: unknown = await db.execute(query);
   return (result as { rows: T[] }).rows;
+}
+
+/**
+ * `queryRows` for hot statements: on PostgreSQL (node-postgres) the statement is a named prepared statement,
+ * parsed and planned once per connection (the name is a hash of its text, so each distinct text gets its
+ * own); on PGlite, a plain `queryRows`. Same rows, same value parsing as `db.execute`.
+ */
+export async function queryRowsPrepared<T>(db: DbOrTx, query: SQL): Promise<T[]> {
+  const inner = db as unknown as { session?: unknown; dialect?: { sqlToQuery(q: SQL): { sql: string; params: unknown[] } } };
+  if (!inner.dialect || !is(inner.session, NodePgSession)) return queryRows<T>(db, query);
+  const built = inner.dialect.sqlToQuery(query);
+  const name = `gopy_${createHash("sha1").update(built.sql).digest("base64url").slice(0, 24)}`;
+  const result = (await inner.session.prepareQuery(built, undefined, name, false).execute()) as { rows: T[] };
+  return result.rows;
 }

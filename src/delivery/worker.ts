@@ -70,6 +70,8 @@ interface Lane {
   claimSize: number;
   buffer: ClaimedRow[];
   inFlight: number;
+  /** Subscribers with a message in flight on this lane (per-person order). */
+  busy: Set<string>;
   claiming: boolean;
   /** The last claim found nothing due: wait for a kick or the idle poll. */
   exhausted: boolean;
@@ -102,6 +104,12 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
   const flushMs = opts.flushMs ?? 10;
   /** A backlog of outcomes (sends outpacing writes) is written in bigger groups: fewer round trips. */
   const flushMax = Math.max(flushSize, opts.flushMaxSize ?? 1000);
+  /**
+   * Backpressure: sends wait while this many outcomes are not yet written. It bounds memory when the
+   * database is slower than the platform, and what a crash could send twice (unwritten outcomes go back
+   * to the queue with their lease).
+   */
+  const maxUnwritten = 2 * flushMax;
   const depthEveryMs = opts.queueDepthEveryMs ?? 2000;
   const owner = randomUUID();
 
@@ -127,6 +135,7 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
       claimSize,
       buffer: [],
       inFlight: 0,
+      busy: new Set(),
       claiming: false,
       exhausted: false,
       depthAt: -Infinity,
@@ -166,6 +175,7 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
         try {
           await recordOutcomes(db, owner, group);
           processed += group.length;
+          if (pending.length < maxUnwritten) for (const lane of lanes) lane.wakeDispatcher?.();
         } catch (err) {
           // Keep them: the rows stay leased to us; retry shortly (after a crash the lease expires).
           logger.error("could not record delivery outcomes; retrying", { err, count: group.length });
@@ -202,7 +212,7 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
         select id from deliveries
         where state = 'queued' and next_attempt_at <= now() and channel = ${lane.channel}
           ${repliesOnly ? sql`and priority < ${PRIORITY_BULK}` : sql``}
-        order by priority, next_attempt_at
+        order by priority, next_attempt_at, id
         limit ${limit}
         for update skip locked
       )
@@ -289,7 +299,7 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
 
   async function dispatcherLoop(lane: Lane) {
     while (running) {
-      if (!lane.buffer.length || lane.inFlight >= lane.concurrency) {
+      if (!lane.buffer.length || lane.inFlight >= lane.concurrency || pending.length >= maxUnwritten) {
         await waitFor(lane, "dispatcher", idlePollMs);
         continue;
       }
@@ -299,7 +309,13 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
         if (err instanceof LimiterClosed) break;
         throw err;
       }
-      const row = lane.buffer.shift();
+      // One message at a time per person, in queue order: a reply must not overtake the one before it.
+      const next = lane.buffer.findIndex((r) => !lane.busy.has(r.subscriber_id));
+      if (next < 0) {
+        await waitFor(lane, "dispatcher", idlePollMs);
+        continue;
+      }
+      const [row] = lane.buffer.splice(next, 1);
       if (!row) continue;
       if (gone.has(row.subscriber_id)) {
         record({ id: row.id, subscriberId: row.subscriber_id, state: "failed", errorKind: "recipient_gone", errorDetail: "recipient gone (an earlier message was refused)" });
@@ -311,8 +327,10 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
         break;
       }
       lane.inFlight++;
+      lane.busy.add(row.subscriber_id);
       void sendOne(lane, row).finally(() => {
         lane.inFlight--;
+        lane.busy.delete(row.subscriber_id);
         lane.wakeDispatcher?.();
       });
       if (lane.buffer.length <= lane.claimSize / 2 || lane.buffer.length === 0) lane.wakeClaimer?.();

@@ -46,7 +46,7 @@ export const deliveries = pgTable("deliveries", {
   sentAt: timestamp("sent_at", { withTimezone: true }),
 }, (t) => [
   uniqueIndex("deliveries_broadcast_subscriber_uq").on(t.broadcastId, t.subscriberId),
-  index("deliveries_ready_idx").on(t.priority, t.nextAttemptAt).where(sql`state = 'queued'`),
+  index("deliveries_ready_idx").on(t.priority, t.nextAttemptAt, t.id).where(sql`state = 'queued'`),
   index("deliveries_lease_idx").on(t.leaseUntil).where(sql`state = 'sending'`),
   index("deliveries_broadcast_state_idx").on(t.broadcastId, t.state),
 ]);
