@@ -75,6 +75,8 @@ interface Lane {
   claiming: boolean;
   /** The last claim found nothing due: wait for a kick or the idle poll. */
   exhausted: boolean;
+  /** Kicked since the current claim began (its snapshot may predate the rows the kick is for). */
+  kicked: boolean;
   /** When the queue-depth gauge was last refreshed (performance.now()). */
   depthAt: number;
   /** Pre-labelled counters (prom-client's label lookup costs more than the increment). */
@@ -136,6 +138,7 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
       buffer: [],
       inFlight: 0,
       busy: new Set(),
+      kicked: false,
       claiming: false,
       exhausted: false,
       depthAt: -Infinity,
@@ -247,7 +250,11 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
       if (row.priority < PRIORITY_BULK) replies.push(row);
       else lane.buffer.push(row);
     }
-    if (replies.length) lane.buffer.unshift(...replies);
+    if (replies.length) {
+      // Replies go ahead of bulk, but after replies already waiting: a person's replies keep their order.
+      const firstBulk = lane.buffer.findIndex((r) => r.priority >= PRIORITY_BULK);
+      lane.buffer.splice(firstBulk < 0 ? lane.buffer.length : firstBulk, 0, ...replies);
+    }
     if (lane.buffer.length) lane.wakeDispatcher?.();
     return rows.length;
   }
@@ -277,10 +284,12 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
         if (lane.buffer.length <= lane.claimSize) {
           lane.urgent = false;
           lane.claiming = true;
+          lane.kicked = false;
           const n = await claimInto(lane, false);
           lane.claiming = false;
-          lane.exhausted = n === 0;
-          if (n > 0) continue;
+          // A kick during the claim may be for rows the claim could not see yet: claim again at once.
+          lane.exhausted = n === 0 && !lane.kicked;
+          if (n > 0 || lane.kicked) continue;
           await waitFor(lane, "claimer", idlePollMs);
         } else {
           // Enough buffered: wait until the dispatcher drains below the low-water mark (or a kick).
@@ -474,6 +483,7 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
     kick() {
       for (const lane of lanes) {
         lane.urgent = true;
+        lane.kicked = true;
         lane.exhausted = false;
         lane.wakeClaimer?.();
       }
@@ -483,10 +493,11 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
       const before = processed;
       if (!wasRunning) await start();
       for (const lane of lanes) {
+        lane.kicked = true;
         lane.exhausted = false;
         lane.wakeClaimer?.();
       }
-      // Idle twice in a row, 20 ms apart, so a claim that just started is seen.
+      // Idle (every lane's last claim, begun after this call, found nothing) twice in a row, 20 ms apart.
       let quiet = 0;
       while (quiet < 2) {
         await sleep(quiet ? 20 : 5);
