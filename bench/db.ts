@@ -60,39 +60,15 @@ export async function migrateWithUnits(database: Database): Promise<void> {
  * temporary data directory on disk, as the service runs it (removed on close).
  */
 export async function freshDatabase(logger: Logger): Promise<Database> {
-  const base = benchDatabaseUrl();
-  let database: Database;
-  if (base) {
-    const name = `gopy_bench_${randomBytes(5).toString("hex")}`;
-    const admin = new pg.Client({ connectionString: base });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const u = new URL(base);
-    u.pathname = "/" + name;
-    const inner = await openDatabase({ url: u.toString(), logger, poolSize: 10 });
-    database = {
-      ...inner,
-      close: async () => {
-        await inner.close();
-        const a = new pg.Client({ connectionString: base });
-        await a.connect();
-        await a.query(`drop database if exists ${name} with (force)`);
-        await a.end();
-      },
-    };
-  } else {
-    const dir = await mkdtemp(path.join(os.tmpdir(), "gopy-bench-"));
-    const inner = await openDatabase({ dataDir: dir, logger });
-    database = {
-      ...inner,
-      close: async () => {
-        await inner.close();
-        await rm(dir, { recursive: true, force: true });
-      },
-    };
-  }
-  await runMigrations(database);
-  await loadUnits(database.db, await readUnitsFile("assets/units/langson-units.json"));
+  const ref = await createDatabaseRef();
+  const inner = await openDatabaseRef(ref, logger);
+  const database: Database = {
+    ...inner,
+    close: async () => {
+      await inner.close();
+      await ref.drop();
+    },
+  };
+  await migrateWithUnits(database);
   return database;
 }

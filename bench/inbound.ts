@@ -9,20 +9,13 @@
  */
 import { spawn } from "node:child_process";
 import { appendFileSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
-import { randomBytes } from "node:crypto";
 import autocannon from "autocannon";
-import pg from "pg";
 import { sql } from "drizzle-orm";
-import { openDatabase, queryRows, type Database } from "../src/db/client.js";
-import { runMigrations } from "../src/db/migrate.js";
-import { loadUnits, readUnitsFile } from "../src/units/load-units.js";
+import { queryRows, type Database } from "../src/db/client.js";
 import { createLogger } from "../src/logger.js";
 import { encodeAction } from "../handlers/actions.js";
 import { startFakeTelegramApi } from "../test/fakes/telegram-api.js";
-import { benchDatabaseUrl } from "./db.js";
+import { createDatabaseRef, migrateWithUnits, openDatabaseRef } from "./db.js";
 
 const TOKEN = "123456:bench_token_bench_token_bench";
 const SECRET = "bench-webhook-secret-0123456789";
@@ -64,45 +57,19 @@ async function seed(database: Database): Promise<{ questionId: string }> {
   return { questionId: q!.id };
 }
 
+/** A migrated, seeded database the service child then opens (PGlite: closed here first, one process at a time). */
 async function prepareDatabase(logger: ReturnType<typeof createLogger>) {
-  const base = benchDatabaseUrl();
-  if (base) {
-    const name = `gopy_bench_in_${randomBytes(4).toString("hex")}`;
-    const admin = new pg.Client({ connectionString: base });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    const u = new URL(base);
-    u.pathname = "/" + name;
-    const database = await openDatabase({ url: u.toString(), logger, poolSize: 4 });
-    await runMigrations(database);
-    await loadUnits(database.db, await readUnitsFile("assets/units/langson-units.json"));
-    const seeded = await seed(database);
-    return {
-      kind: "postgres" as const,
-      env: { DATABASE_URL: u.toString() } as Record<string, string>,
-      seeded,
-      reopen: () => openDatabase({ url: u.toString(), logger, poolSize: 2 }),
-      cleanup: async () => {
-        const a = new pg.Client({ connectionString: base });
-        await a.connect();
-        await a.query(`drop database if exists ${name} with (force)`);
-        await a.end();
-      },
-    };
-  }
-  const dir = await mkdtemp(path.join(os.tmpdir(), "gopy-bench-in-"));
-  const database = await openDatabase({ dataDir: dir, logger });
-  await runMigrations(database);
-  await loadUnits(database.db, await readUnitsFile("assets/units/langson-units.json"));
+  const ref = await createDatabaseRef();
+  const database = await openDatabaseRef(ref, logger);
+  await migrateWithUnits(database);
   const seeded = await seed(database);
   await database.close();
   return {
-    kind: "pglite" as const,
-    env: { DATA_DIR: dir } as Record<string, string>,
+    kind: ref.url ? ("postgres" as const) : ("pglite" as const),
+    env: (ref.url ? { DATABASE_URL: ref.url } : { DATA_DIR: ref.dataDir! }) as Record<string, string>,
     seeded,
-    reopen: () => openDatabase({ dataDir: dir, logger }),
-    cleanup: () => rm(dir, { recursive: true, force: true }),
+    reopen: () => openDatabaseRef(ref, logger),
+    cleanup: () => ref.drop(),
   };
 }
 

@@ -59,3 +59,25 @@ export async function rowCounts(db: DbOrTx): Promise<RowCounts> {
 export async function auditActions(db: DbOrTx, draftId: string): Promise<{ actor: string; action: string; details: Record<string, unknown> }[]> {
   return queryRows(db, sql`select actor, action, details from audit_log where entity_type = 'draft' and entity_id = ${draftId} order by id`);
 }
+
+/**
+ * The draft the channel end-to-end tests publish: two questions (the second with an article and a comment),
+ * open now for 35 days unless told otherwise, for one commune.
+ */
+export function teaDraftBody(unitCode: string, period: { opens?: Date; closes?: Date } = {}): Record<string, unknown> {
+  return {
+    title: "Quy định hỗ trợ phát triển chè Lạng Sơn",
+    draftingAgency: "Sở Nông nghiệp và Môi trường",
+    criteria: { requiresPolicyProposal: true, affectsRightsAndObligations: true, sensitiveOrContested: false, provinceWide: true },
+    containsStateSecrets: false,
+    summary: { necessity: "Cần hỗ trợ người trồng chè.", mainContent: "Hỗ trợ giống và phân bón.", rightsChanges: "Hộ trồng chè được hỗ trợ 50% giống." },
+    fullTextUrl: "https://langson.gov.vn/du-thao/che",
+    commentOpensAt: (period.opens ?? new Date(Date.now() - 60_000)).toISOString(),
+    commentClosesAt: (period.closes ?? new Date(Date.now() + 35 * DAY)).toISOString(),
+    targetCommunes: [unitCode],
+    questions: [
+      { text: "Mức hỗ trợ 50% có phù hợp không?", choices: ["Phù hợp", "Nên cao hơn", "Nên thấp hơn"], allowComment: false },
+      { text: "Bạn có đồng ý với dự thảo không?", article: "Điều 5", choices: ["Đồng ý", "Không đồng ý"], allowComment: true },
+    ],
+  };
+}

@@ -5,6 +5,7 @@ import { t } from "../../../src/i18n/index.js";
 import { databaseKinds } from "../../support/database.js";
 import { startTestService, type TestService } from "../../support/service.js";
 import { startFakeZaloBot, type FakeZaloBot } from "../../fakes/zalo-bot-api.js";
+import { teaDraftBody } from "../../support/drafts.js";
 
 const SECRET = "zalo-bot-webhook-secret-0123";
 const DONG_KINH = "05977";
@@ -77,21 +78,7 @@ describe.each(databaseKinds)("Zalo Bot resident, end to end (%s)", (kind) => {
   it("gets the announcement with numbered choices, answers by number and by text, then comments", async () => {
     const created = await svc.api("POST", "/api/v1/drafts", {
       key: adminKey,
-      body: {
-        title: "Quy định hỗ trợ phát triển chè Lạng Sơn",
-        draftingAgency: "Sở Nông nghiệp và Môi trường",
-        criteria: { requiresPolicyProposal: true, affectsRightsAndObligations: true, sensitiveOrContested: false, provinceWide: true },
-        containsStateSecrets: false,
-        summary: { necessity: "Cần hỗ trợ người trồng chè.", mainContent: "Hỗ trợ giống và phân bón.", rightsChanges: "Hộ trồng chè được hỗ trợ 50% giống." },
-        fullTextUrl: "https://langson.gov.vn/du-thao/che",
-        commentOpensAt: new Date(Date.now() - 60_000).toISOString(),
-        commentClosesAt: new Date(Date.now() + 35 * 86_400_000).toISOString(),
-        targetCommunes: [DONG_KINH],
-        questions: [
-          { text: "Mức hỗ trợ 50% có phù hợp không?", choices: ["Phù hợp", "Nên cao hơn", "Nên thấp hơn"], allowComment: false },
-          { text: "Bạn có đồng ý với dự thảo không?", article: "Điều 5", choices: ["Đồng ý", "Không đồng ý"], allowComment: true },
-        ],
-      },
+      body: teaDraftBody(DONG_KINH),
     });
     expect(created.status, created.text).toBe(201);
     draftId = created.body.id as string;
