@@ -5,12 +5,13 @@ export type Logger = winston.Logger;
 /** Keys whose values never reach a log line, wherever they appear in the metadata. */
 const SECRET_KEY = /(token|secret|password|authorization|api[-_]?key|cookie|signature|refresh)/i;
 /** Telegram bot tokens and bearer keys that could appear inside free text (URLs, error messages). */
-const SECRET_TEXT = [/\b\d{6,12}:[A-Za-z0-9_-]{30,}\b/g, /\bgpy_[A-Za-z0-9_-]{20,}\b/g, /Bearer\s+[A-Za-z0-9._~+/=-]+/gi];
+const SECRET_TEXT = [/\d{6,12}:[A-Za-z0-9_-]{30,}/g, /\bgpy_[A-Za-z0-9_-]{20,}\b/g, /Bearer\s+[A-Za-z0-9._~+/=-]+/gi];
 
 export function redactText(text: string): string {
   let out = text;
   for (const re of SECRET_TEXT) out = out.replace(re, "[redacted]");
-  return out;
+  // Any bot token ("id:secret") in a Bot API URL path (Telegram, Zalo Bot: /bot<token>/method).
+  return out.replace(/\/bot[^/\s:]+:[^/\s]+\//g, "/bot[redacted]/");
 }
 
 export function redact(value: unknown, depth = 0): unknown {
@@ -43,6 +44,8 @@ export interface LoggerOptions {
   level: string;
   json: boolean;
   silent?: boolean;
+  /** Write here instead of the console (tests read what would be logged). */
+  stream?: NodeJS.WritableStream;
 }
 
 /** One root logger per process; components take child loggers (`logger.child({ component })`). */
@@ -60,6 +63,10 @@ export function createLogger(opts: LoggerOptions): Logger {
       winston.format.timestamp(),
       opts.json ? winston.format.json() : winston.format.combine(winston.format.colorize(), readable),
     ),
-    transports: [new winston.transports.Console({ stderrLevels: ["error", "warn"] })],
+    transports: [
+      opts.stream
+        ? new winston.transports.Stream({ stream: opts.stream })
+        : new winston.transports.Console({ stderrLevels: ["error", "warn"] }),
+    ],
   });
 }

@@ -1,3 +1,6 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { searchUnits } from "../../src/units/search.js";
@@ -43,5 +46,32 @@ describe.each(databaseKinds)("units on %s", (kind) => {
     await loadUnits(database.db, await readUnitsFile("assets/units/langson-units.json"));
     expect(await count()).toEqual(before);
     expect(before).toEqual({ u: 65, f: 196 });
+  });
+
+  it("loads another province's file of the same shape, old names included, and refuses a malformed one", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "gopy-units-"));
+    const file = path.join(dir, "other.json");
+    await writeFile(
+      file,
+      JSON.stringify([
+        {
+          code: "99001",
+          name: "Phường Hồ Gươm",
+          type: "Phường",
+          province_code: "99",
+          former_districts: [{ code: "990", name: "Quận Thử" }],
+          former_units: [
+            { code: "99002", name: "Phường Tràng Tiền", district_code: "990", merge: "whole" },
+            { code: "99003", name: "Phường Hàng Trống", district_code: "990", merge: "partial" },
+          ],
+        },
+      ]),
+    );
+    expect(await loadUnits(database.db, await readUnitsFile(file))).toEqual({ units: 1, formerUnits: 2 });
+    const [m] = await searchUnits(database.db, "trang tien");
+    expect(m).toMatchObject({ code: "99001", name: "Phường Hồ Gươm", matchedFormer: { name: "Phường Tràng Tiền", districtName: "Quận Thử" } });
+
+    await writeFile(file, JSON.stringify([{ code: "1", name: "" }]));
+    await expect(readUnitsFile(file)).rejects.toThrow(/not a valid units file/);
   });
 });
