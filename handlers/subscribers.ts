@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { and, asc, eq, sql, type SQL } from "drizzle-orm";
 import { queryRows, queryRowsPrepared, type DbOrTx } from "../src/db/client.js";
 import { mapRow } from "../src/db/rows.js";
@@ -50,7 +51,7 @@ export interface Admitted {
 export async function admitEvent(tx: DbOrTx, event: InboundEvent, extraColumns?: (subscriberId: SQL) => SQL): Promise<Admitted | null> {
   const rows = await queryRowsPrepared<Record<string, unknown> & { _state: unknown; _state_version: string | null }>(tx, sql`
     with fresh as (
-      insert into inbound_updates (channel, update_key) values (${event.channel}, ${event.updateKey})
+      insert into inbound_updates (channel, update_key) values (${event.channel}, ${storedUpdateKey(event.updateKey)})
       on conflict do nothing
       returning 1
     ), person as (
@@ -72,6 +73,14 @@ export async function admitEvent(tx: DbOrTx, event: InboundEvent, extraColumns?:
     state: state && typeof state.step === "string" ? state : { step: "idle" },
     stateVersion: row._state_version,
   };
+}
+
+/**
+ * The de-duplication key as stored: a hash, since some keys embed the person's platform id (Zalo OA follow
+ * events, keys built without a message id) and nothing may remain of someone who declined consent or was erased.
+ */
+function storedUpdateKey(updateKey: string): string {
+  return createHash("sha256").update(updateKey, "utf8").digest("base64url");
 }
 
 /** The conversation state changed under a turn (another turn of the same person, or rememberOffered): run it again. */

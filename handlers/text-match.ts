@@ -23,7 +23,8 @@ export function isStop(text: string): boolean {
   const f = fold(stripBotSuffix(text));
   if (!STOP_FOLDED.has(f)) return false;
   if (!hasDiacritics(text)) return true;
-  return STOP_MARKED.has(plainLower(text));
+  // Punctuation is ignored as `fold` ignores it ("Huỷ." like "huy."), the marks are kept.
+  return STOP_MARKED.has(plainLower(text).replace(/[^\p{L}\p{M}\p{N}]+/gu, " ").trim().replace(/\s+/g, " "));
 }
 
 export interface Command {

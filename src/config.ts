@@ -23,7 +23,18 @@ export const configSchema = z.object({
     z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
   ),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
-  TZ_NAME: z.string().min(1).default("Asia/Ho_Chi_Minh"),
+  TZ_NAME: z
+    .string()
+    .min(1)
+    .refine((tz) => {
+      try {
+        new Intl.DateTimeFormat("en", { timeZone: tz });
+        return true;
+      } catch {
+        return false;
+      }
+    }, "must be an IANA time zone name, e.g. Asia/Ho_Chi_Minh")
+    .default("Asia/Ho_Chi_Minh"),
   UNITS_FILE: z.string().min(1).default("assets/units/langson-units.json"),
   PUBLIC_BASE_URL: optionalString.pipe(z.url().optional()),
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, "must look like 100kb or 1mb").default("256kb"),

@@ -22,6 +22,11 @@ describe("configuration", () => {
     expect((err as ConfigError).message).toMatch(/PORT: /);
   });
 
+  it("refuses a time zone that does not exist, naming TZ_NAME", () => {
+    expect(() => loadConfig({ TZ_NAME: "Asia/Hanoi_City" })).toThrow(/TZ_NAME: must be an IANA time zone/);
+    expect(loadConfig({ TZ_NAME: "Asia/Bangkok" }).TZ_NAME).toBe("Asia/Bangkok");
+  });
+
   it("turns the simulator off in production unless asked", () => {
     expect(loadConfig({ NODE_ENV: "production" }).simulatorEnabled).toBe(false);
     expect(loadConfig({ NODE_ENV: "production", SIMULATOR_ENABLED: "true" }).simulatorEnabled).toBe(true);

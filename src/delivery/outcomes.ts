@@ -66,6 +66,23 @@ export async function recordOutcomes(db: Db, owner: string, outcomes: Outcome[])
   });
 }
 
+/**
+ * Renew the leases of every row this worker still holds (buffered, in flight, or with an outcome not yet
+ * written): a live worker never loses a row to `reclaimExpiredLeases` (its own or another instance's) while
+ * a send may still happen; a crashed one stops renewing and its rows come back after one lease.
+ */
+export async function extendLeases(db: Db, owner: string, leaseMs: number): Promise<number> {
+  const [r] = await queryRows<{ n: number }>(db, sql`
+    with held as (
+      update deliveries set lease_until = now() + ${`${leaseMs} milliseconds`}::interval
+      where id in (
+        -- Rows whose outcome is being written right now are skipped (no lock-order deadlock with it).
+        select id from deliveries where state = 'sending' and leased_by = ${owner} for update skip locked)
+      returning 1
+    ) select count(*)::int as n from held`);
+  return r?.n ?? 0;
+}
+
 /** Put rows whose lease expired (a worker crashed or stalled) back in the queue. */
 export async function reclaimExpiredLeases(db: Db): Promise<number> {
   const [r] = await queryRows<{ n: number }>(db, sql`

@@ -9,7 +9,7 @@ import { PRIORITY_BULK, PRIORITY_REPLY } from "../db/schema/index.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import { createRateLimiter, LimiterClosed, type RateLimiter } from "./rate-limiter.js";
-import { reclaimExpiredLeases, recordOutcomes, type Outcome } from "./outcomes.js";
+import { extendLeases, reclaimExpiredLeases, recordOutcomes, type Outcome } from "./outcomes.js";
 
 export interface DeliveryWorkerOptions {
   db: Db;
@@ -58,8 +58,8 @@ interface ClaimedRow {
   attempts: number;
   priority: number;
   error_detail: string | null;
-  /** Throttled sends given back (not counted as attempts). */
-  giveBack?: number;
+  /** Which claim of this worker brought the row in (see `gone`). */
+  claimSeq?: number;
 }
 
 interface Lane {
@@ -118,8 +118,13 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
   let running = false;
   let processed = 0;
   const pending: Outcome[] = [];
-  /** Recipients found gone during this run: their rows already claimed are failed without a send. */
-  const gone = new Set<string>();
+  /**
+   * Recipients found gone during this run, with the last claim made by then: their rows from that claim or
+   * before are failed without a send. Rows claimed later are sent: the claim reads the person's status, and a
+   * person who came back (/start after unblocking) must get messages again.
+   */
+  const gone = new Map<string, number>();
+  let claims = 0;
   let flushing: Promise<void> | null = null;
   let flushTimer: NodeJS.Timeout | null = null;
   let reclaimTimer: NodeJS.Timeout | null = null;
@@ -239,9 +244,11 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
   async function claimInto(lane: Lane, repliesOnly: boolean): Promise<number> {
     const room = repliesOnly ? 20 : lane.claimSize * 2 - lane.buffer.length;
     if (room <= 0) return 0;
+    const claimSeq = ++claims;
     const rows = await claim(lane, Math.min(room, repliesOnly ? 20 : lane.claimSize), repliesOnly);
     const replies: ClaimedRow[] = [];
     for (const row of rows) {
+      row.claimSeq = claimSeq;
       if (skipped(row)) {
         record({ id: row.id, subscriberId: row.subscriber_id, state: "failed", attemptDelta: -1, errorKind: "stopped", errorDetail: `subscriber ${row.status}` });
         lane.count.failed.inc();
@@ -326,7 +333,8 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
       }
       const [row] = lane.buffer.splice(next, 1);
       if (!row) continue;
-      if (gone.has(row.subscriber_id)) {
+      const goneAt = gone.get(row.subscriber_id);
+      if (goneAt !== undefined && (row.claimSeq ?? 0) <= goneAt) {
         record({ id: row.id, subscriberId: row.subscriber_id, state: "failed", errorKind: "recipient_gone", errorDetail: "recipient gone (an earlier message was refused)" });
         lane.count.failed.inc();
         continue;
@@ -350,7 +358,7 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
     const { channel } = lane;
     try {
       const result = await lane.adapter.send({ subscriberId: row.subscriber_id, externalId: row.external_id }, row.message, { kind: row.kind });
-      record({ id: row.id, subscriberId: row.subscriber_id, state: "sent", externalId: result.externalId, attemptDelta: row.giveBack ? -row.giveBack : 0 });
+      record({ id: row.id, subscriberId: row.subscriber_id, state: "sent", externalId: result.externalId });
       lane.count.sent.inc();
       return;
     } catch (err) {
@@ -365,13 +373,15 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
           lane.count.throttled.inc();
           logger.warn("channel throttled by the platform; pausing", { channel, retryAfterMs: ms });
           lane.limiter.pause(ms);
-          row.giveBack = (row.giveBack ?? 0) + 1;
           if (ms > leaseMs / 2) {
             // A long pause: give every buffered row back to the queue rather than hold leases through it.
             for (const r of [row, ...lane.buffer.splice(0)]) {
-              record({ id: r.id, subscriberId: r.subscriber_id, state: "queued", retryInMs: ms, attemptDelta: -((r.giveBack ?? 0) + (r === row ? 0 : 1)), errorKind: "throttled", errorDetail: err.detail });
+              record({ id: r.id, subscriberId: r.subscriber_id, state: "queued", retryInMs: ms, attemptDelta: -1, errorKind: "throttled", errorDetail: err.detail });
             }
           } else {
+            // Tried again under the same claim: the claim's attempt goes to that try, the throttled one is not
+            // counted (it used to be subtracted as well, which left a sent row at 0 attempts, and a row
+            // throttled before each transient failure was retried for ever).
             lane.buffer.unshift(row);
             lane.wakeDispatcher?.();
           }
@@ -381,7 +391,7 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
           return retryOrFail(lane, row, "transient", err.detail);
         case "recipient_gone":
           if (gone.size > 50_000) gone.clear();
-          gone.add(row.subscriber_id);
+          gone.set(row.subscriber_id, claims);
           record({ ...base, state: "failed", errorKind: "recipient_gone", errorDetail: err.detail });
           lane.count.failed.inc();
           return;
@@ -399,13 +409,13 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
 
   function retryOrFail(lane: Lane, row: ClaimedRow, kind: string, detail: string) {
     const base = { id: row.id, subscriberId: row.subscriber_id, errorKind: kind, errorDetail: detail };
-    const attempts = row.attempts - (row.giveBack ?? 0);
+    const attempts = row.attempts;
     if (attempts >= maxAttempts) {
-      record({ ...base, state: "failed", attemptDelta: -(row.giveBack ?? 0) });
+      record({ ...base, state: "failed" });
       lane.count.failed.inc();
     } else {
       const delay = Math.min(retryMaxMs, retryBaseMs * 2 ** (attempts - 1)) * (0.75 + Math.random() * 0.5);
-      record({ ...base, state: "queued", retryInMs: delay, attemptDelta: -(row.giveBack ?? 0) });
+      record({ ...base, state: "queued", retryInMs: delay });
       lane.count.retried.inc();
     }
   }
@@ -428,6 +438,9 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
 
   async function reclaim() {
     try {
+      // Our own rows first: a send slower than the lease (or rows held through a throttle pause) must not
+      // return to the queue and go out a second time.
+      if (running) await extendLeases(db, owner, leaseMs);
       const n = await reclaimExpiredLeases(db);
       if (n) {
         logger.warn("deliveries whose lease expired went back to the queue", { count: n });
@@ -470,7 +483,7 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
     // What was claimed but not sent goes back to the queue at once (attempt not counted).
     for (const lane of lanes) {
       for (const r of lane.buffer.splice(0)) {
-        pending.push({ id: r.id, subscriberId: r.subscriber_id, state: "queued", retryInMs: 0, attemptDelta: -1 - (r.giveBack ?? 0), errorKind: null, errorDetail: r.error_detail });
+        pending.push({ id: r.id, subscriberId: r.subscriber_id, state: "queued", retryInMs: 0, attemptDelta: -1, errorKind: null, errorDetail: r.error_detail });
       }
     }
     await flush();

@@ -14,7 +14,9 @@ export async function getReadableDraft(db: DbOrTx, principal: Principal, draftId
   const [draft] = UUID.test(draftId) ? await db.select().from(drafts).where(eq(drafts.id, draftId)).limit(1) : [];
   if (!draft) throw notFound(`No draft with id ${draftId}.`);
   if (principal.role !== "admin" && principal.agencyId !== draft.agencyId) {
-    throw forbidden("This draft belongs to another agency; your key can read only its own agency's drafts.");
+    throw forbidden("This draft belongs to another agency; your key can read only its own agency's drafts.", [
+      { field: "id", message: "a draft of another agency" },
+    ]);
   }
   return draft;
 }

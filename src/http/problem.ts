@@ -47,6 +47,11 @@ export function problemHandler(): ErrorRequestHandler {
       sendProblem(res, 415, "unsupported-encoding", "Unsupported encoding", e.message ?? "unsupported");
       return;
     }
+    // Other client errors from Express and its parsers (e.g. a path parameter that is not valid %-encoding).
+    if (typeof e.status === "number" && e.status >= 400 && e.status < 500) {
+      sendProblem(res, e.status, "bad-request", "Bad request", e.message ?? "The request is not valid.", [{ field: "(request)", message: e.message ?? "invalid" }]);
+      return;
+    }
     log?.error("unhandled error", { err });
     sendProblem(res, 500, "internal", "Internal error", "Something went wrong on our side; it has been logged.");
   };

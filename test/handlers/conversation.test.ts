@@ -104,6 +104,22 @@ describe.each(databaseKinds)("conversations on %s", (kind) => {
     expect(direct.at(-1)).toMatchObject({ externalId: "carol", message: { text: declined.replies[0]!.text } });
   });
 
+  it("a decline leaves no trace of the person's platform id, not even in the replay keys (Zalo follow events embed it)", async () => {
+    const zaloId = "7012345678901234567";
+    const zalo = (updateKey: string) => ({ channel: "zalo-oa" as const, externalId: zaloId, updateKey, at: new Date() });
+    await send({ ...zalo(`follow:${zaloId}:1764000000000`), type: "follow" });
+    const consent = await send({ ...zalo(`text:${zaloId}:1764000000001`), type: "start", payload: "c_06529" });
+    expect(consent.replies[0]!.text).toContain("Bạn đồng ý chứ?");
+    await send({ ...zalo(`text:${zaloId}:1764000000002`), type: "text", text: "không" });
+    const [left] = await queryRows<{ n: number }>(database.db, sql`
+      select (select count(*)::int from subscribers where external_id = ${zaloId})
+        + (select count(*)::int from inbound_updates where update_key like ${`%${zaloId}%`}) as n`);
+    expect(left!.n).toBe(0);
+    // Replays are still recognised.
+    const replay = await send({ ...zalo(`follow:${zaloId}:1764000000000`), type: "follow" });
+    expect(replay.duplicate).toBe(true);
+  });
+
   it("answers by button and by text, changes an answer, ignores a second press, then takes a comment", async () => {
     await subscribe("dan");
     const { draftId, questionIds } = await createOpenDraft(database.db, { units: ["05977"] });

@@ -3,10 +3,10 @@ import { inviteCodeOf, isEmojiOnly, isStop, matchChoice, parseArticle, parseComm
 
 describe("text matching", () => {
   it("recognises every spelling of stop as a whole message, any case, with or without diacritics", () => {
-    for (const s of ["/stop", "STOP", "stop", "huỷ", "hủy", "HUỶ", "huy", "dừng", "Dừng", "dung", " dung ", "/stop@gopy_bot", "Huỷ đăng ký"]) {
+    for (const s of ["/stop", "STOP", "stop", "huỷ", "hủy", "HUỶ", "huy", "dừng", "Dừng", "dung", " dung ", "/stop@gopy_bot", "Huỷ đăng ký", "Huỷ.", "Dừng!", "hủy đăng ký.", "Dừng lại!!"]) {
       expect(isStop(s), s).toBe(true);
     }
-    for (const s of ["đúng", "stop it", "tôi muốn huỷ", "huyện", "dũng"]) expect(isStop(s), s).toBe(false);
+    for (const s of ["đúng", "Đúng.", "đúng!", "stop it", "tôi muốn huỷ", "huyện", "dũng"]) expect(isStop(s), s).toBe(false);
   });
 
   it("matches choices by number, letter, label with or without diacritics, or an unambiguous beginning", () => {

@@ -67,6 +67,17 @@ describe.each(databaseKinds)("drafts API refusals on %s", (kind) => {
     await expectRefusal(422, ["commentClosesAt"], () => svc.api("POST", `/api/v1/drafts/${d.id}/publish`, { key: drafter }), d.id);
   });
 
+  it("a period a few minutes short of 30 days is short (no rounding up); exactly 30 days is enough", async () => {
+    const opens = inDays(2);
+    const short = await create({ commentOpensAt: isoVn(opens), commentClosesAt: isoVn(new Date(opens.getTime() + 30 * 86_400_000 - 5 * 60_000)) });
+    const res = await expectRefusal(422, ["commentClosesAt"], () => svc.api("POST", `/api/v1/drafts/${short.id}/publish`, { key: drafter }), short.id);
+    expect(res.body.detail).toMatch(/29\.99 days/);
+    const exact = await create({ commentOpensAt: isoVn(opens), commentClosesAt: isoVn(inDays(30, opens)) });
+    const ok = await svc.api("POST", `/api/v1/drafts/${exact.id}/publish`, { key: drafter });
+    expect(ok.status, ok.text).toBe(200);
+    expect(ok.body.status).toBe("scheduled");
+  });
+
   it("unknown unit: creating is 422 naming targetCommunes", async () => {
     await expectRefusal(422, ["targetCommunes.1"], () =>
       svc.api("POST", "/api/v1/drafts", { key: drafter, body: draftBody(AGENCY, { targetCommunes: ["05977", "99999"] }) }),
@@ -113,6 +124,45 @@ describe.each(databaseKinds)("drafts API refusals on %s", (kind) => {
 
   it("malformed JSON: 400 naming the body", async () => {
     await expectRefusal(400, ["(body)"], () => svc.api("POST", "/api/v1/drafts", { key: drafter, rawBody: '{"title": "Dự thảo",' }));
+  });
+
+  it("a body that is not JSON (a form, no Content-Type) is 415 naming Content-Type, not silently ignored", async () => {
+    const d = await create();
+    await svc.api("POST", `/api/v1/drafts/${d.id}/publish`, { key: drafter });
+    for (const headers of [{ "content-type": "application/x-www-form-urlencoded" }, { "content-type": "text/plain" }]) {
+      await expectRefusal(415, ["Content-Type"], () => svc.api("POST", `/api/v1/drafts/${d.id}/close`, { key: admin, rawBody: '{"reason": "Đã đủ ý kiến"}', headers }), d.id);
+    }
+    expect((await getDraft(d.id)).status).toBe("open");
+    // Without a body at all (curl -X POST …/publish) nothing changes.
+    expect((await svc.api("POST", `/api/v1/drafts/${d.id}/close`, { key: admin })).status).toBe(200);
+  });
+
+  it("a path id that is not valid %-encoding is 400, not 500", async () => {
+    for (const path of ["/api/v1/drafts/%zz", "/api/v1/drafts/%E0%A4%A/stats"]) {
+      const res = await svc.api("GET", path, { key: admin });
+      expect(res.status, res.text).toBe(400);
+      expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+      expect(res.body.errors[0].field).toBe("(request)");
+    }
+  });
+
+  it("another agency's keys cannot read a draft's broadcasts: 403 naming id", async () => {
+    const d = await create();
+    expect((await svc.api("POST", `/api/v1/drafts/${d.id}/publish`, { key: drafter })).status).toBe(200);
+    const own = await svc.api("GET", `/api/v1/drafts/${d.id}/broadcasts`, { key: viewer });
+    expect(own.status, own.text).toBe(200);
+    const broadcastId = (own.body.items as { id: string; kind: string }[]).find((b) => b.kind === "announcement")!.id;
+    expect((await svc.api("GET", `/api/v1/broadcasts/${broadcastId}`, { key: drafter })).status).toBe(200);
+    const otherViewer = await svc.createKey("viewer", "Sở Xây dựng");
+    for (const key of [otherDrafter, otherViewer]) {
+      for (const path of [`/api/v1/drafts/${d.id}/broadcasts`, `/api/v1/broadcasts/${broadcastId}`]) {
+        const res = await svc.api("GET", path, { key });
+        expect(res.status, `${path} ${res.text}`).toBe(403);
+        expect(res.body.errors[0].field).toBe("id");
+        expect(res.body.counts).toBeUndefined();
+      }
+    }
+    expect((await svc.api("GET", `/api/v1/broadcasts/${broadcastId}`, { key: admin })).status).toBe(200);
   });
 
   it("oversized body (over BODY_LIMIT, 256kb): 413", async () => {

@@ -44,6 +44,7 @@ describe.each(databaseKinds)("read API on %s", (kind) => {
       expect(res.status).toBe(403);
       expect(res.headers.get("content-type")).toMatch(/application\/problem\+json/);
       expect(res.body.detail).toMatch(/another agency/);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(["id"]);
       const own = await svc.api("GET", `/api/v1/drafts/${seed.otherDraft.id}/stats`, { key: keys.otherViewer });
       expect(own.status).toBe(200);
     });

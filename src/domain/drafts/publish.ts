@@ -6,7 +6,7 @@ import { assertCanWrite, assertOwnAgency } from "./access.js";
 import { getDraftRow, getDraftView } from "./queries.js";
 import type { DraftView } from "./schemas.js";
 import type { Actor, DraftDeps } from "./types.js";
-import { publishProblems, throwIfAny } from "./validation.js";
+import { isShortPeriod, publishProblems, throwIfAny } from "./validation.js";
 import { periodDays } from "./view.js";
 
 /**
@@ -55,7 +55,7 @@ export async function publishDraft(
       "The draft cannot be published",
     );
     const days = periodDays(opensAt, row.commentClosesAt);
-    const shortened = days < deps.minCommentDays;
+    const shortened = isShortPeriod(opensAt, row.commentClosesAt, deps.minCommentDays);
     const status = opensLater ? "scheduled" : "open";
     await tx
       .update(drafts)

@@ -3,7 +3,7 @@ import type { DbOrTx } from "../../db/client.js";
 import { adminUnits } from "../../db/schema/index.js";
 import type { FieldProblem } from "../../errors.js";
 import { unprocessable } from "../../errors.js";
-import { periodDays, type DraftRow } from "./view.js";
+import type { DraftRow } from "./view.js";
 
 /** Codes that are not current units, named by their place in the request ("targetCommunes.2"). */
 export async function unknownUnitProblems(db: DbOrTx, codes: string[]): Promise<FieldProblem[]> {
@@ -17,6 +17,11 @@ export function periodOrderProblems(opensAt: Date, closesAt: Date): FieldProblem
   return closesAt.getTime() > opensAt.getTime()
     ? []
     : [{ field: "commentClosesAt", message: "must be later than commentOpensAt" }];
+}
+
+/** Whether the period from opensAt to closesAt is shorter than minDays whole days (exactly, to the millisecond). */
+export function isShortPeriod(opensAt: Date, closesAt: Date, minDays: number): boolean {
+  return closesAt.getTime() - opensAt.getTime() < minDays * 86_400_000;
 }
 
 export function throwIfAny(problems: FieldProblem[], detail: string): void {
@@ -46,8 +51,10 @@ export async function publishProblems(db: DbOrTx, c: PublishCheck): Promise<Fiel
   if (c.row.commentClosesAt.getTime() <= c.now.getTime()) {
     problems.push({ field: "commentClosesAt", message: "is in the past" });
   } else {
-    const days = periodDays(c.effectiveOpensAt, c.row.commentClosesAt);
-    if (days < c.minCommentDays && !c.shortenedPeriodReason) {
+    const ms = c.row.commentClosesAt.getTime() - c.effectiveOpensAt.getTime();
+    // Exact, not the rounded periodDays: 29 days 23 h 55 min is not 30 days (plan III.3).
+    const days = Math.floor((ms / 86_400_000) * 100) / 100;
+    if (isShortPeriod(c.effectiveOpensAt, c.row.commentClosesAt, c.minCommentDays) && !c.shortenedPeriodReason) {
       problems.push({
         field: "commentClosesAt",
         message: `the comment period is ${days} days; at least ${c.minCommentDays} are required (plan III.3) unless shortenedPeriodReason gives the legal reason`,

@@ -1,4 +1,5 @@
 import express, { Router } from "express";
+import { AppError } from "../../errors.js";
 import { authenticate } from "../auth.js";
 import type { ApiDeps } from "./deps.js";
 import { draftRoutes } from "./drafts.js";
@@ -13,7 +14,18 @@ export type { ApiDeps } from "./deps.js";
 /** The officers' API under /api/v1: JSON bodies within BODY_LIMIT, Bearer API keys. */
 export function apiRouter(deps: ApiDeps): Router {
   const router = Router();
-  router.use(express.json({ limit: deps.config.BODY_LIMIT, strict: true, type: ["application/json", "application/*+json"] }));
+  const jsonTypes = ["application/json", "application/*+json"];
+  router.use(express.json({ limit: deps.config.BODY_LIMIT, strict: true, type: jsonTypes }));
+  // A body in another format would be ignored silently (e.g. a close reason sent as a form): refuse it.
+  router.use((req, _res, next) => {
+    const hasBody = req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
+    if (hasBody && !req.is(jsonTypes)) {
+      throw new AppError(415, "unsupported-media-type", "Unsupported media type", "Send the body as JSON with 'Content-Type: application/json'.", [
+        { field: "Content-Type", message: `${req.headers["content-type"] ?? "missing"}; expected application/json` },
+      ]);
+    }
+    next();
+  });
   router.use(authenticate(deps.db));
   router.use(draftRoutes(deps));
   router.use(readRoutes(deps));

@@ -25,7 +25,9 @@ export function healthRoutes(deps: HealthDeps): Router {
       await deps.database.db.execute(sql`select 1`);
       res.json({ status: "ready", database: deps.database.kind });
     } catch (err) {
-      res.status(503).json({ status: "unavailable", database: deps.database.kind, error: (err as Error).message });
+      // The reason goes to the log, not to this unauthenticated answer (it can name hosts and users).
+      (res.locals.log as { warn(m: string, meta: object): void } | undefined)?.warn("readiness check failed", { err });
+      res.status(503).json({ status: "unavailable", database: deps.database.kind });
     }
   });
   router.get("/metrics", async (_req, res) => {

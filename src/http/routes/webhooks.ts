@@ -14,7 +14,10 @@ export interface WebhookRouterDeps {
   /** Largest accepted body (config BODY_LIMIT, e.g. "256kb"); larger → 413. */
   bodyLimit: string;
   metrics?: Metrics;
-  /** Where button-press acknowledgements go once the update is handled (not awaited before the answer); without it they are awaited. */
+  /**
+   * Where button-press acknowledgements go once the update is handled (not awaited before the answer; without
+   * it they are awaited), and ackFirst updates still being handled: shutdown settles them before closing the database.
+   */
   pending?: PendingTasks;
 }
 
@@ -63,9 +66,11 @@ export function webhookRouter(deps: WebhookRouterDeps): Router {
     }
     if (adapter.webhook!.ackFirst) {
       res.status(200).json({ ok: true, events: events.length });
-      dispatchInbound(adapter, deps.inbound, events, log, deps.metrics, deps.pending).catch((err: unknown) => {
+      const work = dispatchInbound(adapter, deps.inbound, events, log, deps.metrics, deps.pending).catch((err: unknown) => {
         log.error("webhook update failed after it was acknowledged", { err });
       });
+      // Already acknowledged: the platform will not send it again, so shutdown waits for it before closing the database.
+      deps.pending?.track(work);
       return;
     }
     try {

@@ -2,6 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { ChannelAdapter, InboundEvent } from "../../../src/channels/adapter.js";
+import { createPendingTasks } from "../../../src/channels/dispatch.js";
 import { loadConfig } from "../../../src/config.js";
 import type { Database } from "../../../src/db/client.js";
 import { createApp } from "../../../src/http/app.js";
@@ -124,6 +125,42 @@ describe.each(databaseKinds)("generic webhook router (%s)", (kind) => {
     await expect.poll(() => handled.length).toBe(1);
     failNext = true;
     expect((await post("async", JSON.stringify({ id: 6, text: "hi" }))).status).toBe(200);
+  });
+
+  it("ackFirst: shutdown's pending tasks wait for an update still being handled after its 200", async () => {
+    const pending = createPendingTasks();
+    const logger = quietLogger();
+    const config = loadConfig({ NODE_ENV: "test", BODY_LIMIT: "1kb" });
+    let releaseSlow: (() => void) | null = null;
+    const done: string[] = [];
+    const inbound = {
+      async handle(events: InboundEvent[]) {
+        await new Promise<void>((r) => (releaseSlow = r));
+        done.push(events[0]!.updateKey);
+      },
+    };
+    const router = webhookRouter({ adapters: [fakeChannel("zalo-oa", "async", true, [])], inbound, logger, bodyLimit: "1kb", pending });
+    const app = createApp({ config, logger, database, metrics: createMetrics(), routers: [{ path: "/webhooks", router }] });
+    const own = http.createServer(app);
+    await new Promise<void>((r) => own.listen(0, "127.0.0.1", r));
+    try {
+      const res = await fetch(`http://127.0.0.1:${(own.address() as AddressInfo).port}/webhooks/async`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-test-secret": "ok" },
+        body: JSON.stringify({ id: 77, text: "hi" }),
+      });
+      expect(res.status).toBe(200);
+      await expect.poll(() => releaseSlow !== null).toBe(true);
+      let settled = false;
+      const settling = pending.settle().then(() => (settled = true));
+      await new Promise((r) => setTimeout(r, 50));
+      expect(settled).toBe(false);
+      releaseSlow!();
+      await settling;
+      expect(done).toEqual(["77"]);
+    } finally {
+      await new Promise<void>((r) => own.close(() => r()));
+    }
   });
 
   it("keeps ids beyond 2^53 exact (Zalo)", async () => {
