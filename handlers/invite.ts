@@ -57,7 +57,7 @@ export async function redeemInvite(turn: Turn, code: string): Promise<void> {
   for (const unitCode of inv.unitCodes) await addSubscription(tx, subscriber.id, unitCode, inv.role);
   turn.log.info("invite redeemed", { role: inv.role, units: inv.unitCodes.length });
   if (inv.role === "officer") {
-    await tx.insert(officers).values({ agencyId: inv.agencyId, name: subscriber.displayName ?? "officer", subscriberId: subscriber.id });
+    await tx.insert(officers).values({ agencyId: inv.agencyId, name: turn.event.displayName ?? subscriber.displayName ?? "officer", subscriberId: subscriber.id });
     turn.reply(text(locale, "invite.joinedOfficer"));
     return;
   }

@@ -17,12 +17,17 @@ export async function upsertSubscriber(tx: DbOrTx, event: InboundEvent): Promise
     .values({
       channel: event.channel,
       externalId: event.externalId,
-      displayName: event.displayName ?? null,
+      // No name before consent: until then only the chat id is kept (see the consent notice).
+      displayName: null,
       lastInteractionAt: event.at,
     })
     .onConflictDoUpdate({
       target: [subscribers.channel, subscribers.externalId],
-      set: { lastInteractionAt: sql`greatest(${subscribers.lastInteractionAt}, excluded.last_interaction_at)`, updatedAt: sql`now()` },
+      set: {
+        lastInteractionAt: sql`greatest(${subscribers.lastInteractionAt}, excluded.last_interaction_at)`,
+        displayName: sql`case when ${subscribers.consentAt} is not null then coalesce(${event.displayName ?? null}, ${subscribers.displayName}) else null end`,
+        updatedAt: sql`now()`,
+      },
     })
     .returning();
   if (!row) throw new Error("subscriber upsert returned nothing");
@@ -56,10 +61,14 @@ export async function admitEvent(tx: DbOrTx, event: InboundEvent, extraColumns?:
       returning 1
     ), person as (
       insert into subscribers (channel, external_id, display_name, last_interaction_at)
-      select ${event.channel}, ${event.externalId}, ${event.displayName ?? null}, ${event.at.toISOString()}::timestamptz
+      select ${event.channel}, ${event.externalId}, null, ${event.at.toISOString()}::timestamptz
       where exists (select 1 from fresh)
       on conflict (channel, external_id) do update
-        set last_interaction_at = greatest(subscribers.last_interaction_at, excluded.last_interaction_at), updated_at = now()
+        set last_interaction_at = greatest(subscribers.last_interaction_at, excluded.last_interaction_at),
+            -- No name before consent: until then only the chat id is kept (see the consent notice).
+            display_name = case when subscribers.consent_at is not null
+              then coalesce(${event.displayName ?? null}::text, subscribers.display_name) else null end,
+            updated_at = now()
       returning *
     )
     select p.*, c.state as _state, c.xmin::text as _state_version${extraColumns ? sql`, ${extraColumns(sql`p.id`)}` : sql``}

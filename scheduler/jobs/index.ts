@@ -3,6 +3,7 @@ import type { Job } from "../scheduler.js";
 import { draftPeriodsJob } from "./draft-periods.js";
 import { digestJob } from "./digest.js";
 import { relayReminderJob } from "./relay-reminder.js";
+import { housekeepingJob } from "./housekeeping.js";
 
 /** Every timed job of the service; later issues add reminders, digests, relay follow-ups, reports. */
 export interface JobDeps {
@@ -12,5 +13,5 @@ export interface JobDeps {
 }
 
 export function defaultJobs(deps: JobDeps): Job[] {
-  return [draftPeriodsJob(deps.broadcaster), digestJob(deps), relayReminderJob(deps)];
+  return [draftPeriodsJob(deps.broadcaster), digestJob(deps), relayReminderJob(deps), housekeepingJob()];
 }

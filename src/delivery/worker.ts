@@ -27,6 +27,8 @@ export interface DeliveryWorkerOptions {
   idlePollMs?: number;
   /** First retry delay for transient failures; doubles per attempt, with ±25 % jitter, up to retryMaxMs. */
   retryBaseMs?: number;
+  /** How long a channel pauses after a Config error (bad token, API not granted) before trying again. */
+  configPauseMs?: number;
   retryMaxMs?: number;
   /** Outcomes are written in groups of up to flushSize, at most flushMs after the first one waits. */
   flushSize?: number;
@@ -101,6 +103,7 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
   const maxAttempts = opts.maxAttempts ?? 8;
   const idlePollMs = opts.idlePollMs ?? 1000;
   const retryBaseMs = opts.retryBaseMs ?? 2000;
+  const configPauseMs = opts.configPauseMs ?? 60_000;
   const retryMaxMs = opts.retryMaxMs ?? 10 * 60_000;
   const flushSize = opts.flushSize ?? 100;
   const flushMs = opts.flushMs ?? 10;
@@ -399,8 +402,17 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
           record({ ...base, state: "outside_window", errorKind: "outside_window", errorDetail: err.detail });
           lane.count.outside_window.inc();
           return;
+        case "config": {
+          // Our configuration is wrong (token revoked, API not granted): no message on this channel can go, and
+          // failing them all would lose them. Pause the channel and give everything back until it is fixed.
+          logger.error("channel configuration error; pausing the channel", { channel, detail: err.detail, pauseMs: configPauseMs });
+          lane.limiter.pause(configPauseMs);
+          for (const r of [row, ...lane.buffer.splice(0)]) {
+            record({ id: r.id, subscriberId: r.subscriber_id, state: "queued", retryInMs: configPauseMs, attemptDelta: -1, errorKind: "config", errorDetail: err.detail });
+          }
+          return;
+        }
         default:
-          if (err.kind === "config") logger.error("channel configuration error", { channel, detail: err.detail });
           record({ ...base, state: "failed", errorKind: err.kind, errorDetail: err.detail });
           lane.count.failed.inc();
       }

@@ -5,7 +5,7 @@ import { createMetrics } from "../../src/metrics.js";
 import { createDeliveryWorker } from "../../src/delivery/worker.js";
 import { enqueue } from "../../src/delivery/outbox.js";
 import { PRIORITY_REPLY } from "../../src/db/schema/index.js";
-import { Permanent, RecipientGone, Throttled, Transient } from "../../src/channels/errors.js";
+import { ConfigFailure, Permanent, RecipientGone, Throttled, Transient } from "../../src/channels/errors.js";
 import type { ChannelAdapter } from "../../src/channels/adapter.js";
 import { createTestDatabase, databaseKinds, quietLogger } from "../support/database.js";
 import { seedSubscribers, someUnits } from "../support/delivery.js";
@@ -42,7 +42,7 @@ describe.each(databaseKinds)("delivery worker: leases, attempts, recipients gone
   let subs: { id: string; external_id: string }[];
   beforeAll(async () => {
     database = await createTestDatabase(kind);
-    await seedSubscribers(database.db, { count: 6, units: await someUnits(database.db, 1), base: 8_100_000 });
+    await seedSubscribers(database.db, { count: 9, units: await someUnits(database.db, 1), base: 8_100_000 });
     subs = await queryRows(database.db, sql`select id, external_id from subscribers order by external_id`);
   });
   afterAll(async () => {
@@ -121,5 +121,23 @@ describe.each(databaseKinds)("delivery worker: leases, attempts, recipients gone
     expect(tries.get(p.external_id)).toBe(2);
     const [after] = await queryRows<{ status: string }>(database.db, sql`select status from subscribers where id = ${p.id}`);
     expect(after!.status).toBe("active");
+  });
+
+  it("a configuration error (revoked token) pauses the channel and loses nothing: once fixed, every message goes", async () => {
+    const people = subs.slice(6, 9);
+    await enqueue(database.db, people.map((p) => ({ subscriberId: p.id, channel: "telegram", kind: "announcement", message: { text: "Dự thảo" } })));
+    let broken = true;
+    const { adapter } = scriptedAdapter(() => (broken ? Promise.reject(new ConfigFailure({ method: "sendMessage", code: 401, description: "Unauthorized" })) : Promise.resolve()));
+    const worker = createDeliveryWorker({ db: database.db, adapters: [adapter], logger: quietLogger(), metrics: createMetrics(), idlePollMs: 50, configPauseMs: 300 });
+    await worker.start();
+    try {
+      await waitUntil(async () => (await row(people[0]!.id)).error_kind === "config");
+      for (const p of people) expect((await row(p.id)).state).not.toBe("failed");
+      broken = false;
+      await waitUntil(async () => (await Promise.all(people.map((p) => row(p.id)))).every((r) => r.state === "sent"));
+    } finally {
+      await worker.stop();
+    }
+    for (const p of people) expect(await row(p.id)).toMatchObject({ state: "sent", attempts: 1 });
   });
 });

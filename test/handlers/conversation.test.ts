@@ -104,6 +104,19 @@ describe.each(databaseKinds)("conversations on %s", (kind) => {
     expect(direct.at(-1)).toMatchObject({ externalId: "carol", message: { text: declined.replies[0]!.text } });
   });
 
+  it("keeps no name before consent, and the name a platform gives once the person has consented", async () => {
+    const named = (text: string) => send({ ...base("nina"), type: "text", text, displayName: "Nguyễn Thị Na" });
+    await named("/start");
+    await named("mai pha");
+    const notice = await named("có");
+    expect(notice.replies[0]!.text).toContain("Bạn đồng ý chứ?");
+    expect((await subscriberOf(database.db, "nina"))!.displayName).toBeNull();
+    await named("đồng ý");
+    expect((await subscriberOf(database.db, "nina"))!.consentAt).not.toBeNull();
+    await named("/help");
+    expect((await subscriberOf(database.db, "nina"))!.displayName).toBe("Nguyễn Thị Na");
+  });
+
   it("a decline leaves no trace of the person's platform id, not even in the replay keys (Zalo follow events embed it)", async () => {
     const zaloId = "7012345678901234567";
     const zalo = (updateKey: string) => ({ channel: "zalo-oa" as const, externalId: zaloId, updateKey, at: new Date() });
