@@ -1,18 +1,10 @@
-import type { Config } from "../config.js";
-import type { Db } from "../db/client.js";
 import type { Logger } from "../logger.js";
 import { CliError, EXIT, UsageError, type CommandContext, type CommandRegistry } from "./registry.js";
 
-export interface ExecuteOptions {
+/** A command line to run, with what every command gets. */
+export interface ExecuteOptions extends CommandContext {
   registry: CommandRegistry;
   argv: string[];
-  db: Db;
-  config: Config;
-  logger: Logger;
-  out: (line: string) => void;
-  err: (line: string) => void;
-  signal: AbortSignal;
-  via: CommandContext["via"];
 }
 
 /** Find, parse and run one command; every failure becomes a message on err and an exit code. */
