@@ -30,6 +30,16 @@ export class TokenUnavailableError extends Error {
   }
 }
 
+/** No pair stored yet: an officer must load the first one. */
+function noTokenLoaded(): TokenUnavailableError {
+  return new TokenUnavailableError("no Zalo OA token loaded; run: npm run cli -- zalo-oa token set --access … --refresh … --expires-in …", false);
+}
+
+/** The channel_tokens columns of a pair (written together: the pair is saved atomically). */
+function tokenColumns(pair: TokenPair) {
+  return { accessToken: pair.accessToken, refreshToken: pair.refreshToken, expiresAt: pair.expiresAt, version: pair.version };
+}
+
 export interface ZaloOaTokenStore {
   /** A valid access token with its version; refreshes first when it expires within the margin. */
   current(): Promise<TokenPair>;
@@ -125,7 +135,7 @@ export function createZaloOaTokenStore(opts: ZaloOaTokenStoreOptions): ZaloOaTok
       const [row] = await queryRows<TokenRow>(tx, sql`select access_token, refresh_token, expires_at, version
         from channel_tokens where channel = ${OA_TOKEN_CHANNEL} for update`);
       if (!row) {
-        throw new TokenUnavailableError("no Zalo OA token loaded; run: npm run cli -- zalo-oa token set --access … --refresh … --expires-in …", false);
+        throw noTokenLoaded();
       }
       const locked = toPair(row);
       // Someone else rotated it while we waited for the lock (or it is fresh after all): use theirs.
@@ -140,7 +150,7 @@ export function createZaloOaTokenStore(opts: ZaloOaTokenStoreOptions): ZaloOaTok
       };
       await tx
         .update(channelTokens)
-        .set({ accessToken: pair.accessToken, refreshToken: pair.refreshToken, expiresAt: pair.expiresAt, version: pair.version, updatedAt: now() })
+        .set({ ...tokenColumns(pair), updatedAt: now() })
         .where(eq(channelTokens.channel, OA_TOKEN_CHANNEL));
       logger.info("Zalo OA token refreshed", { expiresAt: pair.expiresAt.toISOString() });
       return pair;
@@ -158,7 +168,7 @@ export function createZaloOaTokenStore(opts: ZaloOaTokenStoreOptions): ZaloOaTok
   return {
     async current() {
       const pair = await read();
-      if (!pair) throw new TokenUnavailableError("no Zalo OA token loaded; run: npm run cli -- zalo-oa token set --access … --refresh … --expires-in …", false);
+      if (!pair) throw noTokenLoaded();
       if (pair.expiresAt.getTime() - now().getTime() > margin) return pair;
       return singleFlight(pair.version, () => rotate(pair.version));
     },
@@ -174,10 +184,10 @@ export function createZaloOaTokenStore(opts: ZaloOaTokenStoreOptions): ZaloOaTok
       };
       await db
         .insert(channelTokens)
-        .values({ channel: OA_TOKEN_CHANNEL, ...pair, updatedAt: now() })
+        .values({ channel: OA_TOKEN_CHANNEL, ...tokenColumns(pair), updatedAt: now() })
         .onConflictDoUpdate({
           target: channelTokens.channel,
-          set: { accessToken: pair.accessToken, refreshToken: pair.refreshToken, expiresAt: pair.expiresAt, version: pair.version, updatedAt: now() },
+          set: { ...tokenColumns(pair), updatedAt: now() },
         });
       logger.info("Zalo OA token pair loaded", { expiresAt: pair.expiresAt.toISOString() });
       return pair;

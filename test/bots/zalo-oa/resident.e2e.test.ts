@@ -4,9 +4,9 @@ import { queryRows } from "../../../src/db/client.js";
 import { t } from "../../../src/i18n/index.js";
 import { encodeAction } from "../../../handlers/actions.js";
 import { encodeOaPayload } from "../../../bots/zalo-oa/parse.js";
-import { createZaloOaTokenStore } from "../../../bots/zalo-oa/tokens.js";
-import { databaseKinds, quietLogger } from "../../support/database.js";
-import { startTestService, type TestService } from "../../support/service.js";
+import { databaseKinds } from "../../support/database.js";
+import type { TestService } from "../../support/service.js";
+import { startServiceWithFakeOa } from "../../support/zalo-oa.js";
 import { bigId, startFakeZaloOa, type FakeOaSent, type FakeZaloOa } from "../../fakes/zalo-oa-api.js";
 import { teaDraftBody } from "../../support/drafts.js";
 
@@ -50,19 +50,9 @@ describe.each(databaseKinds)("Zalo OA resident, end to end (%s)", (kind) => {
 
   beforeAll(async () => {
     fake = await startFakeZaloOa();
-    svc = await startTestService(kind, {
-      ZALO_OA_APP_ID: fake.appId,
-      ZALO_OA_APP_SECRET: fake.appSecret,
-      ZALO_OA_SECRET_KEY: fake.oaSecretKey,
-      ZALO_OA_ID: fake.oaId,
-      ZALO_OA_API_BASE: fake.url,
-      ZALO_OAUTH_BASE: fake.url,
-      PUBLIC_BASE_URL: "https://gopy.example.gov.vn",
-    });
-    // What an officer does once with `npm run cli -- zalo-oa token set`; then expire it at Zalo so the
-    // first send has to refresh it.
-    await createZaloOaTokenStore({ db: svc.database.db, logger: quietLogger(), appId: fake.appId, appSecret: fake.appSecret, oauthBase: fake.url })
-      .set({ accessToken: fake.accessToken, refreshToken: fake.refreshToken, expiresInSeconds: 90_000 });
+    // The first token pair is loaded as an officer does once; then it expires at Zalo so the first send
+    // has to refresh it.
+    svc = await startServiceWithFakeOa(kind, fake, { PUBLIC_BASE_URL: "https://gopy.example.gov.vn" });
     fake.expireAccessToken();
     adminKey = await svc.createKey("admin");
   });

@@ -2,9 +2,9 @@ import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "../../../src/db/client.js";
-import { createZaloOaTokenStore } from "../../../bots/zalo-oa/tokens.js";
-import { databaseKinds, quietLogger } from "../../support/database.js";
-import { startTestService, type TestService } from "../../support/service.js";
+import { databaseKinds } from "../../support/database.js";
+import type { TestService } from "../../support/service.js";
+import { startServiceWithFakeOa } from "../../support/zalo-oa.js";
 import { bigId, startFakeZaloOa, type FakeZaloOa } from "../../fakes/zalo-oa-api.js";
 
 /** Bad input on POST /webhooks/zalo-oa against the real service (Zalo played by the fake OA API). */
@@ -25,17 +25,7 @@ describe.each(databaseKinds)("Zalo OA webhook, bad input (%s)", (kind) => {
 
   beforeAll(async () => {
     fake = await startFakeZaloOa();
-    svc = await startTestService(kind, {
-      ZALO_OA_APP_ID: fake.appId,
-      ZALO_OA_APP_SECRET: fake.appSecret,
-      ZALO_OA_SECRET_KEY: fake.oaSecretKey,
-      ZALO_OA_ID: fake.oaId,
-      ZALO_OA_API_BASE: fake.url,
-      ZALO_OAUTH_BASE: fake.url,
-      BODY_LIMIT: "16kb",
-    });
-    await createZaloOaTokenStore({ db: svc.database.db, logger: quietLogger(), appId: fake.appId, appSecret: fake.appSecret, oauthBase: fake.url })
-      .set({ accessToken: fake.accessToken, refreshToken: fake.refreshToken, expiresInSeconds: 90_000 });
+    svc = await startServiceWithFakeOa(kind, fake, { BODY_LIMIT: "16kb" });
   });
   afterAll(async () => {
     await svc?.stop();

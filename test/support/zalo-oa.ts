@@ -1,0 +1,31 @@
+import type { Db } from "../../src/db/client.js";
+import { createZaloOaTokenStore } from "../../bots/zalo-oa/tokens.js";
+import type { FakeZaloOa } from "../fakes/zalo-oa-api.js";
+import { quietLogger, type DatabaseKind } from "./database.js";
+import { startTestService, type TestService } from "./service.js";
+
+/**
+ * The real service with its Zalo OA channel pointed at the fake OA API, and the first token pair loaded as an
+ * officer does once with `npm run cli -- zalo-oa token set`.
+ */
+export async function startServiceWithFakeOa(kind: DatabaseKind, fake: FakeZaloOa, env: Record<string, string> = {}): Promise<TestService> {
+  const svc = await startTestService(kind, {
+    ZALO_OA_APP_ID: fake.appId,
+    ZALO_OA_APP_SECRET: fake.appSecret,
+    ZALO_OA_SECRET_KEY: fake.oaSecretKey,
+    ZALO_OA_ID: fake.oaId,
+    ZALO_OA_API_BASE: fake.url,
+    ZALO_OAUTH_BASE: fake.url,
+    ...env,
+  });
+  await loadFakeOaToken(svc.database.db, fake);
+  return svc;
+}
+
+export function loadFakeOaToken(db: Db, fake: FakeZaloOa) {
+  return createZaloOaTokenStore({ db, logger: quietLogger(), appId: fake.appId, appSecret: fake.appSecret, oauthBase: fake.url }).set({
+    accessToken: fake.accessToken,
+    refreshToken: fake.refreshToken,
+    expiresInSeconds: 90_000,
+  });
+}
