@@ -4,3 +4,4 @@ export * from "./residents.js";
 export * from "./drafts.js";
 export * from "./delivery.js";
 export * from "./settings.js";
+export * from "./reports.js";
