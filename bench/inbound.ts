@@ -13,7 +13,7 @@ import autocannon from "autocannon";
 import { sql } from "drizzle-orm";
 import { queryRows, type Database } from "../src/db/client.js";
 import { createLogger } from "../src/logger.js";
-import { encodeAction } from "../handlers/actions.js";
+import { encodeAction } from "../src/messages/actions.js";
 import { startFakeTelegramApi } from "../test/fakes/telegram-api.js";
 import { createDatabaseRef, migrateWithUnits, openDatabaseRef } from "./db.js";
 

@@ -1,4 +1,5 @@
 import type { ChannelAdapter } from "../src/channels/adapter.js";
+import type { RememberChoices } from "../src/channels/remember-choices.js";
 import type { Config } from "../src/config.js";
 import type { Logger } from "../src/logger.js";
 import { createTelegramChannel } from "./telegram/index.js";
@@ -11,6 +12,8 @@ export interface ChannelsDeps {
   logger: Logger;
   /** The database: Zalo OA keeps its rotating token pair there and reads last interactions (7-day rule). */
   db?: Db;
+  /** Remembers the numbered choices of non-reply messages sent as text (Zalo channels; the residents' domain). */
+  rememberChoices?: RememberChoices;
 }
 
 /**
@@ -18,7 +21,7 @@ export interface ChannelsDeps {
  * otherwise). The service hands them to the delivery worker, the webhook router (those with `webhook`) and
  * the intake list (those with `startIntake`, stopped first at shutdown).
  */
-export function createChannels({ config, logger, db }: ChannelsDeps): ChannelAdapter[] {
+export function createChannels({ config, logger, db, rememberChoices }: ChannelsDeps): ChannelAdapter[] {
   const channels: ChannelAdapter[] = [];
   if (config.TELEGRAM_BOT_TOKEN) {
     channels.push(
@@ -36,7 +39,7 @@ export function createChannels({ config, logger, db }: ChannelsDeps): ChannelAda
     logger.info("Telegram is off: TELEGRAM_BOT_TOKEN is not set");
   }
   if (db) {
-    const oa = createZaloOaChannel({ config, db, logger });
+    const oa = createZaloOaChannel({ config, db, logger, ...(rememberChoices ? { rememberChoices } : {}) });
     if (oa) {
       channels.push(oa);
       logger.info("Zalo OA is on", { signature: config.ZALO_OA_SIGNATURE_VARIANT, buttons: config.ZALO_OA_BUTTONS });
@@ -44,7 +47,7 @@ export function createChannels({ config, logger, db }: ChannelsDeps): ChannelAda
   } else if (config.ZALO_OA_APP_ID) {
     logger.warn("Zalo OA is off: createChannels was given no database");
   }
-  const zaloBot = createZaloBotChannel({ config, logger, ...(db ? { db } : {}) });
+  const zaloBot = createZaloBotChannel({ config, logger, ...(rememberChoices ? { rememberChoices } : {}) });
   if (zaloBot) {
     channels.push(zaloBot);
     logger.info("Zalo Bot is on", { mode: config.ZALO_BOT_MODE });

@@ -21,7 +21,10 @@ export function channelIntake(channels: ChannelAdapter[], inbound: InboundSink, 
       const log = logger.child({ component: `${adapter.name}-intake` });
       return {
         name: `${adapter.name}-intake`,
-        start: () => adapter.startIntake!((events: InboundEvent[]) => dispatchInbound(adapter, inbound, events, log.child({ updateKey: events[0]?.updateKey }), metrics)),
+        start: () =>
+          adapter.startIntake!(async (events: InboundEvent[]) => {
+            await dispatchInbound(adapter, inbound, events, log.child({ updateKey: events[0]?.updateKey }), metrics);
+          }),
         stop: () => adapter.stopIntake?.() ?? Promise.resolve(),
       };
     });

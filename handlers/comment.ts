@@ -1,13 +1,9 @@
-import { comments } from "../src/db/schema/index.js";
+import { keptComment, MAX_COMMENT_CHARS, periodOf } from "../src/domain/residents/index.js";
 import { t } from "../src/i18n/index.js";
+import { text } from "../src/messages/replies.js";
 import { deadline, mayAnswer } from "./answer.js";
-import { findDraft, periodOf, unitForAnswer } from "./drafts.js";
-import { text } from "./replies.js";
 import { isEmojiOnly, isSkip, parseArticle } from "./text-match.js";
 import type { Turn } from "./types.js";
-
-/** The longest comment kept; longer ones are cut and the person is told. */
-export const MAX_COMMENT_CHARS = 4000;
 
 /** "bỏ qua" / "skip" (typed or pressed) while the comment is asked: finish without a comment. */
 export async function skipComment(turn: Turn): Promise<void> {
@@ -16,7 +12,7 @@ export async function skipComment(turn: Turn): Promise<void> {
     turn.reply(text(locale, "common.unknownAction"));
     return;
   }
-  const d = await findDraft(turn.tx, state.draftId);
+  const d = await turn.residents.draft(state.draftId);
   turn.setState({ step: "idle" });
   turn.reply(d ? text(locale, "answer.done", { date: deadline(turn, d) }) : text(locale, "answer.draftUnknown"));
 }
@@ -26,7 +22,7 @@ export async function skipComment(turn: Turn): Promise<void> {
  * flagged late (out of tallies) and the person is told the period has closed.
  */
 export async function commentText(turn: Turn, typed: string): Promise<void> {
-  const { state, locale, tx, subscriber } = turn;
+  const { state, locale } = turn;
   if (state.step !== "comment") return;
   if (isSkip(typed)) return skipComment(turn);
   if (isEmojiOnly(typed)) {
@@ -34,7 +30,7 @@ export async function commentText(turn: Turn, typed: string): Promise<void> {
     return;
   }
   if (!mayAnswer(turn)) return;
-  const d = await findDraft(tx, state.draftId);
+  const d = await turn.residents.draft(state.draftId);
   const period = d ? periodOf(d, turn.now) : "gone";
   if (!d || period === "gone" || period === "not_open") {
     turn.setState({ step: "idle" });
@@ -42,21 +38,10 @@ export async function commentText(turn: Turn, typed: string): Promise<void> {
     return;
   }
   const { article, body } = parseArticle(typed);
-  const chars = Array.from(body);
-  const truncated = chars.length > MAX_COMMENT_CHARS;
-  const kept = truncated ? chars.slice(0, MAX_COMMENT_CHARS).join("") : body;
+  const { kept, truncated, chars } = keptComment(body);
   const late = period === "closed";
-  await tx.insert(comments).values({
-    draftId: d.id,
-    subscriberId: subscriber.id,
-    questionId: state.questionId,
-    unitCode: await unitForAnswer(tx, subscriber.id, d),
-    channel: subscriber.channel,
-    article,
-    text: kept,
-    late,
-  });
-  turn.log.info("comment stored", { draftId: d.id, late, truncated, chars: chars.length });
+  await turn.residents.addComment({ draftId: d.id, questionId: state.questionId, article, text: kept, late });
+  turn.log.info("comment stored", { draftId: d.id, late, truncated, chars });
   turn.setState({ step: "idle" });
   const lines = [
     late

@@ -1,5 +1,4 @@
-import { t } from "../src/i18n/index.js";
-import { act, button, withButtons } from "./replies.js";
+import { consentNotice } from "../src/messages/replies.js";
 import type { Pending, Turn } from "./types.js";
 
 /**
@@ -7,7 +6,6 @@ import type { Pending, Turn } from "./types.js";
  * Until then nothing is recorded but the chat id and the conversation step.
  */
 export function askConsent(turn: Turn, pending: Pending, key: "sub.consent" | "sub.consentAsk" = "sub.consent"): void {
-  const { locale } = turn;
   turn.setState({ step: "consent", pending });
-  turn.reply(withButtons(t(locale, key), [button(t(locale, "sub.consentYes"), act.consentYes()), button(t(locale, "sub.consentNo"), act.consentNo())]));
+  turn.reply(consentNotice(turn.locale, key));
 }

@@ -1,5 +1,4 @@
-import { text } from "./replies.js";
-import { setStatus } from "./subscribers.js";
+import { text } from "../src/messages/replies.js";
 import { askConsent } from "./consent-notice.js";
 import { redeemInvite } from "./invite.js";
 import { eraseOrDecline } from "./stop.js";
@@ -9,7 +8,7 @@ import type { Turn } from "./types.js";
 
 /** The answer to the consent notice (button or typed yes/no). A decline erases the person. */
 export async function consentAnswer(turn: Turn, yes: boolean): Promise<void> {
-  const { state, subscriber, tx, locale } = turn;
+  const { state, subscriber, locale } = turn;
   if (state.step !== "consent") {
     // A stale consent button: nothing waits for consent.
     turn.reply(text(locale, subscriber.consentAt ? "common.unknownAction" : "sub.welcome"));
@@ -24,7 +23,7 @@ export async function consentAnswer(turn: Turn, yes: boolean): Promise<void> {
     turn.reply(text(locale, "sub.chooseOther"));
     return;
   }
-  await setStatus(tx, subscriber.id, "active", true);
+  await turn.residents.setStatus("active", true);
   turn.subscriber = { ...subscriber, status: "active", consentAt: subscriber.consentAt ?? turn.now };
   turn.log.info("consent recorded");
   if (state.pending.kind === "unit") return subscribeTo(turn, state.pending.code);

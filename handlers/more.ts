@@ -1,9 +1,9 @@
-import { t } from "../src/i18n/index.js";
-import { deadline } from "./answer.js";
-import { encodeAction } from "./actions.js";
-import { findDraft, periodOf } from "./drafts.js";
-import { text } from "./replies.js";
 import type { Button } from "../src/channels/message.js";
+import { periodOf } from "../src/domain/residents/index.js";
+import { t } from "../src/i18n/index.js";
+import { encodeAction } from "../src/messages/actions.js";
+import { text } from "../src/messages/replies.js";
+import { deadline } from "./answer.js";
 import type { Turn } from "./types.js";
 
 /** Each summary part is cut to this many characters so the message fits every platform. */
@@ -18,7 +18,7 @@ function cut(s: string | null): string | null {
 /** "Xem thêm": the four summary parts (plan II.2 a–d), the deadline and the full-text link. */
 export async function more(turn: Turn, draftId: string): Promise<void> {
   const { locale } = turn;
-  const d = await findDraft(turn.tx, draftId);
+  const d = await turn.residents.draft(draftId);
   const period = d ? periodOf(d, turn.now) : "gone";
   if (!d || period === "gone") {
     turn.reply(text(locale, "answer.draftUnknown"));

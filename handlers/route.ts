@@ -1,11 +1,11 @@
-import { decodeAction } from "./actions.js";
+import { decodeAction } from "../src/messages/actions.js";
+import { helpReply, text } from "../src/messages/replies.js";
 import { choose, answerText, startAnswering } from "./answer.js";
 import { commentText, skipComment } from "./comment.js";
 import { consentAnswer, consentStep } from "./consent.js";
 import { joinByInvite } from "./invite.js";
 import { more } from "./more.js";
 import { confirmRead } from "./read.js";
-import { helpReply, text } from "./replies.js";
 import { confirmStep, searchByName, start, startWithUnitCode, subscribeTo } from "./subscribe.js";
 import { askUnitName, mySubscriptions, removeUnit } from "./subscriptions.js";
 import { stop, unfollow } from "./stop.js";

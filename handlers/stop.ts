@@ -1,6 +1,5 @@
 import type { MessageKey } from "../src/i18n/index.js";
-import { text } from "./replies.js";
-import { cancelQueued, setStatus } from "./subscribers.js";
+import { text } from "../src/messages/replies.js";
 import type { Turn } from "./types.js";
 
 /**
@@ -9,13 +8,12 @@ import type { Turn } from "./types.js";
  * erased instead (nothing is kept about them).
  */
 export async function stop(turn: Turn): Promise<void> {
-  const { tx, subscriber, locale } = turn;
+  const { subscriber, locale } = turn;
   if (!subscriber.consentAt) {
     eraseOrDecline(turn, "stop.erased");
     return;
   }
-  await setStatus(tx, subscriber.id, "stopped");
-  const cancelled = await cancelQueued(tx, subscriber.id);
+  const cancelled = await turn.residents.stop("stopped");
   turn.log.info("subscriber stopped", { cancelled });
   turn.setState({ step: "idle" });
   turn.reply(text(locale, "stop.done"));
@@ -23,13 +21,11 @@ export async function stop(turn: Turn): Promise<void> {
 
 /** A Zalo unfollow: nothing can be sent any more (no reply), stop like STOP. */
 export async function unfollow(turn: Turn): Promise<void> {
-  const { tx, subscriber } = turn;
-  if (!subscriber.consentAt) {
+  if (!turn.subscriber.consentAt) {
     turn.erase();
     return;
   }
-  await setStatus(tx, subscriber.id, "gone");
-  await cancelQueued(tx, subscriber.id);
+  await turn.residents.stop("gone");
   turn.setState({ step: "idle" });
 }
 

@@ -1,7 +1,7 @@
 import { t } from "../src/i18n/index.js";
-import { searchUnits, type UnitMatch } from "../src/units/search.js";
-import { act, button, text, withButtons } from "./replies.js";
-import { addSubscription, listSubscriptions, setStatus, unitByCode } from "./subscribers.js";
+import { act } from "../src/messages/actions.js";
+import { button, text, withButtons } from "../src/messages/replies.js";
+import type { UnitMatch } from "../src/units/search.js";
 import { askConsent } from "./consent-notice.js";
 import { isNo, isYes } from "./text-match.js";
 import type { Turn } from "./types.js";
@@ -16,11 +16,11 @@ function unitList(units: { unitName: string }[]): string {
 
 /** /start without a payload, or a Zalo follow. */
 export async function start(turn: Turn): Promise<void> {
-  const { tx, subscriber, locale } = turn;
-  const subs = subscriber.consentAt ? await listSubscriptions(tx, subscriber.id) : [];
+  const { residents, subscriber, locale } = turn;
+  const subs = subscriber.consentAt ? await residents.subscriptions() : [];
   if (subscriber.status === "stopped" || subscriber.status === "gone") {
     if (subscriber.consentAt && subs.length) {
-      await setStatus(tx, subscriber.id, "active");
+      await residents.setStatus("active");
       turn.setState({ step: "idle" });
       turn.reply(text(locale, "sub.resumed", { units: unitList(subs) }));
       return;
@@ -28,11 +28,11 @@ export async function start(turn: Turn): Promise<void> {
   }
   turn.setState({ step: "idle" });
   if (subscriber.consentAt && subs.length) {
-    if (subscriber.status !== "active") await setStatus(tx, subscriber.id, "active");
+    if (subscriber.status !== "active") await residents.setStatus("active");
     turn.reply(text(locale, "sub.welcomeBack", { units: unitList(subs) }));
     return;
   }
-  if (subscriber.consentAt && subscriber.status !== "active") await setStatus(tx, subscriber.id, "active");
+  if (subscriber.consentAt && subscriber.status !== "active") await residents.setStatus("active");
   turn.reply(text(locale, "sub.welcome"));
 }
 
@@ -44,7 +44,7 @@ export async function searchByName(turn: Turn, query: string): Promise<void> {
     turn.reply(text(locale, "sub.tooLong"));
     return;
   }
-  const matches = await searchUnits(turn.tx, query, MAX_CHOICES);
+  const matches = await turn.residents.searchUnits(query, MAX_CHOICES);
   if (!matches.length) {
     turn.setState({ step: "idle" });
     turn.reply(text(locale, "sub.noMatch", { query }));
@@ -87,7 +87,7 @@ export async function confirmStep(turn: Turn, code: string, typed: string): Prom
 
 /** Deep link c_<unit code>: subscribe directly (after consent, the first time). */
 export async function startWithUnitCode(turn: Turn, code: string): Promise<void> {
-  const unit = /^\d{5}$/.test(code) ? await unitByCode(turn.tx, code) : null;
+  const unit = /^\d{5}$/.test(code) ? await turn.residents.unit(code) : null;
   if (!unit) {
     turn.setState({ step: "idle" });
     turn.reply(text(turn.locale, "sub.badCode", { code: code.slice(0, 20) }));
@@ -98,16 +98,16 @@ export async function startWithUnitCode(turn: Turn, code: string): Promise<void>
 
 /** Follow a commune: asks consent first when the person has never given it. */
 export async function subscribeTo(turn: Turn, code: string): Promise<void> {
-  const { tx, subscriber, locale } = turn;
-  const unit = await unitByCode(tx, code);
+  const { residents, subscriber, locale } = turn;
+  const unit = await residents.unit(code);
   if (!unit) {
     turn.setState({ step: "idle" });
     turn.reply(text(locale, "sub.unitGone"));
     return;
   }
   if (!subscriber.consentAt) return askConsent(turn, { kind: "unit", code });
-  if (subscriber.status !== "active") await setStatus(tx, subscriber.id, "active");
-  const created = await addSubscription(tx, subscriber.id, unit.code);
+  if (subscriber.status !== "active") await residents.setStatus("active");
+  const created = await residents.subscribe(unit.code);
   turn.setState({ step: "idle" });
   turn.reply(text(locale, created ? "sub.subscribed" : "sub.already", { unit: unit.name }));
 }

@@ -1,12 +1,12 @@
 import { t } from "../src/i18n/index.js";
-import { act, button, text, withButtons } from "./replies.js";
-import { listSubscriptions, removeSubscription, unitByCode } from "./subscribers.js";
+import { act } from "../src/messages/actions.js";
+import { button, text, withButtons } from "../src/messages/replies.js";
 import type { Turn } from "./types.js";
 
 /** "My subscriptions": the communes followed, each with a button to remove it, and one to add another. */
 export async function mySubscriptions(turn: Turn): Promise<void> {
-  const { tx, subscriber, locale } = turn;
-  const subs = subscriber.consentAt ? await listSubscriptions(tx, subscriber.id) : [];
+  const { residents, subscriber, locale } = turn;
+  const subs = subscriber.consentAt ? await residents.subscriptions() : [];
   turn.setState({ step: "idle" });
   if (!subs.length) {
     turn.reply(text(locale, "sub.none"));
@@ -20,14 +20,14 @@ export async function mySubscriptions(turn: Turn): Promise<void> {
 
 /** Change commune: remove one of the communes followed. */
 export async function removeUnit(turn: Turn, code: string): Promise<void> {
-  const { tx, subscriber, locale } = turn;
-  const unit = await unitByCode(tx, code);
+  const { residents, locale } = turn;
+  const unit = await residents.unit(code);
   turn.setState({ step: "idle" });
-  if (!unit || !(await removeSubscription(tx, subscriber.id, code))) {
+  if (!unit || !(await residents.unsubscribe(code))) {
     turn.reply(text(locale, "sub.notSubscribed", { unit: unit?.name ?? code }));
     return;
   }
-  const left = await listSubscriptions(tx, subscriber.id);
+  const left = await residents.subscriptions();
   turn.reply(text(locale, left.length ? "sub.removed" : "sub.removedLast", { unit: unit.name }));
 }
 

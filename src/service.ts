@@ -16,6 +16,7 @@ import { workerSettings } from "./delivery/settings.js";
 import { createDeliveryWorker, type DeliveryWorker } from "./delivery/worker.js";
 import type { ChannelAdapter } from "./channels/adapter.js";
 import { createInboundProcessor, type InboundProcessor } from "../handlers/inbound.js";
+import { createResidentsDomain } from "./domain/residents/index.js";
 import { createChannels } from "../bots/index.js";
 import { channelIntake } from "../bots/intake.js";
 import { createSimAdapter, simRoutes, type SimAdapter } from "../bots/sim/index.js";
@@ -31,7 +32,7 @@ import { defaultJobs } from "../scheduler/jobs/index.js";
 
 /**
  * A part of the service with a lifecycle. Started in order, stopped in the reverse of `stopOrder`
- * (design.md §3): stop intake → stop scheduler → drain sends → close HTTP → close the database.
+ * (docs/architecture.md): stop intake → stop scheduler → drain sends → close HTTP → close the database.
  */
 export interface Component {
   name: string;
@@ -94,11 +95,15 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const routers: MountedRouter[] = [];
   // Channels → delivery worker (senders) → conversations (handlers/) → webhooks, polling and the simulator.
   const sim = config.simulatorEnabled ? createSimAdapter() : null;
-  const channels: ChannelAdapter[] = [...createChannels({ config, logger, db: database.db }), ...(sim ? [sim] : [])];
+  const residents = createResidentsDomain({ db: database.db });
+  const channels: ChannelAdapter[] = [
+    ...createChannels({ config, logger, db: database.db, rememberChoices: residents.rememberChoices }),
+    ...(sim ? [sim] : []),
+  ];
   const worker = createDeliveryWorker({ db: database.db, adapters: channels, logger: logger.child({ component: "delivery" }), metrics, ...workerSettings(config) });
   senders.push({ name: "delivery", start: () => worker.start(), stop: () => worker.stop() });
   const inbound = createInboundProcessor({
-    db: database.db,
+    turns: residents.turns,
     logger: logger.child({ component: "handlers" }),
     kick: () => worker.kick(),
     timeZone: config.TZ_NAME,

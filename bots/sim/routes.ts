@@ -1,6 +1,6 @@
 import express, { Router } from "express";
 import { z } from "zod";
-import type { InboundProcessor } from "../../handlers/inbound.js";
+import { dispatchInbound, type HandledEvent, type InboundSink } from "../../src/channels/dispatch.js";
 import type { Logger } from "../../src/logger.js";
 import type { Metrics } from "../../src/metrics.js";
 import { flatButtons, type SimAdapter } from "./adapter.js";
@@ -8,7 +8,7 @@ import { simPage, simScript } from "./page.js";
 
 export interface SimRoutesDeps {
   adapter: SimAdapter;
-  inbound: InboundProcessor;
+  inbound: InboundSink<HandledEvent[]>;
   logger: Logger;
   metrics?: Metrics;
 }
@@ -41,10 +41,9 @@ export function simRoutes(deps: SimRoutesDeps): Router {
 
   router.post("/messages", async (req, res) => {
     const body = simMessageBody.parse(req.body ?? {});
-    const events = deps.adapter.parseInbound(body);
-    for (const e of events) deps.metrics?.inbound.inc({ channel: e.channel, type: e.type });
     const log = (res.locals.log as Logger | undefined) ?? deps.logger;
-    const results = await deps.inbound.handle(events, log);
+    // The same inbound dispatch as every channel's webhook and polling intake.
+    const results = (await dispatchInbound(deps.adapter, deps.inbound, deps.adapter.parseInbound(body), log, deps.metrics)) ?? [];
     const replies = results.flatMap((r) => r.replies.map((m) => ({ text: m.text, buttons: flatButtons(m) })));
     res.json({ replies, duplicate: results.every((r) => r.duplicate) });
   });

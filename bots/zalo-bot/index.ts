@@ -3,11 +3,10 @@ import type { Logger } from "../../src/logger.js";
 import type { ChannelAdapter } from "../../src/channels/adapter.js";
 import { createZaloBotAdapter } from "./adapter.js";
 import { createZaloBotClient } from "./client.js";
-import type { Db } from "../../src/db/client.js";
-import { rememberOffered } from "../../handlers/offered.js";
+import type { RememberChoices } from "../../src/channels/remember-choices.js";
 
 /** The Zalo Bot channel, or null (logged once) when ZALO_BOT_TOKEN (or the webhook secret) is missing. */
-export function createZaloBotChannel({ config, logger, db }: { config: Config; logger: Logger; db?: Db }): ChannelAdapter | null {
+export function createZaloBotChannel({ config, logger, rememberChoices }: { config: Config; logger: Logger; rememberChoices?: RememberChoices }): ChannelAdapter | null {
   if (!config.ZALO_BOT_TOKEN) {
     logger.info("Zalo Bot channel off: set ZALO_BOT_TOKEN to enable it");
     return null;
@@ -23,6 +22,6 @@ export function createZaloBotChannel({ config, logger, db }: { config: Config; l
     webhookSecret: config.ZALO_BOT_WEBHOOK_SECRET,
     publicBaseUrl: config.PUBLIC_BASE_URL,
     pollTimeoutS: config.ZALO_BOT_POLL_TIMEOUT_S,
-    ...(db ? { rememberChoices: rememberOffered(db) } : {}),
+    ...(rememberChoices ? { rememberChoices } : {}),
   });
 }

@@ -1,3 +1,4 @@
+import type { RememberChoices } from "../../src/channels/remember-choices.js";
 import type { Config } from "../../src/config.js";
 import type { Db } from "../../src/db/client.js";
 import type { Logger } from "../../src/logger.js";
@@ -5,12 +6,13 @@ import { createZaloOaAdapter, type ZaloOaAdapter } from "./adapter.js";
 import { createZaloOaClient } from "./client.js";
 import { createZaloOaTokenStore, type ZaloOaTokenStore } from "./tokens.js";
 import { dbLastInteraction } from "./window.js";
-import { rememberOffered } from "../../handlers/offered.js";
 
 export interface ZaloOaChannelDeps {
   config: Config;
   db: Db;
   logger: Logger;
+  /** Remembers the numbered choices of messages sent as text (the residents' domain, wired by the service). */
+  rememberChoices?: RememberChoices;
 }
 
 /** The token store from config (also used by the CLI); null when the app id or secret is missing. */
@@ -48,6 +50,6 @@ export function createZaloOaChannel(deps: ZaloOaChannelDeps): ZaloOaAdapter | nu
     throttleRetryMs: config.ZALO_OA_THROTTLE_RETRY_MS,
     windowMs: config.ZALO_OA_WINDOW_DAYS * 86_400_000,
     lastInteraction: dbLastInteraction(db),
-    rememberChoices: rememberOffered(db),
+    ...(deps.rememberChoices ? { rememberChoices: deps.rememberChoices } : {}),
   });
 }

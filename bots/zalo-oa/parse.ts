@@ -1,5 +1,5 @@
 import type { InboundEvent } from "../../src/channels/adapter.js";
-import { decodeAction } from "../../handlers/actions.js";
+import { decodeAction } from "../../src/messages/actions.js";
 
 /**
  * Button presses on Zalo OA (`oa.query.hide`) come back as `user_send_text` whose text is the payload.

@@ -1,21 +1,13 @@
-import { randomUUID } from "node:crypto";
 import type { AxiosInstance } from "axios";
-import { eq, sql } from "drizzle-orm";
-import { queryRows, type Db } from "../../src/db/client.js";
-import { channelTokens } from "../../src/db/schema/index.js";
+import type { Db } from "../../src/db/client.js";
+import { createChannelTokenStorage, ZALO_OA_TOKENS, type TokenPair } from "../../src/domain/channel-tokens.js";
 import type { Logger } from "../../src/logger.js";
 import { parseJsonKeepingBigInts } from "../../src/channels/json.js";
 import { createOaHttp } from "./client.js";
 
-export const OA_TOKEN_CHANNEL = "zalo-oa";
+export const OA_TOKEN_CHANNEL = ZALO_OA_TOKENS;
 
-export interface TokenPair {
-  accessToken: string;
-  refreshToken: string;
-  expiresAt: Date;
-  /** Changes on every save; a refresh is skipped when the version moved on since the caller read it. */
-  version: string;
-}
+export type { TokenPair };
 
 /** The token store could not give a usable access token (none loaded, or Zalo refused the refresh). */
 export class TokenUnavailableError extends Error {
@@ -33,11 +25,6 @@ export class TokenUnavailableError extends Error {
 /** No pair stored yet: an officer must load the first one. */
 function noTokenLoaded(): TokenUnavailableError {
   return new TokenUnavailableError("no Zalo OA token loaded; run: npm run cli -- zalo-oa token set --access … --refresh … --expires-in …", false);
-}
-
-/** The channel_tokens columns of a pair (written together: the pair is saved atomically). */
-function tokenColumns(pair: TokenPair) {
-  return { accessToken: pair.accessToken, refreshToken: pair.refreshToken, expiresAt: pair.expiresAt, version: pair.version };
 }
 
 export interface ZaloOaTokenStore {
@@ -66,36 +53,20 @@ export interface ZaloOaTokenStoreOptions {
   now?: () => Date;
 }
 
-interface TokenRow {
-  access_token: string;
-  refresh_token: string;
-  expires_at: string | Date;
-  version: string;
-}
-
-function toPair(r: TokenRow): TokenPair {
-  return { accessToken: r.access_token, refreshToken: r.refresh_token, expiresAt: new Date(r.expires_at), version: r.version };
-}
-
 /**
- * The OA access/refresh pair in table channel_tokens. The refresh token is single-use and rotates, so a
+ * The OA access/refresh pair, stored by src/domain/channel-tokens.ts. The refresh token is single-use and rotates, so a
  * refresh runs inside a transaction holding `SELECT … FOR UPDATE` on the token row (serialising refreshes
  * across instances), re-reads the row after taking the lock, and saves the new pair in the same
  * transaction. Within one process concurrent callers share one refresh.
  */
 export function createZaloOaTokenStore(opts: ZaloOaTokenStoreOptions): ZaloOaTokenStore {
-  const { db, logger } = opts;
+  const { logger } = opts;
   const margin = opts.refreshMarginMs ?? 60 * 60_000;
   const now = opts.now ?? (() => new Date());
   const http = opts.http ?? createOaHttp(15_000);
   const url = opts.oauthBase.replace(/\/+$/, "") + "/v4/oa/access_token";
   const inFlight = new Map<string, Promise<TokenPair>>();
-
-  async function read(): Promise<TokenPair | null> {
-    const [row] = await queryRows<TokenRow>(db, sql`select access_token, refresh_token, expires_at, version
-      from channel_tokens where channel = ${OA_TOKEN_CHANNEL}`);
-    return row ? toPair(row) : null;
-  }
+  const storage = createChannelTokenStorage({ db: opts.db, channel: OA_TOKEN_CHANNEL, now });
 
   async function callOauth(refreshToken: string): Promise<{ accessToken: string; refreshToken: string; expiresIn: number }> {
     const form = new URLSearchParams({ refresh_token: refreshToken, app_id: opts.appId, grant_type: "refresh_token" });
@@ -131,29 +102,15 @@ export function createZaloOaTokenStore(opts: ZaloOaTokenStoreOptions): ZaloOaTok
   }
 
   async function rotate(staleVersion: string | null): Promise<TokenPair> {
-    return db.transaction(async (tx) => {
-      const [row] = await queryRows<TokenRow>(tx, sql`select access_token, refresh_token, expires_at, version
-        from channel_tokens where channel = ${OA_TOKEN_CHANNEL} for update`);
-      if (!row) {
-        throw noTokenLoaded();
-      }
-      const locked = toPair(row);
+    return storage.rotateLocked(async (locked) => {
+      if (!locked) throw noTokenLoaded();
       // Someone else rotated it while we waited for the lock (or it is fresh after all): use theirs.
       if (staleVersion !== null && locked.version !== staleVersion) return locked;
       if (staleVersion === null && locked.expiresAt.getTime() - now().getTime() > margin) return locked;
       const fresh = await callOauth(locked.refreshToken);
-      const pair: TokenPair = {
-        accessToken: fresh.accessToken,
-        refreshToken: fresh.refreshToken,
-        expiresAt: new Date(now().getTime() + fresh.expiresIn * 1000),
-        version: randomUUID(),
-      };
-      await tx
-        .update(channelTokens)
-        .set({ ...tokenColumns(pair), updatedAt: now() })
-        .where(eq(channelTokens.channel, OA_TOKEN_CHANNEL));
-      logger.info("Zalo OA token refreshed", { expiresAt: pair.expiresAt.toISOString() });
-      return pair;
+      const expiresAt = new Date(now().getTime() + fresh.expiresIn * 1000);
+      logger.info("Zalo OA token refreshed", { expiresAt: expiresAt.toISOString() });
+      return { accessToken: fresh.accessToken, refreshToken: fresh.refreshToken, expiresAt };
     });
   }
 
@@ -167,7 +124,7 @@ export function createZaloOaTokenStore(opts: ZaloOaTokenStoreOptions): ZaloOaTok
 
   return {
     async current() {
-      const pair = await read();
+      const pair = await storage.read();
       if (!pair) throw noTokenLoaded();
       if (pair.expiresAt.getTime() - now().getTime() > margin) return pair;
       return singleFlight(pair.version, () => rotate(pair.version));
@@ -176,22 +133,10 @@ export function createZaloOaTokenStore(opts: ZaloOaTokenStoreOptions): ZaloOaTok
       return singleFlight(staleVersion, () => rotate(staleVersion));
     },
     async set(p) {
-      const pair: TokenPair = {
-        accessToken: p.accessToken,
-        refreshToken: p.refreshToken,
-        expiresAt: new Date(now().getTime() + p.expiresInSeconds * 1000),
-        version: randomUUID(),
-      };
-      await db
-        .insert(channelTokens)
-        .values({ channel: OA_TOKEN_CHANNEL, ...tokenColumns(pair), updatedAt: now() })
-        .onConflictDoUpdate({
-          target: channelTokens.channel,
-          set: { ...tokenColumns(pair), updatedAt: now() },
-        });
+      const pair = await storage.save({ accessToken: p.accessToken, refreshToken: p.refreshToken, expiresAt: new Date(now().getTime() + p.expiresInSeconds * 1000) });
       logger.info("Zalo OA token pair loaded", { expiresAt: pair.expiresAt.toISOString() });
       return pair;
     },
-    peek: read,
+    peek: () => storage.read(),
   };
 }

@@ -1,5 +1,5 @@
-import type { ChannelName } from "../db/schema/residents.js";
-import type { OutboundMessage, Recipient } from "./message.js";
+import type { ChannelName } from "./names.js";
+import { offeredButtons, type OutboundMessage, type Recipient } from "./message.js";
 
 /**
  * A channel-neutral inbound event. Adapters turn platform updates into these; handlers/ decide.
@@ -64,7 +64,7 @@ export interface ChannelAdapter {
 
 /** Render buttons as numbered lines, for channels without buttons. Numbers map back via the conversation. */
 export function numberedFallback(message: OutboundMessage): string {
-  const flat = (message.buttons ?? []).flat().filter((b) => !b.url);
+  const flat = offeredButtons(message);
   const links = (message.buttons ?? []).flat().filter((b) => b.url);
   const lines = [message.text];
   if (flat.length) lines.push("", ...flat.map((b, i) => `${i + 1}. ${b.label}`));

@@ -1,10 +1,22 @@
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import type { ChannelAdapter, InboundEvent } from "./adapter.js";
+import type { OutboundMessage } from "./message.js";
 
-/** Whatever decides what inbound events mean (handlers/inbound.ts's processor). */
-export interface InboundSink {
-  handle(events: InboundEvent[], log: Logger): Promise<unknown>;
+/** What became of one inbound event. */
+export interface HandledEvent {
+  event: InboundEvent;
+  /** true: this update was handled before (a replay); nothing was done and nothing is sent. */
+  duplicate: boolean;
+  /** The replies produced, in order (already in the outbox, or sent directly when the person was erased). */
+  replies: OutboundMessage[];
+  /** The subscriber's id, unless the person was erased or the update was a replay. */
+  subscriberId?: string;
+}
+
+/** Whatever decides what inbound events mean (the conversations' inbound processor, wired by the service). */
+export interface InboundSink<R = unknown> {
+  handle(events: InboundEvent[], log: Logger): Promise<R>;
 }
 
 /**
@@ -36,26 +48,27 @@ export function createPendingTasks(): PendingTasks {
 
 /**
  * Hand parsed events to the conversations, then acknowledge button presses (Telegram's spinner).
- * Used by the webhook router and by polling intake alike. A failed acknowledgement is logged, never thrown;
+ * Used by the webhook router, polling intake and the simulator alike; resolves with what became of each event. A failed acknowledgement is logged, never thrown;
  * a failed `handle` is thrown so the caller can make the platform retry.
  * With `pending`, the acknowledgements are started (after the events were handled) but not waited for:
  * the webhook answer does not wait for a round trip to the platform; `pending` keeps them for shutdown.
  */
-export async function dispatchInbound(
+export async function dispatchInbound<R>(
   adapter: ChannelAdapter,
-  inbound: InboundSink,
+  inbound: InboundSink<R>,
   events: InboundEvent[],
   log: Logger,
   metrics?: Metrics,
   pending?: PendingTasks,
-): Promise<void> {
-  if (!events.length) return;
+): Promise<R | undefined> {
+  if (!events.length) return undefined;
   for (const e of events) metrics?.inbound.inc({ channel: e.channel, type: e.type });
-  await inbound.handle(events, log);
-  if (!adapter.acknowledge) return;
+  const handled = await inbound.handle(events, log);
+  if (!adapter.acknowledge) return handled;
   const acks = acknowledgeAll(adapter, events, log);
   if (pending) pending.track(acks);
   else await acks;
+  return handled;
 }
 
 async function acknowledgeAll(adapter: ChannelAdapter, events: InboundEvent[], log: Logger): Promise<void> {

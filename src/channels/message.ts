@@ -18,3 +18,16 @@ export interface Recipient {
   subscriberId: string;
   externalId: string;
 }
+
+/**
+ * The buttons of a message that send an action back (not links), in the order a numbered text fallback
+ * lists them: typing "2" presses the second of these.
+ */
+export function offeredButtons(message: OutboundMessage | undefined): Button[] {
+  return (message?.buttons ?? []).flat().filter((b) => !b.url);
+}
+
+/** The actions of `offeredButtons`, as the conversation remembers them for a typed number. */
+export function offeredActions(message: OutboundMessage | undefined): string[] {
+  return offeredButtons(message).map((b) => b.action);
+}

@@ -1,7 +1,7 @@
 import type { Logger } from "../logger.js";
-import type { OutboundMessage } from "./message.js";
+import { offeredActions, type OutboundMessage } from "./message.js";
 
-/** Records the actions of numbered choices for one subscriber (handlers/offered.ts writes the conversation). */
+/** Records the actions of numbered choices for one subscriber (src/domain/residents/offered-choices.ts writes the conversation). */
 export type RememberChoices = (subscriberId: string, actions: string[]) => Promise<void>;
 
 /** Record the numbered choices of a non-reply message; a failure is logged, never fails the delivery. */
@@ -13,7 +13,7 @@ export async function remember(
   log: Logger,
 ): Promise<void> {
   if (!fn || kind === "reply") return;
-  const actions = (message.buttons ?? []).flat().filter((b) => !b.url).map((b) => b.action);
+  const actions = offeredActions(message);
   if (!actions.length) return;
   try {
     await fn(subscriberId, actions);

@@ -4,7 +4,7 @@ import { PRIORITY_BULK, type BroadcastKind } from "../db/schema/index.js";
 import type { OutboundMessage } from "../channels/message.js";
 import { conflict, notFound } from "../errors.js";
 import { t, type Locale } from "../i18n/index.js";
-import { encodeAction } from "../../handlers/actions.js";
+import { encodeAction } from "../messages/actions.js";
 import type { Broadcaster, BroadcastRef } from "./broadcaster.js";
 
 export interface BroadcasterOptions {

@@ -1,4 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
+import { countedCommuneSql } from "./counted-commune.js";
 
 /**
  * Common table expressions over one draft's feedback, shared by the statistics and the exports:
@@ -11,10 +12,11 @@ import { sql, type SQL } from "drizzle-orm";
  *   (kept and shown, flagged late, never counted);
  * - `fb_comments`: the draft's comments with a `late` flag (flagged at intake or written after the deadline).
  *
- * Every row carries the commune it was given for (`unit_code`, or when unknown the subscriber's
- * first resident subscription, preferring a target unit), so per-commune figures and exports agree.
+ * Every row carries the commune it was given for (`unit_code`, or when unknown the commune it counts for
+ * by the one rule of ./counted-commune.ts), so per-commune figures and exports agree.
  */
 export function feedbackSources(draftId: string): SQL {
+  const countedCommune = (subscriberId: SQL) => countedCommuneSql(subscriberId, sql`${draftId}::uuid`);
   return sql`
     with d as (
       select id, least(comment_closes_at, coalesce(closed_at, comment_closes_at)) as deadline
@@ -58,24 +60,18 @@ export function feedbackSources(draftId: string): SQL {
     ),
     ontime as (
       select o.question_id, o.subscriber_id, o.choice_index, o.channel, o.at,
-        coalesce(o.unit_code, coalesce((select min(s.unit_code) from subscriptions s where s.subscriber_id = o.subscriber_id and s.role = 'resident'
-            and s.unit_code in (select unit_code from targets)),
-          (select min(s.unit_code) from subscriptions s where s.subscriber_id = o.subscriber_id and s.role = 'resident'))) as unit_code
+        coalesce(o.unit_code, ${countedCommune(sql`o.subscriber_id`)}) as unit_code
       from ontime_raw o
     ),
     late_answers as (
       select l.question_id, l.subscriber_id, l.choice_index, l.channel, l.at,
-        coalesce(l.unit_code, coalesce((select min(s.unit_code) from subscriptions s where s.subscriber_id = l.subscriber_id and s.role = 'resident'
-            and s.unit_code in (select unit_code from targets)),
-          (select min(s.unit_code) from subscriptions s where s.subscriber_id = l.subscriber_id and s.role = 'resident'))) as unit_code
+        coalesce(l.unit_code, ${countedCommune(sql`l.subscriber_id`)}) as unit_code
       from late_raw l
     ),
     fb_comments as (
       select c.id, c.subscriber_id, c.question_id, c.channel, c.article, c.text, c.moderation, c.handling,
         c.handling_note, c.created_at as at, (c.late or c.created_at > d.deadline) as late,
-        coalesce(c.unit_code, coalesce((select min(s.unit_code) from subscriptions s where s.subscriber_id = c.subscriber_id and s.role = 'resident'
-            and s.unit_code in (select unit_code from targets)),
-          (select min(s.unit_code) from subscriptions s where s.subscriber_id = c.subscriber_id and s.role = 'resident'))) as unit_code
+        coalesce(c.unit_code, ${countedCommune(sql`c.subscriber_id`)}) as unit_code
       from comments c join d on c.draft_id = d.id
     )
   `;

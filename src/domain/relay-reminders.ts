@@ -4,7 +4,7 @@ import { PRIORITY_BULK } from "../db/schema/index.js";
 import { localDateTime } from "../export/local-time.js";
 import { enqueue } from "../delivery/outbox.js";
 import { t, type Locale } from "../i18n/index.js";
-import { encodeAction } from "../../handlers/actions.js";
+import { encodeAction } from "../messages/actions.js";
 import { localStamp } from "./digest/render.js";
 import { ts } from "./digest/data.js";
 

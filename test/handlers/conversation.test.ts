@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
+import { createResidentTurns } from "../../src/domain/residents/turns.js";
 import { createInboundProcessor, type InboundProcessor } from "../../handlers/inbound.js";
 import type { InboundEvent } from "../../src/channels/adapter.js";
 import type { OutboundMessage } from "../../src/channels/message.js";
@@ -18,7 +19,7 @@ describe.each(databaseKinds)("conversations on %s", (kind) => {
   beforeAll(async () => {
     database = await createTestDatabase(kind);
     inbound = createInboundProcessor({
-      db: database.db,
+      turns: createResidentTurns({ db: database.db }),
       logger: quietLogger(),
       kick: () => void kicks++,
       timeZone: "Asia/Ho_Chi_Minh",
@@ -214,7 +215,7 @@ describe.each(databaseKinds)("conversations on %s", (kind) => {
   });
 
   it("two instances handling the same update, or the same new person at once, store one of each", async () => {
-    const other = createInboundProcessor({ db: database.db, logger: quietLogger(), kick: () => undefined });
+    const other = createInboundProcessor({ turns: createResidentTurns({ db: database.db }), logger: quietLogger(), kick: () => undefined });
     const event: InboundEvent = { ...base("kim", "same-update"), type: "text", text: "/start" };
     const results = await Promise.all([inbound.handle([event]), other.handle([event])]);
     expect(results.flat().filter((r) => !r.duplicate)).toHaveLength(1);

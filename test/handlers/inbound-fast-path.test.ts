@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
+import { createResidentTurns } from "../../src/domain/residents/turns.js";
 import { createInboundProcessor, type InboundProcessor } from "../../handlers/inbound.js";
 import type { InboundEvent } from "../../src/channels/adapter.js";
 import type { OutboundMessage } from "../../src/channels/message.js";
@@ -20,7 +21,7 @@ describe.each(databaseKinds)("inbound fast path on %s", (kind) => {
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
-    inbound = createInboundProcessor({ db: database.db, logger: quietLogger(), kick: () => undefined, timeZone: "Asia/Ho_Chi_Minh" });
+    inbound = createInboundProcessor({ turns: createResidentTurns({ db: database.db }), logger: quietLogger(), kick: () => undefined, timeZone: "Asia/Ho_Chi_Minh" });
   });
   afterAll(async () => {
     await database.close();

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
+import { createResidentTurns } from "../../src/domain/residents/turns.js";
 import { createInboundProcessor } from "../../handlers/inbound.js";
 import { loadConfig } from "../../src/config.js";
 import { noBroadcast } from "../../src/delivery/broadcaster.js";
@@ -43,7 +44,7 @@ describe.each(databaseKinds)("scheduler: officers' daily digest on %s", (kind) =
   /** An officer joins in chat through the real invite flow (/start i_<code>, consent). */
   async function officerJoins(user: string, actor: { agencyId: string | null; role: "admin" | "drafter" }, agency?: string) {
     const invite = await createInvite(db, { label: "test", ...actor }, { role: "officer", communes: [], ...(agency ? { agency } : {}) });
-    const inbound = createInboundProcessor({ db, logger: quietLogger(), kick: () => undefined, timeZone: config.TZ_NAME, sendDirect: () => Promise.resolve() });
+    const inbound = createInboundProcessor({ turns: createResidentTurns({ db }), logger: quietLogger(), kick: () => undefined, timeZone: config.TZ_NAME, sendDirect: () => Promise.resolve() });
     const base = () => ({ channel: "sim" as const, externalId: user, updateKey: `u${++n}`, at: new Date() });
     await inbound.handle([{ ...base(), type: "text", text: `/start ${invite.deepLinkPayload}` }]);
     const [r] = await inbound.handle([{ ...base(), type: "action", action: "consent:yes" }]);

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import type { Db, DbOrTx } from "../../src/db/client.js";
 import { agencies, answerHistory, answers, comments, deliveries, draftTargets, drafts, questions, subscribers } from "../../src/db/schema/index.js";
-import { encodeAction } from "../../handlers/actions.js";
+import { encodeAction } from "../../src/messages/actions.js";
 import { enqueue } from "../../src/delivery/outbox.js";
 import type { OutboundMessage } from "../../src/channels/message.js";
 

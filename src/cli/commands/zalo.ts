@@ -1,4 +1,4 @@
-import { createZaloOaTokenStore } from "../../../bots/zalo-oa/tokens.js";
+import { createChannelTokenStorage, ZALO_OA_TOKENS } from "../../domain/channel-tokens.js";
 import { parseCommandArgs } from "../args.js";
 import { CliError, defineCommand, UsageError, type CliCommand, type CommandContext } from "../registry.js";
 
@@ -14,15 +14,9 @@ const SET_USAGE = [
 
 const STATUS_USAGE = "Usage: npm run cli -- zalo-oa token status";
 
+/** The Zalo OA token pair as stored (the channel refreshes it; the CLI loads the first pair and reads it). */
 function store(ctx: CommandContext) {
-  // Saving and reading need only the database; the app id and secret are used when refreshing.
-  return createZaloOaTokenStore({
-    db: ctx.db,
-    logger: ctx.logger.child({ component: "zalo-oa-tokens" }),
-    appId: ctx.config.ZALO_OA_APP_ID ?? "",
-    appSecret: ctx.config.ZALO_OA_APP_SECRET ?? "",
-    oauthBase: ctx.config.ZALO_OAUTH_BASE,
-  });
+  return createChannelTokenStorage({ db: ctx.db, channel: ZALO_OA_TOKENS });
 }
 
 const tokenSet = defineCommand({
@@ -48,7 +42,7 @@ const tokenSet = defineCommand({
     return { access, refresh, expiresIn: Number(rawExpires) };
   },
   async run(ctx, input) {
-    const pair = await store(ctx).set({ accessToken: input.access, refreshToken: input.refresh, expiresInSeconds: input.expiresIn });
+    const pair = await store(ctx).save({ accessToken: input.access, refreshToken: input.refresh, expiresAt: new Date(Date.now() + input.expiresIn * 1000) });
     ctx.out(`Zalo OA token pair saved; the access token expires at ${pair.expiresAt.toISOString()} and will be refreshed before then.`);
     const missing = (["ZALO_OA_APP_ID", "ZALO_OA_APP_SECRET", "ZALO_OA_SECRET_KEY"] as const).filter((k) => !ctx.config[k]);
     if (missing.length) ctx.err(`Note: the Zalo OA channel stays off until ${missing.join(", ")} ${missing.length > 1 ? "are" : "is"} set.`);
@@ -66,7 +60,7 @@ const tokenStatus = defineCommand({
     return {};
   },
   async run(ctx) {
-    const pair = await store(ctx).peek();
+    const pair = await store(ctx).read();
     if (!pair) throw new CliError("No Zalo OA token is stored. Load one with: npm run cli -- zalo-oa token set --access … --refresh … --expires-in …");
     const left = pair.expiresAt.getTime() - Date.now();
     ctx.out(`Access token expires at ${pair.expiresAt.toISOString()} (${left > 0 ? `in ${Math.round(left / 60_000)} min` : "expired; it is refreshed at the next send"}).`);

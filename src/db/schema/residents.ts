@@ -1,9 +1,9 @@
 import { sql } from "drizzle-orm";
 import { index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { channelNames, type ChannelName } from "../../channels/names.js";
 import { adminUnits } from "./units.js";
 
-export const channelNames = ["telegram", "zalo-oa", "zalo-bot", "sim"] as const;
-export type ChannelName = (typeof channelNames)[number];
+export { channelNames, type ChannelName };
 
 export const subscriberStatuses = ["pending", "active", "stopped", "gone"] as const;
 /** pending: talking to the bot, no consent yet · active · stopped: said STOP · gone: blocked or unfollowed. */

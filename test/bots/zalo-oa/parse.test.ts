@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseOaWebhook, encodeOaPayload } from "../../../bots/zalo-oa/parse.js";
-import { encodeAction } from "../../../handlers/actions.js";
+import { encodeAction } from "../../../src/messages/actions.js";
 import { parseJsonKeepingBigInts } from "../../../src/channels/json.js";
 import { splitText } from "../../../src/channels/split-text.js";
 

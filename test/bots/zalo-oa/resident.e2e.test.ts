@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "../../../src/db/client.js";
 import { t } from "../../../src/i18n/index.js";
-import { encodeAction } from "../../../handlers/actions.js";
+import { encodeAction } from "../../../src/messages/actions.js";
 import { encodeOaPayload } from "../../../bots/zalo-oa/parse.js";
 import { databaseKinds } from "../../support/database.js";
 import type { TestService } from "../../support/service.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { decodeAction, encodeAction, type Action } from "../../handlers/actions.js";
+import { decodeAction, encodeAction, type Action } from "../../src/messages/actions.js";
 
 const action: fc.Arbitrary<Action> = fc.oneof(
   fc.record({ type: fc.constantFrom("answer" as const, "more" as const, "read" as const), draftId: fc.uuid() }),

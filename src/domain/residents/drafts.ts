@@ -1,7 +1,7 @@
-import { and, asc, eq, inArray, sql, type SQL } from "drizzle-orm";
-import { queryRows, type DbOrTx } from "../src/db/client.js";
-import { mapRow } from "../src/db/rows.js";
-import { draftTargets, drafts, questions, subscriptions } from "../src/db/schema/index.js";
+import { asc, eq, sql, type SQL } from "drizzle-orm";
+import { queryRows, type DbOrTx } from "../../db/client.js";
+import { mapRow } from "../../db/rows.js";
+import { drafts, questions } from "../../db/schema/index.js";
 
 export type DraftRow = typeof drafts.$inferSelect;
 export type QuestionRow = typeof questions.$inferSelect;
@@ -29,35 +29,6 @@ export function periodOf(d: DraftRow, now: Date): Period {
   if (d.status === "closed" || now >= d.commentClosesAt) return "closed";
   if (d.status === "scheduled" || now < d.commentOpensAt) return "not_open";
   return "open";
-}
-
-/** The commune an answer counts for: the person's resident commune among the draft's targets, else their first. */
-export async function unitForAnswer(tx: DbOrTx, subscriberId: string, d: DraftRow): Promise<string | null> {
-  const mine = await tx
-    .select({ unitCode: subscriptions.unitCode })
-    .from(subscriptions)
-    .where(and(eq(subscriptions.subscriberId, subscriberId), eq(subscriptions.role, "resident")))
-    .orderBy(asc(subscriptions.createdAt));
-  if (!mine.length) return null;
-  if (d.targetAll) return mine[0]!.unitCode;
-  const codes = mine.map((m) => m.unitCode);
-  const targeted = await tx
-    .select({ unitCode: draftTargets.unitCode })
-    .from(draftTargets)
-    .where(and(eq(draftTargets.draftId, d.id), inArray(draftTargets.unitCode, codes)));
-  const set = new Set(targeted.map((r) => r.unitCode));
-  return codes.find((c) => set.has(c)) ?? codes[0]!;
-}
-
-
-/** `unitForAnswer` as a scalar subquery (same rule), to be read along with other values in one statement. */
-export function unitForAnswerSql(subscriberId: string | SQL, draftId: string): SQL {
-  return sql`(select s.unit_code from subscriptions s
-    where s.subscriber_id = ${subscriberId} and s.role = 'resident'
-    order by case when (select d.target_all from drafts d where d.id = ${draftId})
-      or exists (select 1 from draft_targets t where t.draft_id = ${draftId} and t.unit_code = s.unit_code) then 0 else 1 end,
-      s.created_at
-    limit 1)`;
 }
 
 /**

@@ -7,6 +7,8 @@
  *   unsub                       "Huỷ đăng ký" (unsubscribe): stop all messaging
  *   choice:<questionId>:<index> pick choice <index> (0-based) of a question
  *   read:<draftId>              "Đã đọc" (read aloud): a propagandist confirms a relay
+ *
+ * and the raw actions of the conversations' own buttons (`act` below: pick/confirm a commune, consent…).
  */
 export type Action =
   | { type: "answer"; draftId: string }
@@ -48,3 +50,17 @@ export function decodeAction(s: string): Action | null {
   }
   return null;
 }
+
+/** Raw actions the conversations put on their own buttons (besides answer/more/unsub/choice/read). */
+export const act = {
+  pick: (code: string) => encodeAction({ type: "raw", name: "pick", arg: code }),
+  confirm: (code: string) => encodeAction({ type: "raw", name: "confirm", arg: code }),
+  other: () => encodeAction({ type: "raw", name: "other" }),
+  consentYes: () => encodeAction({ type: "raw", name: "consent", arg: "yes" }),
+  consentNo: () => encodeAction({ type: "raw", name: "consent", arg: "no" }),
+  remove: (code: string) => encodeAction({ type: "raw", name: "rm", arg: code }),
+  add: () => encodeAction({ type: "raw", name: "add" }),
+  subs: () => encodeAction({ type: "raw", name: "subs" }),
+  help: () => encodeAction({ type: "raw", name: "help" }),
+  skip: () => encodeAction({ type: "raw", name: "skip" }),
+};

@@ -1,38 +1,12 @@
 import { createHash } from "node:crypto";
 import { and, asc, eq, sql, type SQL } from "drizzle-orm";
-import { queryRows, queryRowsPrepared, type DbOrTx } from "../src/db/client.js";
-import { mapRow } from "../src/db/rows.js";
-import { adminUnits, conversations, deliveries, subscribers, subscriptions, type SubscriptionRole } from "../src/db/schema/index.js";
-import type { InboundEvent } from "../src/channels/adapter.js";
-import type { ConversationState, SubscriberRow } from "./types.js";
+import { queryRowsPrepared, type DbOrTx } from "../../db/client.js";
+import { mapRow } from "../../db/rows.js";
+import { adminUnits, deliveries, subscribers, subscriptions, type SubscriptionRole } from "../../db/schema/index.js";
+import type { InboundEvent } from "../../channels/adapter.js";
+import { storedState, type ConversationState } from "./conversation.js";
 
-/**
- * Insert or touch the person (channel, external id) and lock their row for the rest of the transaction:
- * the ON CONFLICT DO UPDATE takes the row lock, so two instances handling two messages of the same person
- * take turns.
- */
-export async function upsertSubscriber(tx: DbOrTx, event: InboundEvent): Promise<SubscriberRow> {
-  const [row] = await tx
-    .insert(subscribers)
-    .values({
-      channel: event.channel,
-      externalId: event.externalId,
-      // No name before consent: until then only the chat id is kept (see the consent notice).
-      displayName: null,
-      lastInteractionAt: event.at,
-    })
-    .onConflictDoUpdate({
-      target: [subscribers.channel, subscribers.externalId],
-      set: {
-        lastInteractionAt: sql`greatest(${subscribers.lastInteractionAt}, excluded.last_interaction_at)`,
-        displayName: sql`case when ${subscribers.consentAt} is not null then coalesce(${event.displayName ?? null}, ${subscribers.displayName}) else null end`,
-        updatedAt: sql`now()`,
-      },
-    })
-    .returning();
-  if (!row) throw new Error("subscriber upsert returned nothing");
-  return row;
-}
+export type SubscriberRow = typeof subscribers.$inferSelect;
 
 /** A person admitted for a turn, with their conversation state and its row version (null: no row yet). */
 export interface Admitted {
@@ -45,8 +19,8 @@ export interface Admitted {
 
 /**
  * The first statement of every inbound turn, in one round trip: record the update for de-duplication and,
- * only if it is new, insert or touch the person (same row lock as `upsertSubscriber`: two messages of one
- * person take turns) and read their conversation state. Returns null for a replay (nothing was written).
+ * only if it is new, insert or touch the person (the ON CONFLICT DO UPDATE takes the person's row lock: two
+ * messages of one person take turns) and read their conversation state. Returns null for a replay (nothing was written).
  * The state is read in the statement's snapshot, which may predate a turn of the same person committed
  * while this one waited for the lock: `saveStateQuery` therefore checks `stateVersion`, and the turn is
  * run again when it changed (see StaleConversation). `extraColumns` adds reads to the same statement (given the
@@ -75,11 +49,10 @@ export async function admitEvent(tx: DbOrTx, event: InboundEvent, extraColumns?:
     from person p left join conversations c on c.subscriber_id = p.id`);
   const row = rows[0];
   if (!row) return null;
-  const state = (row._state_version === null ? undefined : conversations.state.mapFromDriverValue(row._state)) as ConversationState | undefined;
   return {
     row,
     subscriber: mapRow(subscribers, row),
-    state: state && typeof state.step === "string" ? state : { step: "idle" },
+    state: storedState(row._state, row._state_version !== null),
     stateVersion: row._state_version,
   };
 }
@@ -90,46 +63,6 @@ export async function admitEvent(tx: DbOrTx, event: InboundEvent, extraColumns?:
  */
 function storedUpdateKey(updateKey: string): string {
   return createHash("sha256").update(updateKey, "utf8").digest("base64url");
-}
-
-/** The conversation state changed under a turn (another turn of the same person, or rememberOffered): run it again. */
-export class StaleConversation extends Error {
-  constructor() {
-    super("the conversation state changed while the turn ran");
-    this.name = "StaleConversation";
-  }
-}
-
-/** The conversation state and its row version, read now (a statement of its own, after the person's lock). */
-export async function loadStateVersioned(tx: DbOrTx, subscriberId: string): Promise<Pick<Admitted, "state" | "stateVersion">> {
-  const [row] = await queryRows<{ state: unknown; v: string }>(tx, sql`select state, xmin::text as v from conversations where subscriber_id = ${subscriberId}`);
-  const state = (row ? conversations.state.mapFromDriverValue(row.state) : undefined) as ConversationState | undefined;
-  return { state: state && typeof state.step === "string" ? state : { step: "idle" }, stateVersion: row?.v ?? null };
-}
-
-export async function loadState(tx: DbOrTx, subscriberId: string): Promise<ConversationState> {
-  const [row] = await queryRows<{ state: unknown }>(tx, sql`select state from conversations where subscriber_id = ${subscriberId}`);
-  const state = (row ? conversations.state.mapFromDriverValue(row.state) : undefined) as ConversationState | undefined;
-  return state && typeof state.step === "string" ? state : { step: "idle" };
-}
-
-/**
- * The conversation-state upsert as a statement returning one row when saved, to be combined with the turn's
- * other writes (one round trip). It saves only over the version the turn read (`Admitted.stateVersion`; null:
- * there was no row): no row returned means the state changed meanwhile, and the turn must be run again.
- */
-export function saveStateQuery(subscriberId: string, state: ConversationState, version: string | null): SQL {
-  return sql`insert into conversations (subscriber_id, state) values (${subscriberId}, ${JSON.stringify(state)}::jsonb)
-    on conflict (subscriber_id) do update set state = excluded.state, updated_at = now()
-    where conversations.xmin::text = ${version}
-    returning 1`;
-}
-
-export async function saveState(tx: DbOrTx, subscriberId: string, state: ConversationState): Promise<void> {
-  await tx
-    .insert(conversations)
-    .values({ subscriberId, state })
-    .onConflictDoUpdate({ target: conversations.subscriberId, set: { state, updatedAt: sql`now()` } });
 }
 
 export async function setStatus(tx: DbOrTx, subscriberId: string, status: SubscriberRow["status"], consent = false): Promise<void> {

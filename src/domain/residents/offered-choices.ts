@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import type { DbOrTx } from "../src/db/client.js";
+import type { RememberChoices } from "../../channels/remember-choices.js";
+import type { DbOrTx } from "../../db/client.js";
 
 /**
  * Remember the choices a channel without buttons showed as a numbered list in a message that did not come
@@ -7,7 +8,7 @@ import type { DbOrTx } from "../src/db/client.js";
  * does after a reply (inbound.ts saves `offered` for replies itself). Only the `offered` key changes; the
  * conversation step is kept.
  */
-export function rememberOffered(db: DbOrTx): (subscriberId: string, actions: string[]) => Promise<void> {
+export function rememberOffered(db: DbOrTx): RememberChoices {
   return async (subscriberId, actions) => {
     const offered = JSON.stringify(actions);
     await db.execute(sql`

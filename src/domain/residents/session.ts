@@ -1,0 +1,97 @@
+import type { SQL } from "drizzle-orm";
+import type { DbOrTx } from "../../db/client.js";
+import type { SubscriptionRole } from "../../db/schema/index.js";
+import { searchUnits, type UnitMatch } from "../../units/search.js";
+import { choiceContext, currentChoice, recordChoiceWrites, recordLateChoice, type ChoiceContext, type ChoiceRecord, type PrefetchedChoice } from "./answers.js";
+import { addComment, type NewComment } from "./comments.js";
+import { draftQuestions, findDraft, findQuestion, type DraftCache, type DraftRow, type QuestionRow } from "./drafts.js";
+import { findInvite, redeemInvite, type InviteRow, type Redemption } from "./invite-redemption.js";
+import { confirmRelay, type RelayConfirmation } from "./relays.js";
+import {
+  addSubscription,
+  cancelQueued,
+  listSubscriptions,
+  removeSubscription,
+  setStatus,
+  unitByCode,
+  type SubscriberRow,
+  type SubscriptionView,
+} from "./subscribers.js";
+
+type UnitRow = NonNullable<Awaited<ReturnType<typeof unitByCode>>>;
+
+/**
+ * The residents' domain as one person's turn sees it: every read and write a conversation needs, bound to
+ * the turn's transaction and to the person. Handlers get this, never a transaction or SQL.
+ */
+export interface ResidentSession {
+  /** Set the person's status (and record consent, the first time, with `consent`). */
+  setStatus(status: SubscriberRow["status"], consent?: boolean): Promise<void>;
+  /** Stop (STOP) or mark gone (unfollow): the status, and everything still queued marked failed("stopped"). */
+  stop(status: "stopped" | "gone"): Promise<number>;
+
+  subscriptions(): Promise<SubscriptionView[]>;
+  /** Follow a commune with a role; false when already followed so. */
+  subscribe(unitCode: string, role?: SubscriptionRole): Promise<boolean>;
+  /** Stop following a commune as a resident; false when it was not followed. */
+  unsubscribe(unitCode: string): Promise<boolean>;
+  unit(code: string): Promise<UnitRow | null>;
+  searchUnits(query: string, limit: number): Promise<UnitMatch[]>;
+
+  draft(id: string): Promise<DraftRow | null>;
+  questions(draftId: string): Promise<QuestionRow[]>;
+  question(id: string): Promise<QuestionRow | null>;
+
+  /** The person's current answer to a question, or null. */
+  currentChoice(questionId: string): Promise<number | null>;
+  /** What a choice on this question needs (draft as current, current answer, commune); null if the question is gone. */
+  choiceContext(questionId: string): Promise<ChoiceContext | null>;
+  /** Record an answer given in time (written with the turn's final statement). */
+  recordChoice(c: Omit<ChoiceRecord, "subscriberId" | "channel">): void;
+  /** Keep an answer given after the deadline, flagged late. */
+  recordLateChoice(c: Omit<ChoiceRecord, "subscriberId" | "channel">): Promise<void>;
+  addComment(c: Omit<NewComment, "subscriberId" | "channel">): Promise<void>;
+
+  invite(code: string): Promise<InviteRow | null>;
+  /** Redeem an invite for the person, whose status is `status` as the turn last set it. */
+  redeemInvite(code: string, officerName: string, status: SubscriberRow["status"]): Promise<Redemption>;
+  confirmRelay(draftId: string, readAt: string): Promise<RelayConfirmation>;
+}
+
+export interface SessionContext {
+  tx: DbOrTx;
+  subscriber: SubscriberRow;
+  drafts: DraftCache;
+  prefetched?: PrefetchedChoice | undefined;
+  /** Queue a write for the turn's final statement. */
+  defer(write: SQL): void;
+}
+
+export function createResidentSession(ctx: SessionContext): ResidentSession {
+  const { tx, subscriber, drafts } = ctx;
+  const id = subscriber.id;
+  const mine = <T extends object>(c: T) => ({ ...c, subscriberId: id, channel: subscriber.channel });
+  return {
+    setStatus: (status, consent = false) => setStatus(tx, id, status, consent),
+    async stop(status) {
+      await setStatus(tx, id, status);
+      return cancelQueued(tx, id);
+    },
+    subscriptions: () => listSubscriptions(tx, id),
+    subscribe: (unitCode, role) => addSubscription(tx, id, unitCode, role),
+    unsubscribe: (unitCode) => removeSubscription(tx, id, unitCode),
+    unit: (code) => unitByCode(tx, code),
+    searchUnits: (query, limit) => searchUnits(tx, query, limit),
+    draft: (draftId) => findDraft(tx, draftId),
+    questions: (draftId) => draftQuestions(tx, draftId),
+    question: (questionId) => findQuestion(tx, questionId),
+    currentChoice: (questionId) => currentChoice(tx, id, questionId),
+    choiceContext: (questionId) => choiceContext(tx, drafts, id, questionId, ctx.prefetched),
+    recordChoice: (c) => recordChoiceWrites(mine(c)).forEach((w) => ctx.defer(w)),
+    recordLateChoice: (c) => recordLateChoice(tx, mine(c)),
+    addComment: (c) => addComment(tx, mine(c)),
+    invite: (code) => findInvite(tx, code),
+    redeemInvite: (code, officerName, status) => redeemInvite(tx, { id, status }, code, officerName),
+    confirmRelay: (draftId, readAt) => confirmRelay(tx, id, draftId, readAt),
+  };
+}
