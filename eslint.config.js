@@ -28,5 +28,41 @@ export default tseslint.config(
       "@typescript-eslint/no-non-null-assertion": "off",
     },
   },
-  { files: ["**/*.js"], extends: [tseslint.configs.disableTypeChecked] },
+  { files: ["**/*.js", "**/*.cjs"], extends: [tseslint.configs.disableTypeChecked] },
+  { files: ["**/*.cjs"], languageOptions: { sourceType: "commonjs", globals: { module: "writable", require: "readonly" } } },
+  // The direction of the layers (docs/architecture.md): platform → bots/ → handlers/ → src/ (domain,
+  // outbox, delivery). Only the composition root (src/service.ts) wires handlers/, bots/ and scheduler/.
+  {
+    files: ["src/**/*.ts"],
+    ignores: ["src/service.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [layer(["handlers", "bots", "scheduler"], "src/ is below handlers/, bots/ and scheduler/: only the composition root (src/service.ts) imports them")] }],
+    },
+  },
+  {
+    files: ["bots/**/*.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [layer(["handlers", "scheduler"], "bots/ hand events to the conversations through src/channels/dispatch.ts; they never import handlers/")] }],
+    },
+  },
+  {
+    files: ["handlers/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { regex: "^drizzle-orm(/|$)", message: "handlers/ keep the conversation only: reads and writes go through the residents' domain (src/domain/residents)" },
+            { regex: "(^|/)src/db(/|$)", message: "handlers/ keep the conversation only: reads and writes go through the residents' domain (src/domain/residents)" },
+            layer(["bots", "scheduler"], "handlers/ do not reach into channel adapters or timed jobs"),
+          ],
+        },
+      ],
+    },
+  },
 );
+
+/** A no-restricted-imports pattern refusing imports of these top-level folders (by relative path). */
+function layer(folders, message) {
+  return { regex: `^(\\.{1,2}/)+(${folders.join("|")})(/|$)`, message };
+}
