@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "../db/client.js";
 import { PRIORITY_BULK } from "../db/schema/index.js";
-import { localDateTime } from "../export/local-time.js";
+import { localDateTime } from "../text/local-time.js";
 import { enqueue } from "../delivery/outbox.js";
 import { t, type Locale } from "../i18n/index.js";
 import { encodeAction } from "../messages/actions.js";

@@ -1,5 +1,5 @@
 import { t, type Locale } from "../../i18n/index.js";
-import { localDateTime } from "../../export/local-time.js";
+import { localDateTime } from "../../text/local-time.js";
 import type { DraftDigest } from "./data.js";
 
 const DAY = 86_400_000;

@@ -1,7 +1,7 @@
 import { and, asc, eq, lt, sql } from "drizzle-orm";
 import { queryRows, type Db, type DbOrTx } from "../../db/client.js";
 import { broadcasts, drafts, jobRuns, PRIORITY_BULK } from "../../db/schema/index.js";
-import { localDateTime } from "../../export/local-time.js";
+import { localDateTime } from "../../text/local-time.js";
 import { enqueue, type OutboxItem } from "../../delivery/outbox.js";
 import type { Locale } from "../../i18n/index.js";
 import { draftDigest, ts, type DraftDigest } from "./data.js";
