@@ -1,4 +1,10 @@
+import { catalogues, type MessageKey } from "../src/i18n/index.js";
 import { fold } from "../src/text/fold.js";
+
+/** The words of a "match.*" catalogue key, from every locale's catalogue (residents may type either language). */
+function words(key: MessageKey): string[] {
+  return Object.values(catalogues).flatMap((c) => c[key].split("|").map((w) => w.trim()).filter(Boolean));
+}
 
 /** Whether the text carries Vietnamese diacritics (tone marks or đ). */
 function hasDiacritics(text: string): boolean {
@@ -14,9 +20,9 @@ function plainLower(text: string): string {
   return stripBotSuffix(text.normalize("NFC").trim()).toLowerCase().replace(/\s+/g, " ").replace(/^\//, "");
 }
 
-const STOP_FOLDED = new Set(["stop", "huy", "dung", "huy dang ky", "dung lai", "unsubscribe"]);
+const STOP_FOLDED = new Set(words("match.stop"));
 /** The accepted spellings with diacritics: "đúng" (correct) folds like "dừng" (stop) but must not stop. */
-const STOP_MARKED = new Set(["huỷ", "hủy", "dừng", "huỷ đăng ký", "hủy đăng ký", "dừng lại"]);
+const STOP_MARKED = new Set(words("match.stopMarked"));
 
 /** STOP, /stop, huỷ, hủy, huy, dừng, dung — the whole message, any case, with or without diacritics. */
 export function isStop(text: string): boolean {
@@ -40,11 +46,15 @@ export function parseCommand(text: string): Command | null {
   return arg ? { name: m[1]!.toLowerCase(), arg } : { name: m[1]!.toLowerCase() };
 }
 
-const HELP = new Set(["help", "giup", "tro giup", "huong dan", "menu"]);
-const SUBS = new Set(["subs", "communes", "mysubs", "xa cua toi", "xa da dang ky", "dang ky cua toi"]);
-const SKIP = new Set(["bo qua", "skip", "thoi", "khong", "khong co", "ko", "k"]);
-const YES = new Set(["co", "yes", "y", "ok", "okay", "dong y", "vang", "uh", "u", "chac chan", "co dong y", "agree"]);
-const NO = new Set(["khong", "no", "n", "khong dong y", "ko", "k", "tu choi", "decline"]);
+const HELP = new Set(words("match.help"));
+const SUBS = new Set(words("match.subs"));
+const SKIP = new Set(words("match.skip"));
+const YES = new Set(words("match.yes"));
+const NO = new Set(words("match.no"));
+/** Words put before a choice ("chọn 2", "phương án a"), dropped before matching. */
+const CHOICE_LEAD_IN = new RegExp(`^(${words("match.choiceLeadIn").join("|")})\\s+`);
+/** "Điều 5: …": the article word, in the spellings typed. */
+const ARTICLE = new RegExp(`^\\s*(?:${words("match.articleWord").join("|")})\\s*(\\d{1,3}[a-zđ]?)\\s*(?:[:.,\\-–—]\\s*|\\s+)([\\s\\S]+)$`, "iu");
 
 export const isHelp = (text: string) => text.trim() === "?" || HELP.has(fold(text));
 export const isSubsRequest = (text: string) => SUBS.has(fold(text));
@@ -67,7 +77,7 @@ export function matchChoice(text: string, choices: string[]): number | null {
   // A whole label wins before any lead-in word is dropped ("Ý kiến khác" is a label, not "ý kiến" + "khác").
   const whole = choices.findIndex((c) => fold(c) === typed);
   if (typed && whole >= 0) return whole;
-  const f = typed.replace(/^(chon|cau tra loi|phuong an|lua chon|y kien)\s+/, "");
+  const f = typed.replace(CHOICE_LEAD_IN, "");
   if (!f) return null;
   if (/^\d{1,2}$/.test(f)) {
     const n = Number(f);
@@ -97,7 +107,7 @@ export function matchChoice(text: string, choices: string[]): number | null {
 
 /** "Điều 5: ..." / "dieu 12a - ..." → the article and the comment without it. */
 export function parseArticle(text: string): { article: string | null; body: string } {
-  const m = /^\s*(?:điều|đieu|dieu|Ðiều)\s*(\d{1,3}[a-zđ]?)\s*(?:[:.,\-–—]\s*|\s+)([\s\S]+)$/iu.exec(text.normalize("NFC"));
+  const m = ARTICLE.exec(text.normalize("NFC"));
   if (!m) return { article: null, body: text.trim() };
   return { article: `Điều ${m[1]!.toLowerCase()}`, body: m[2]!.trim() };
 }

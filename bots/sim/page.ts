@@ -1,13 +1,23 @@
+import { t, type Locale } from "../../src/i18n/index.js";
+
+/** Text for an HTML element or attribute. */
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
 /**
- * GET /sim: a small self-contained page to chat as a simulated resident. The script is served from
- * /sim/app.js (the Content-Security-Policy allows scripts from the same origin only, no inline script).
+ * GET /sim: a small self-contained page to chat as a simulated resident, its text from the catalogue. The
+ * script is served from /sim/app.js (the Content-Security-Policy allows scripts from the same origin only,
+ * no inline script).
  */
-export const simPage = `<!doctype html>
-<html lang="vi">
+export function simPage(locale: Locale = "vi"): string {
+  const m = (key: Parameters<typeof t>[1]) => escapeHtml(t(locale, key));
+  return `<!doctype html>
+<html lang="${locale}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>gopy — trình mô phỏng (simulator)</title>
+<title>${m("sim.title")}</title>
 <style>
   body { font-family: system-ui, sans-serif; margin: 0; background: #eef1f5; }
   header { background: #1f4e79; color: #fff; padding: .6rem 1rem; display: flex; gap: .6rem; align-items: center; flex-wrap: wrap; }
@@ -27,19 +37,20 @@ export const simPage = `<!doctype html>
 </head>
 <body>
 <header>
-  <strong>gopy · mô phỏng người dân</strong>
-  <label>Mã người dùng <input id="user" size="16" autocomplete="off"></label>
-  <span id="hint">Thử: /start, mai pha, /help, /stop</span>
+  <strong>${m("sim.heading")}</strong>
+  <label>${m("sim.userLabel")} <input id="user" size="16" autocomplete="off"></label>
+  <span id="hint">${m("sim.hint")}</span>
 </header>
 <main id="log" aria-live="polite"></main>
 <form id="form">
-  <input id="text" autocomplete="off" placeholder="Nhập tin nhắn… (ví dụ: mai pha)" maxlength="10000">
-  <button type="submit">Gửi</button>
+  <input id="text" autocomplete="off" placeholder="${m("sim.placeholder")}" maxlength="10000">
+  <button type="submit">${m("sim.send")}</button>
 </form>
 <script src="/sim/app.js"></script>
 </body>
 </html>
 `;
+}
 
 export const simScript = `"use strict";
 (function () {

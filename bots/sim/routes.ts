@@ -57,7 +57,7 @@ export function simRoutes(deps: SimRoutesDeps): Router {
     res.type("application/javascript").send(simScript);
   });
   router.get("/", (_req, res) => {
-    res.type("html").send(simPage);
+    res.type("html").send(simPage());
   });
   return router;
 }

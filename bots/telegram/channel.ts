@@ -64,7 +64,7 @@ export function createTelegramChannel(opts: TelegramChannelOptions): ChannelAdap
   const api = new Api(token, { apiRoot: opts.apiRoot, timeoutSeconds, fetch });
   api.config.use(autoRetry({ maxDelaySeconds: 3, maxRetryAttempts: 2, rethrowInternalServerErrors: true, rethrowHttpErrors: true }));
   // sendMessage: no transformer. Every 429 surfaces as Throttled so the delivery worker pauses the whole
-  // channel for retry_after (design.md §7); the worker, not the adapter, turns errors into retries.
+  // channel for retry_after (docs/architecture.md); the worker, not the adapter, turns errors into retries.
   const sendApi = new Api(token, { apiRoot: opts.apiRoot, timeoutSeconds, fetch });
   // Long polling holds a request open for pollTimeout seconds: its own client with a longer timeout.
   const pollApi = new Api(token, { apiRoot: opts.apiRoot, timeoutSeconds: pollTimeout + 15, fetch });

@@ -142,4 +142,21 @@ export const vi = {
   "digest.relaysLate": "📣 Bài đọc trên loa chưa xác nhận sau 48 giờ: {count} ({units}).",
   "digest.andMore": "và {count} nơi khác",
   "relay.reminder": "🔔 Nhắc việc: bài đọc trên loa về dự thảo «{title}» ({unit}) gửi lúc {sent} chưa được xác nhận. Sau khi đọc trên loa truyền thanh hoặc niêm yết ở bảng tin, xin bấm «Đã đọc».",
+  // Words residents type, as recognised (handlers/text-match.ts), separated by " | ". Folded forms (no
+  // diacritics, lower case) unless the key says "marked". Every catalogue's words are recognised in every locale.
+  "match.stop": "huy | dung | huy dang ky | dung lai",
+  "match.stopMarked": "huỷ | hủy | dừng | huỷ đăng ký | hủy đăng ký | dừng lại",
+  "match.help": "giup | tro giup | huong dan | menu",
+  "match.subs": "xa cua toi | xa da dang ky | dang ky cua toi",
+  "match.skip": "bo qua | thoi | khong | khong co | ko | k",
+  "match.yes": "co | y | ok | okay | dong y | vang | uh | u | chac chan | co dong y",
+  "match.no": "khong | n | khong dong y | ko | k | tu choi",
+  "match.choiceLeadIn": "chon | cau tra loi | phuong an | lua chon | y kien",
+  "match.articleWord": "điều | đieu | dieu | Ðiều",
+  "sim.title": "gopy — trình mô phỏng (simulator)",
+  "sim.heading": "gopy · mô phỏng người dân",
+  "sim.userLabel": "Mã người dùng",
+  "sim.hint": "Thử: /start, mai pha, /help, /stop",
+  "sim.placeholder": "Nhập tin nhắn… (ví dụ: mai pha)",
+  "sim.send": "Gửi",
 };
