@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, sql, TransactionRollbackError } from "drizzle-orm";
 import type { Db, DbOrTx } from "../../src/db/client.js";
-import { agencies, answerHistory, answers, comments, deliveries, draftTargets, drafts, questions, subscribers } from "../../src/db/schema/index.js";
-import { encodeAction } from "../../src/messages/actions.js";
+import { agencies, answerHistory, answers, comments, deliveries, draftTargets, drafts, questions, subscribers, subscriptions } from "../../src/db/schema/index.js";
+import { createBroadcaster } from "../../src/delivery/broadcast.js";
 import { enqueue } from "../../src/delivery/outbox.js";
 import type { OutboundMessage } from "../../src/channels/message.js";
 
@@ -60,16 +60,28 @@ export async function createOpenDraft(
   return { draftId: d!.id, questionIds: rows.sort((a, b) => a.position - b.position).map((r) => r.id) };
 }
 
-/** The announcement a resident gets (what the broadcaster enqueues), with its three buttons. */
-export function announcement(draftId: string): OutboundMessage {
-  return {
-    text: "📢 Lấy ý kiến dự thảo: Dự thảo quy định hỗ trợ nông dân",
-    buttons: [
-      [{ label: "Góp ý", action: encodeAction({ type: "answer", draftId }) }],
-      [{ label: "Xem thêm", action: encodeAction({ type: "more", draftId }) }],
-      [{ label: "Huỷ đăng ký", action: "unsub" }],
-    ],
-  };
+/**
+ * The announcement a resident gets, as the service's broadcaster composes it (text, buttons and their actions
+ * in the resident's locale): read back from a publication made for a probe resident and rolled back, so
+ * nothing of it stays (no broadcast, no relay, no delivery).
+ */
+export async function composedAnnouncement(db: Db, draftId: string, locale = "vi"): Promise<OutboundMessage> {
+  let message: OutboundMessage | undefined;
+  try {
+    await db.transaction(async (tx) => {
+      const [target] = await tx.select({ code: draftTargets.unitCode }).from(draftTargets).where(eq(draftTargets.draftId, draftId)).limit(1);
+      const [probe] = await tx.insert(subscribers).values({ channel: "sim", externalId: `probe-${randomUUID()}`, status: "active", locale }).returning();
+      await tx.insert(subscriptions).values({ subscriberId: probe!.id, unitCode: target?.code ?? "05977", role: "resident" });
+      await createBroadcaster({ timeZone: "Asia/Ho_Chi_Minh" }).draftPublished(tx, draftId, "test");
+      const [row] = await tx.select().from(deliveries).where(and(eq(deliveries.subscriberId, probe!.id), eq(deliveries.kind, "announcement")));
+      message = row?.message;
+      tx.rollback();
+    });
+  } catch (err) {
+    if (!(err instanceof TransactionRollbackError)) throw err;
+  }
+  if (!message) throw new Error(`the broadcaster composed no announcement for draft ${draftId}`);
+  return message;
 }
 
 /**
@@ -78,9 +90,10 @@ export function announcement(draftId: string): OutboundMessage {
  */
 export async function enqueueAnnouncement(db: Db, draftId: string, opts: { channel?: string; notBeforeMs?: number } = {}): Promise<number> {
   const channel = opts.channel ?? "sim";
+  const message = await composedAnnouncement(db, draftId);
   return db.transaction(async (tx) => {
     const subs = await tx.select().from(subscribers).where(and(eq(subscribers.channel, channel as "sim"), eq(subscribers.status, "active")));
-    const n = await enqueue(tx, subs.map((s) => ({ subscriberId: s.id, channel, kind: "announcement", message: announcement(draftId) })));
+    const n = await enqueue(tx, subs.map((s) => ({ subscriberId: s.id, channel, kind: "announcement", message })));
     if (opts.notBeforeMs) {
       await tx
         .update(deliveries)
