@@ -105,6 +105,20 @@ describe.each(databaseKinds)("conversations on %s", (kind) => {
     expect(direct.at(-1)).toMatchObject({ externalId: "carol", message: { text: declined.replies[0]!.text } });
   });
 
+  it("why a decline's reply is sent directly: an outbox row belongs to its person and is erased with them", async () => {
+    // The one bypass of the outbox (sendDirect). A reply queued in the outbox would need the person's row,
+    // which the decline must delete in the same transaction; the queued reply goes with it, unsent.
+    await say("otto", "/start c_06529");
+    const s = (await subscriberOf(database.db, "otto"))!;
+    const queued = await database.db.select().from(deliveries).where(eq(deliveries.subscriberId, s.id));
+    expect(queued.map((d) => d.kind)).toEqual(["reply"]);
+    const sentBefore = direct.length;
+    const declined = await press("otto", "consent:no");
+    expect(await subscriberOf(database.db, "otto")).toBeNull();
+    expect(await database.db.select().from(deliveries).where(eq(deliveries.subscriberId, s.id))).toEqual([]);
+    expect(direct.slice(sentBefore)).toEqual([{ externalId: "otto", message: declined.replies[0] }]);
+  });
+
   it("keeps no name before consent, and the name a platform gives once the person has consented", async () => {
     const named = (text: string) => send({ ...base("nina"), type: "text", text, displayName: "Nguyễn Thị Na" });
     await named("/start");
