@@ -1,8 +1,7 @@
 import { periodOf, type DraftRow, type QuestionRow } from "../src/domain/residents/index.js";
 import { t } from "../src/i18n/index.js";
-import { act, encodeAction } from "../src/messages/actions.js";
-import { formatDate, formatTime } from "../src/messages/clock.js";
-import { button, text, withButtons } from "../src/messages/replies.js";
+import { commentAskMessage, deadlineText, questionMessage } from "../src/messages/conversation.js";
+import { text } from "../src/messages/replies.js";
 import { matchChoice } from "./text-match.js";
 import type { Turn } from "./types.js";
 
@@ -16,7 +15,7 @@ export function mayAnswer(turn: Turn): boolean {
 
 /** "17:00 ngày 30/06/2026": the deadline in the service's time zone. */
 export function deadline(turn: Turn, d: DraftRow): string {
-  return t(turn.locale, "answer.deadline", { time: formatTime(d.commentClosesAt, turn.timeZone), date: formatDate(d.commentClosesAt, turn.timeZone) });
+  return deadlineText(turn.locale, d.commentClosesAt, turn.timeZone);
 }
 
 /** A draft that cannot be answered now: a clear reply. Returns true when it was handled. */
@@ -43,28 +42,15 @@ export async function startAnswering(turn: Turn, draftId: string): Promise<void>
 
 async function askQuestion(turn: Turn, qs: QuestionRow[], i: number, prefix?: string): Promise<void> {
   const q = qs[i]!;
-  const { locale } = turn;
-  const params = { n: i + 1, total: qs.length, text: q.text, article: q.article ?? "" };
-  const parts = prefix ? [prefix] : [];
-  parts.push(t(locale, q.article ? "answer.questionArticle" : "answer.question", params));
   const current = await turn.residents.currentChoice(q.id);
-  const currentLabel = current === null ? undefined : q.choices[current];
-  parts.push(currentLabel === undefined ? t(locale, "answer.typeHint") : t(locale, "answer.current", { choice: currentLabel }));
   turn.setState({ step: "answer", draftId: q.draftId, questionId: q.id });
-  turn.reply(
-    withButtons(
-      parts.join("\n\n"),
-      q.choices.map((c, idx) => button(`${idx + 1}. ${c}`, encodeAction({ type: "choice", questionId: q.id, index: idx }))),
-    ),
-  );
+  turn.reply(questionMessage(turn.locale, q, { n: i + 1, total: qs.length }, { prefix, current: current === null ? undefined : q.choices[current] }));
 }
 
 /** After the last question: the optional comment, if the draft takes comments; otherwise thanks. */
 function askComment(turn: Turn, d: DraftRow, questionId: string | null, prefix?: string): void {
-  const parts = prefix ? [prefix] : [];
-  parts.push(t(turn.locale, "answer.commentAsk"));
   turn.setState({ step: "comment", draftId: d.id, questionId });
-  turn.reply(withButtons(parts.join("\n\n"), [button(t(turn.locale, "answer.skipLabel"), act.skip())]));
+  turn.reply(commentAskMessage(turn.locale, prefix));
 }
 
 async function advance(turn: Turn, d: DraftRow, q: QuestionRow, prefix?: string, questions?: QuestionRow[]): Promise<void> {

@@ -1,6 +1,5 @@
-import { t } from "../src/i18n/index.js";
-import { act } from "../src/messages/actions.js";
-import { button, text, withButtons } from "../src/messages/replies.js";
+import { subscriptionsMessage } from "../src/messages/conversation.js";
+import { text } from "../src/messages/replies.js";
 import type { Turn } from "./types.js";
 
 /** "My subscriptions": the communes followed, each with a button to remove it, and one to add another. */
@@ -12,10 +11,7 @@ export async function mySubscriptions(turn: Turn): Promise<void> {
     turn.reply(text(locale, "sub.none"));
     return;
   }
-  const lines = subs.map((s) => (s.role === "resident" ? `• ${s.unitName}` : `• ${s.unitName} (${t(locale, s.role === "officer" ? "sub.role.officer" : "sub.role.propagandist")})`));
-  const buttons = subs.filter((s) => s.role === "resident").map((s) => button(t(locale, "sub.removeLabel", { unit: s.unitName }), act.remove(s.unitCode)));
-  buttons.push(button(t(locale, "sub.addLabel"), act.add()));
-  turn.reply(withButtons(t(locale, "sub.list", { units: lines.join("\n") }), buttons));
+  turn.reply(subscriptionsMessage(locale, subs));
 }
 
 /** Change commune: remove one of the communes followed. */

@@ -1,7 +1,8 @@
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db/client.js";
 import { adminUnits, invites, officers, type SubscriptionRole } from "../../db/schema/index.js";
-import { addSubscription, setStatus, type SubscriberRow } from "./subscribers.js";
+import { setStatus, type SubscriberRow } from "./subscribers.js";
+import { addSubscription } from "./subscriptions.js";
 
 export type InviteRow = typeof invites.$inferSelect;
 

@@ -7,16 +7,8 @@ import { addComment, type NewComment } from "./comments.js";
 import { draftQuestions, findDraft, findQuestion, type DraftCache, type DraftRow, type QuestionRow } from "./drafts.js";
 import { findInvite, redeemInvite, type InviteRow, type Redemption } from "./invite-redemption.js";
 import { confirmRelay, type RelayConfirmation } from "./relays.js";
-import {
-  addSubscription,
-  cancelQueued,
-  listSubscriptions,
-  removeSubscription,
-  setStatus,
-  unitByCode,
-  type SubscriberRow,
-  type SubscriptionView,
-} from "./subscribers.js";
+import { cancelQueued, setStatus, type SubscriberRow } from "./subscribers.js";
+import { addSubscription, listSubscriptions, removeSubscription, unitByCode, type SubscriptionView } from "./subscriptions.js";
 
 type UnitRow = NonNullable<Awaited<ReturnType<typeof unitByCode>>>;
 

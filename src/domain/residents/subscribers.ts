@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
-import { and, asc, eq, sql, type SQL } from "drizzle-orm";
+import { and, eq, sql, type SQL } from "drizzle-orm";
 import { queryRowsPrepared, type DbOrTx } from "../../db/client.js";
 import { mapRow } from "../../db/rows.js";
-import { adminUnits, deliveries, subscribers, subscriptions, type SubscriptionRole } from "../../db/schema/index.js";
+import { deliveries, subscribers } from "../../db/schema/index.js";
 import type { InboundEvent } from "../../channels/adapter.js";
 import { storedState, type ConversationState } from "./conversation.js";
 
@@ -88,38 +88,4 @@ export async function cancelQueued(tx: DbOrTx, subscriberId: string): Promise<nu
     .where(and(eq(deliveries.subscriberId, subscriberId), eq(deliveries.state, "queued")))
     .returning({ id: deliveries.id });
   return rows.length;
-}
-
-export interface SubscriptionView {
-  unitCode: string;
-  unitName: string;
-  role: SubscriptionRole;
-}
-
-export async function listSubscriptions(tx: DbOrTx, subscriberId: string): Promise<SubscriptionView[]> {
-  return tx
-    .select({ unitCode: subscriptions.unitCode, unitName: adminUnits.name, role: subscriptions.role })
-    .from(subscriptions)
-    .innerJoin(adminUnits, eq(adminUnits.code, subscriptions.unitCode))
-    .where(eq(subscriptions.subscriberId, subscriberId))
-    .orderBy(asc(subscriptions.createdAt), asc(adminUnits.name));
-}
-
-/** Returns whether a new subscription was created. */
-export async function addSubscription(tx: DbOrTx, subscriberId: string, unitCode: string, role: SubscriptionRole = "resident"): Promise<boolean> {
-  const rows = await tx.insert(subscriptions).values({ subscriberId, unitCode, role }).onConflictDoNothing().returning({ u: subscriptions.unitCode });
-  return rows.length > 0;
-}
-
-export async function removeSubscription(tx: DbOrTx, subscriberId: string, unitCode: string): Promise<boolean> {
-  const rows = await tx
-    .delete(subscriptions)
-    .where(and(eq(subscriptions.subscriberId, subscriberId), eq(subscriptions.unitCode, unitCode), eq(subscriptions.role, "resident")))
-    .returning({ u: subscriptions.unitCode });
-  return rows.length > 0;
-}
-
-export async function unitByCode(tx: DbOrTx, code: string) {
-  const [u] = await tx.select().from(adminUnits).where(eq(adminUnits.code, code));
-  return u ?? null;
 }
