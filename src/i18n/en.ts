@@ -144,4 +144,12 @@ export const en: Record<keyof typeof vi, string> = {
   "digest.relaysLate": "📣 Read-aloud scripts not confirmed after 48 hours: {count} ({units}).",
   "digest.andMore": "and {count} more",
   "relay.reminder": "🔔 Reminder: the read-aloud script on the draft “{title}” ({unit}) sent at {sent} has not been confirmed yet. After reading it on the loudspeaker or posting it on the bulletin board, please press “Read”.",
+  "poster.heading": "HAVE YOUR SAY ON DRAFT POLICIES",
+  "poster.intro": "Get the province's drafts and send your opinion from your phone",
+  "poster.formerUnits": "Including: {names}",
+  "poster.channel.telegram": "Telegram",
+  "poster.channel.zaloOa": "Zalo OA",
+  "poster.channel.zaloBot": "Zalo Bot",
+  "poster.join": "To join: scan a code with your phone's camera, press “Start” (Telegram) or “Follow” (Zalo), then type your commune's name if asked.",
+  "poster.stop": "To stop: at any time, send STOP (or DỪNG, HUỶ).",
 };

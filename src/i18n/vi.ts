@@ -142,4 +142,12 @@ export const vi = {
   "digest.relaysLate": "📣 Bài đọc trên loa chưa xác nhận sau 48 giờ: {count} ({units}).",
   "digest.andMore": "và {count} nơi khác",
   "relay.reminder": "🔔 Nhắc việc: bài đọc trên loa về dự thảo «{title}» ({unit}) gửi lúc {sent} chưa được xác nhận. Sau khi đọc trên loa truyền thanh hoặc niêm yết ở bảng tin, xin bấm «Đã đọc».",
+  "poster.heading": "GÓP Ý DỰ THẢO CHÍNH SÁCH",
+  "poster.intro": "Nhận dự thảo của tỉnh và gửi ý kiến ngay trên điện thoại",
+  "poster.formerUnits": "Gồm địa bàn: {names}",
+  "poster.channel.telegram": "Telegram",
+  "poster.channel.zaloOa": "Zalo OA",
+  "poster.channel.zaloBot": "Zalo Bot",
+  "poster.join": "Tham gia: quét mã bằng camera điện thoại, bấm «Bắt đầu» (Telegram) hoặc «Quan tâm» (Zalo), rồi gõ tên xã/phường nếu được hỏi.",
+  "poster.stop": "Dừng nhận tin: bất cứ lúc nào, nhắn DỪNG, HUỶ hoặc STOP.",
 };
