@@ -44,6 +44,7 @@ export interface PosterLayout {
 }
 
 const RED = "#b3261e";
+const NBSP = "\u00a0";
 const INK = "#1b1b1b";
 const GREY = "#4a4a4a";
 
@@ -54,18 +55,18 @@ const GREY = "#4a4a4a";
 export function estimateWidth(text: string, size: number, bold: boolean): number {
   let em = 0;
   for (const ch of text.normalize("NFC")) {
-    if (ch === " ") em += 0.32;
+    if (ch === " " || ch === NBSP) em += 0.32;
     else if (ch !== ch.toLowerCase()) em += bold ? 0.8 : 0.74;
     else em += bold ? 0.7 : 0.62;
   }
   return em * size;
 }
 
-/** Greedy line breaking at spaces within `width`; at most `maxLines`, the last one ending in "…" if cut. */
+/** Greedy line breaking at (ordinary) spaces within `width`; at most `maxLines`, the last one ending in "…" if cut. */
 export function wrap(text: string, size: number, bold: boolean, width: number, maxLines = Infinity): string[] {
   const lines: string[] = [];
   let line = "";
-  for (const word of text.split(/\s+/).filter(Boolean)) {
+  for (const word of text.split(/[ \t\n]+/).filter(Boolean)) {
     const candidate = line ? `${line} ${word}` : word;
     if (!line || estimateWidth(candidate, size, bold) <= width) {
       line = candidate;
@@ -75,8 +76,8 @@ export function wrap(text: string, size: number, bold: boolean, width: number, m
     line = word;
   }
   if (line) lines.push(line);
-  if (lines.length <= maxLines) return lines;
-  const kept = lines.slice(0, maxLines);
+  const kept = lines.slice(0, maxLines).map((l) => l.replaceAll(NBSP, " "));
+  if (lines.length <= maxLines) return kept;
   kept[maxLines - 1] = `${kept[maxLines - 1]!.replace(/[,;]?$/, "")} …`;
   return kept;
 }
@@ -117,7 +118,8 @@ export function posterLayout(commune: PosterCommune, links: PosterLink[], text: 
   const nameSize = fitSize(commune.name, true, 44, 24);
   lines.push({ text: commune.name, x: CENTER, y: 212, size: nameSize, bold: true, color: INK });
   if (commune.formerUnits.length) {
-    const names = commune.formerUnits.map((f) => f.name).join(", ");
+    // A unit's name is never split over two lines.
+    const names = commune.formerUnits.map((f) => f.name.replaceAll(" ", NBSP)).join(", ");
     block(lines, wrap(text.formerUnits(names), 13, false, CONTENT_WIDTH, 3), 244, 13, 18, false, GREY);
   }
 
