@@ -15,7 +15,7 @@ export function readCodes(png: Buffer, layout: PosterLayout): { width: number; h
       const from = ((r.y + row) * image.width + r.x) * 4;
       crop.set(image.data.subarray(from, from + width * 4), row * width * 4);
     }
-    return jsQR(crop, width, height)?.data ?? null;
+    return jsQR.default(crop, width, height)?.data ?? null;
   });
   return { width: image.width, height: image.height, codes };
 }
