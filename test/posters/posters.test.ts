@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../src/config.js";
 import { dejavuFonts } from "../../src/posters/fonts.js";
 import { a4Pixels, posterLayout, type PosterCommune } from "../../src/posters/layout.js";
-import { posterLinks, type PosterLink, type PosterLinkSettings } from "../../src/posters/links.js";
+import { posterLinks, posterLinkSettings, type PosterLink, type PosterLinkSettings } from "../../src/posters/links.js";
 import { pdfBuffer, posterPdf } from "../../src/posters/pdf.js";
 import { POSTER_DPI, posterPng } from "../../src/posters/png.js";
 import { posterSvg } from "../../src/posters/svg.js";
@@ -50,6 +51,25 @@ describe("poster links", () => {
     const none = posterLinks({ telegram: { enabled: false }, zaloOa: { enabled: false }, zaloBot: { enabled: true } }, "05977");
     expect(none.ok).toBe(false);
     if (!none.ok) expect(none.missing.map((m) => m.field)).toEqual(["TELEGRAM_BOT_USERNAME", "ZALO_OA_ID", "ZALO_BOT_LINK"]);
+  });
+});
+
+describe("poster configuration", () => {
+  const TOKEN = "123456789:AAEposterTestToken_abcdefghij";
+  it("reads the channels from the configuration: the @ of a username is dropped", () => {
+    const config = loadConfig({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_BOT_USERNAME: "@gopy_langson_bot", ZALO_BOT_TOKEN: "1:abc", ZALO_BOT_LINK: "https://zalo.me/s/botgopy/" });
+    expect(linksOf(posterLinkSettings(config), "05977").map((l) => l.url)).toEqual([
+      "https://t.me/gopy_langson_bot?start=c_05977",
+      "https://zalo.me/s/botgopy/",
+    ]);
+    // Zalo OA needs its three credentials to be on; the OA id alone does not put a code on the poster.
+    expect(posterLinkSettings(loadConfig({ ZALO_OA_ID: "4318205566987654321" })).zaloOa.enabled).toBe(false);
+  });
+
+  it("refuses a malformed username or a Zalo Bot link that is not https, naming the variable", () => {
+    expect(() => loadConfig({ TELEGRAM_BOT_USERNAME: "gopy bot" })).toThrow(/TELEGRAM_BOT_USERNAME/);
+    expect(() => loadConfig({ TELEGRAM_BOT_USERNAME: "https://t.me/gopy_bot" })).toThrow(/TELEGRAM_BOT_USERNAME/);
+    expect(() => loadConfig({ ZALO_BOT_LINK: "http://zalo.me/s/botgopy/" })).toThrow(/ZALO_BOT_LINK/);
   });
 });
 
