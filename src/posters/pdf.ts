@@ -32,6 +32,7 @@ export function posterPdf(layouts: Iterable<PosterLayout>, fonts: PosterFonts, t
   void (async () => {
     try {
       for (const layout of layouts) {
+        if (doc.destroyed) return; // the client went away
         doc.addPage({ size: "A4", margin: 0 });
         drawPage(doc, layout);
         await new Promise((resolve) => setImmediate(resolve));

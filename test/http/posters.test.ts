@@ -8,7 +8,7 @@ import { startFakeZaloOa, type FakeZaloOa } from "../fakes/zalo-oa-api.js";
 import { databaseKinds } from "../support/database.js";
 import { startTestService, type TestService } from "../support/service.js";
 import { startServiceWithFakeOa } from "../support/zalo-oa.js";
-import { pdfPagesText, readCodes } from "../posters/read-back.js";
+import { pdfPagesText, pngDpi, readCodes } from "../posters/read-back.js";
 
 const TOKEN = "123456789:AAEposterTestToken_abcdefghij";
 const DONG_KINH = "05977";
@@ -58,6 +58,7 @@ describe.each(databaseKinds)("commune posters on %s", (kind) => {
     const read = readCodes(res.body, await layoutOf(DONG_KINH));
     expect(read.codes).toEqual([`https://t.me/gopy_langson_bot?start=c_${DONG_KINH}`, `https://zalo.me/${oa.oaId}`]);
     expect(read).toMatchObject({ width: 1240, height: 1754 });
+    expect(Math.round(pngDpi(res.body)!.x)).toBe(150);
   });
 
   it("SVG and PDF: the commune's name with its diacritics", async () => {

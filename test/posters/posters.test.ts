@@ -7,7 +7,7 @@ import { pdfBuffer, posterPdf } from "../../src/posters/pdf.js";
 import { POSTER_DPI, posterPng } from "../../src/posters/png.js";
 import { posterSvg } from "../../src/posters/svg.js";
 import { posterText } from "../../src/posters/text.js";
-import { pdfPagesText, readCodes } from "./read-back.js";
+import { pdfPagesText, pngDpi, readCodes } from "./read-back.js";
 
 const fonts = dejavuFonts();
 const text = posterText("vi");
@@ -89,6 +89,10 @@ describe("poster rendering", () => {
     expect(read.height / (297 / 25.4)).toBeGreaterThanOrEqual(POSTER_DPI - 0.5);
     expect({ width: read.width, height: read.height }).toEqual(a4Pixels(150));
     expect(a4Pixels(150)).toEqual({ width: 1240, height: 1754 });
+    // The file says so too, so that it prints on one A4 sheet.
+    const dpi = pngDpi(png)!;
+    expect(dpi.x).toBeCloseTo(150, 0);
+    expect(dpi.y).toBeCloseTo(150, 0);
   });
 
   it("SVG: the name, the former units, each label and the two lines, XML-escaped", () => {

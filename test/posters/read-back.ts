@@ -20,6 +20,19 @@ export function readCodes(png: Buffer, layout: PosterLayout): { width: number; h
   return { width: image.width, height: image.height, codes };
 }
 
+/** The resolution a PNG states in its pHYs chunk, in dots per inch (null: none). */
+export function pngDpi(png: Buffer): { x: number; y: number } | null {
+  let at = 8;
+  while (at < png.length) {
+    const length = png.readUInt32BE(at);
+    const type = png.toString("latin1", at + 4, at + 8);
+    if (type === "pHYs" && png[at + 16] === 1) return { x: png.readUInt32BE(at + 8) * 0.0254, y: png.readUInt32BE(at + 12) * 0.0254 };
+    if (type === "IDAT") return null;
+    at += 12 + length;
+  }
+  return null;
+}
+
 /** The text of each page of a PDF, as pdf.js extracts it (items joined, NFC). */
 export async function pdfPagesText(pdf: Buffer | Uint8Array): Promise<string[]> {
   const doc = await getDocument({ data: new Uint8Array(pdf), useSystemFonts: false, isEvalSupported: false }).promise;
