@@ -102,6 +102,15 @@ describe.each(databaseKinds)("commune posters on %s", (kind) => {
     expect((await svc.api("GET", "/api/v1/communes/posters")).status).toBe(401);
   });
 
+  it("is described in the OpenAPI document: both paths, the format parameter, the 409", async () => {
+    const doc = (await svc.api("GET", "/openapi.json")).body;
+    const one = doc.paths["/api/v1/communes/{code}/poster"].get;
+    expect(one.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual(["path:code", "query:format"]);
+    expect(one.parameters[1].schema.enum).toEqual(["pdf", "png", "svg"]);
+    expect(Object.keys(one.responses)).toEqual(["200", "400", "401", "404", "409"]);
+    expect(doc.paths["/api/v1/communes/posters"].get.responses["200"].content).toHaveProperty("application/pdf");
+  });
+
   it("409 naming the variables to set when no channel has a link", async () => {
     const bareKey = await bare.createKey("drafter", "Sở Tư pháp");
     for (const path of [`/api/v1/communes/${DONG_KINH}/poster?format=png`, "/api/v1/communes/posters"]) {

@@ -78,6 +78,13 @@ describe.each(databaseKinds)("relay coverage API on %s", (kind) => {
     expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b, "vi")));
   });
 
+  it("is described in the OpenAPI document with its response schema", async () => {
+    const op = (await svc.api("GET", "/openapi.json")).body.paths["/api/v1/drafts/{id}/relays"].get;
+    expect(Object.keys(op.responses)).toEqual(["200", "401", "403", "404"]);
+    const schema = op.responses["200"].content["application/json"].schema;
+    expect(Object.keys(schema.properties)).toEqual(["draftId", "totals", "communes"]);
+  });
+
   it("refuses another agency's drafter with 403 (as the other draft routes do), 404 unknown, 401 without a key", async () => {
     const created = await svc.api("POST", "/api/v1/drafts", { key: keys.drafter, body: draftBody(AGENCY) });
     const id = created.body.id as string;
