@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
+import { t } from "../../src/i18n/index.js";
+import { isStop } from "../../handlers/text-match.js";
 import { dejavuFonts } from "../../src/posters/fonts.js";
 import { a4Pixels, posterLayout, type PosterCommune } from "../../src/posters/layout.js";
 import { posterLinks, posterLinkSettings, type PosterLink, type PosterLinkSettings } from "../../src/posters/links.js";
@@ -51,6 +53,17 @@ describe("poster links", () => {
     const none = posterLinks({ telegram: { enabled: false }, zaloOa: { enabled: false }, zaloBot: { enabled: true } }, "05977");
     expect(none.ok).toBe(false);
     if (!none.ok) expect(none.missing.map((m) => m.field)).toEqual(["TELEGRAM_BOT_USERNAME", "ZALO_OA_ID", "ZALO_BOT_LINK"]);
+  });
+});
+
+describe("poster text", () => {
+  it("names stop words the bots understand, in both languages", () => {
+    for (const locale of ["vi", "en"] as const) {
+      const line = t(locale, "poster.stop");
+      const words = ["DỪNG", "HUỶ", "STOP"].filter((w) => line.includes(w));
+      expect(words, locale).toEqual(["DỪNG", "HUỶ", "STOP"]);
+      for (const w of words) expect(isStop(w), w).toBe(true);
+    }
   });
 });
 
