@@ -74,9 +74,19 @@ export const configSchema = z.object({
   ZALO_BOT_WEBHOOK_SECRET: optionalString.pipe(z.string().min(8, "must be 8 to 256 characters").max(256).optional()),
   ZALO_BOT_API_BASE: z.url().default("https://bot-api.zaloplatforms.com"),
   ZALO_BOT_POLL_TIMEOUT_S: z.coerce.number().int().min(1).max(60).default(30),
+  /** A link that opens the Zalo Bot (shown as a QR code on commune posters); none: no Zalo Bot code. */
+  ZALO_BOT_LINK: optionalString.pipe(z.url({ protocol: /^https$/, error: "must be an https:// link" }).optional()),
   // Telegram (bots/telegram): off unless TELEGRAM_BOT_TOKEN is set.
   TELEGRAM_BOT_TOKEN: optionalString.pipe(
     z.string().regex(/^\d{3,}:[A-Za-z0-9_-]{10,}$/, "must look like 123456789:AAE… (the token @BotFather gives)").optional(),
+  ),
+  /** The bot's @username (without @), for the t.me links on commune posters. */
+  TELEGRAM_BOT_USERNAME: optionalString.pipe(
+    z
+      .string()
+      .transform((v) => v.replace(/^@/, ""))
+      .pipe(z.string().regex(/^[A-Za-z][A-Za-z0-9_]{3,31}$/, "must be the bot's username as @BotFather shows it, e.g. gopy_langson_bot"))
+      .optional(),
   ),
   TELEGRAM_MODE: z.enum(["webhook", "polling"]).default("polling"),
   TELEGRAM_WEBHOOK_SECRET: optionalString.pipe(

@@ -159,4 +159,12 @@ export const en: Record<keyof typeof vi, string> = {
   "sim.hint": "Try: /start, mai pha, /help, /stop",
   "sim.placeholder": "Type a message… (e.g. mai pha)",
   "sim.send": "Send",
+  "poster.heading": "HAVE YOUR SAY ON DRAFT POLICIES",
+  "poster.intro": "Get the province's drafts and send your opinion from your phone",
+  "poster.formerUnits": "Including: {names}",
+  "poster.channel.telegram": "Telegram",
+  "poster.channel.zaloOa": "Zalo OA",
+  "poster.channel.zaloBot": "Zalo Bot",
+  "poster.join": "To join: scan a code with your phone's camera, press “Start” (Telegram) or “Follow” (Zalo), then type your commune's name if asked.",
+  "poster.stop": "To stop: at any time, send STOP (or DỪNG, HUỶ).",
 };

@@ -159,4 +159,12 @@ export const vi = {
   "sim.hint": "Thử: /start, mai pha, /help, /stop",
   "sim.placeholder": "Nhập tin nhắn… (ví dụ: mai pha)",
   "sim.send": "Gửi",
+  "poster.heading": "GÓP Ý DỰ THẢO CHÍNH SÁCH",
+  "poster.intro": "Nhận dự thảo của tỉnh và gửi ý kiến ngay trên điện thoại",
+  "poster.formerUnits": "Gồm địa bàn: {names}",
+  "poster.channel.telegram": "Telegram",
+  "poster.channel.zaloOa": "Zalo OA",
+  "poster.channel.zaloBot": "Zalo Bot",
+  "poster.join": "Tham gia: quét mã bằng camera điện thoại, bấm «Bắt đầu» (Telegram) hoặc «Quan tâm» (Zalo), rồi gõ tên xã/phường nếu được hỏi.",
+  "poster.stop": "Dừng nhận tin: bất cứ lúc nào, nhắn DỪNG, HUỶ hoặc STOP.",
 };

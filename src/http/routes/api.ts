@@ -7,6 +7,8 @@ import { readRoutes } from "./reads.js";
 import { broadcastRoutes } from "./broadcasts.js";
 import { inviteRoutes } from "./invites.js";
 import { commentRoutes } from "./comments.js";
+import { communePosterRoutes } from "./communes-posters.js";
+import { relayRoutes } from "./relays.js";
 
 
 export type { ApiDeps } from "./deps.js";
@@ -32,5 +34,7 @@ export function apiRouter(deps: ApiDeps): Router {
   router.use(broadcastRoutes(deps));
   router.use(inviteRoutes(deps));
   router.use(commentRoutes(deps));
+  router.use(communePosterRoutes(deps));
+  router.use(relayRoutes(deps));
   return router;
 }
