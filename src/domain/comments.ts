@@ -6,6 +6,7 @@ import { badRequest, forbidden, notFound } from "../errors.js";
 import type { Principal } from "./api-keys.js";
 import { recordAudit } from "./audit.js";
 import { getReadableDraft } from "./draft-access.js";
+import { safeText } from "./fields.js";
 
 /**
  * What an officer records on a resident's comment (plan III.3): moderation — visible, flagged for review,
@@ -16,7 +17,7 @@ export const commentUpdateBody = z
   .object({
     moderation: z.enum(moderationStates).optional(),
     handling: z.enum(handlingStates).optional(),
-    handlingNote: z.string().trim().max(4000).nullable().optional(),
+    handlingNote: safeText(4000).nullable().optional(),
   })
   .strict();
 export type CommentUpdate = z.infer<typeof commentUpdateBody>;

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { Db } from "../db/client.js";
 import { adminUnits, agencies, invites, type ApiRole } from "../db/schema/index.js";
 import { forbidden, unprocessable } from "../errors.js";
-import { findAgency } from "./agencies.js";
+import { agencyNameField, findAgency } from "./agencies.js";
 import { recordAudit } from "./audit.js";
 
 /** Letters and digits that cannot be misread (no 0/O, 1/I/L) — codes are read out and typed by hand. */
@@ -25,7 +25,7 @@ export const createInviteBody = z
      * Officer invites: the agency (name or id) whose open drafts the officer's daily digest covers.
      * A drafter's or viewer's invite always uses the key's agency; an admin's invite without it covers every agency.
      */
-    agency: z.string().trim().min(1).max(300).optional(),
+    agency: agencyNameField.optional(),
   })
   .strict()
   .superRefine((b, ctx) => {
