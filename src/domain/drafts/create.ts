@@ -1,6 +1,6 @@
 import { drafts } from "../../db/schema/index.js";
 import { recordAudit } from "../audit.js";
-import { assertCanWrite } from "./access.js";
+import { assertCanWrite } from "../draft-access.js";
 import { blankToNull, resolveAgencyFor, writeQuestions, writeTargets } from "./parts.js";
 import { getDraftView } from "./queries.js";
 import type { CreateDraftInput, DraftView } from "./schemas.js";

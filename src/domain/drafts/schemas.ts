@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { draftStatuses } from "../../db/schema/index.js";
 import { agencyNameField } from "../agencies.js";
+import { idParams } from "../ids.js";
 import { dateTimeField, httpUrl, requiredText, safeText } from "../fields.js";
 
 /**
@@ -100,7 +101,7 @@ export const closeDraftBody = z
   .object({ reason: nonBlank(2000).optional().meta({ description: "Why the period closes early; audited." }) })
   .strict();
 
-export const draftIdParams = z.object({ id: z.string().meta({ description: "Draft id (uuid)." }) });
+export const draftIdParams = idParams("draft");
 
 export const listDraftsQuery = z
   .object({

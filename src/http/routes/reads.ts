@@ -45,8 +45,7 @@ export function readRoutes(deps: ApiDeps): Router {
     responses: {
       200: { description: "The draft's statistics (answers after the deadline are not counted)", schema: s.stats },
       401: err("Missing or unknown API key"),
-      403: err("The draft belongs to another agency"),
-      404: err("No such draft"),
+      404: err("No such draft, or another agency's"),
     },
   });
   router.get("/drafts/:id/stats", async (req, res) => {
@@ -66,8 +65,7 @@ export function readRoutes(deps: ApiDeps): Router {
       200: { description: "JSON; or a CSV (UTF-8 with BOM) or XLSX (sheets: answers, comments) attachment", schema: s.feedback },
       400: err("Unknown format or language"),
       401: err("Missing or unknown API key"),
-      403: err("The draft belongs to another agency"),
-      404: err("No such draft"),
+      404: err("No such draft, or another agency's"),
     },
   });
   router.get("/drafts/:id/feedback", async (req, res) => {
