@@ -7,25 +7,32 @@ import { z } from "zod";
  */
 
 /** NUL and the other C0/C1 controls except tab, line feed and carriage return (PostgreSQL text refuses NUL). */
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+const isControl = (c: number) => (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || (c >= 0x7f && c <= 0x9f);
 /** Half of a UTF-16 surrogate pair without its other half (PostgreSQL's jsonb refuses it). */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 /** Bidirectional embeddings, overrides and isolates: they make text read differently from what it says. */
 const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
-/** Characters that show nothing: zero-width spaces and joiners, direction marks, soft hyphen, BOM. */
-const INVISIBLE = /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u2060-\u2064\u3164\ufeff\uffa0]/g;
+/** Characters that show nothing: zero-width spaces and joiners, direction marks, soft hyphen, fillers, BOM. */
+const INVISIBLE = new Set([0xad, 0x34f, 0x61c, 0x115f, 0x1160, 0x17b4, 0x17b5, 0x180e, 0x2060, 0x2061, 0x2062, 0x2063, 0x2064, 0x3164, 0xfeff, 0xffa0]);
+const isInvisible = (c: number) => INVISIBLE.has(c) || (c >= 0x200b && c <= 0x200f);
+
+function hasControl(value: string): boolean {
+  for (let i = 0; i < value.length; i++) if (isControl(value.charCodeAt(i))) return true;
+  return false;
+}
 
 /** Why this text is refused, or null when it is acceptable. */
 export function textProblem(value: string): string | null {
   if (LONE_SURROGATE.test(value)) return "contains an unpaired UTF-16 surrogate (not valid Unicode text)";
-  if (CONTROL.test(value)) return "contains a control character (such as NUL)";
+  if (hasControl(value)) return "contains a control character (such as NUL)";
   if (BIDI_CONTROL.test(value)) return "contains a bidirectional override or isolate character";
   return null;
 }
 
 /** Whether the text shows anything once invisible characters and white space are set aside. */
 export function hasVisibleText(value: string): boolean {
-  return value.replace(INVISIBLE, "").trim().length > 0;
+  for (const ch of value) if (!isInvisible(ch.codePointAt(0)!) && ch.trim() !== "") return true;
+  return false;
 }
 
 /** Any text field: trimmed, at most `max` characters, no NUL/controls, lone surrogates or bidi overrides. */
