@@ -1,6 +1,7 @@
 import express, { Router } from "express";
 import { AppError } from "../../errors.js";
 import { authenticate } from "../auth.js";
+import { perKeyLimit } from "../rate-limits.js";
 import type { ApiDeps } from "./deps.js";
 import { draftRoutes } from "./drafts.js";
 import { readRoutes } from "./reads.js";
@@ -26,7 +27,8 @@ export function apiRouter(deps: ApiDeps): Router {
     }
     next();
   });
-  router.use(authenticate(deps.db));
+  router.use(authenticate(deps.db, { failuresPerMinute: deps.config.API_AUTH_FAILURES_PER_MINUTE }));
+  router.use(perKeyLimit(deps.config.API_RATE_LIMIT_PER_KEY_PER_MINUTE));
   router.use(draftRoutes(deps));
   router.use(readRoutes(deps));
   router.use(broadcastRoutes(deps));
