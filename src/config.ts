@@ -43,6 +43,7 @@ export const configSchema = z.object({
   HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   HTTP_BODY_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
+  INVITE_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   METRICS_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters").max(256).optional()),
   PSEUDONYM_SECRET: optionalString,
   MIN_COMMENT_DAYS: z.coerce.number().int().min(1).default(30),
