@@ -55,6 +55,7 @@ export async function updateComment(db: Db, principal: Principal, id: string, in
       });
     await recordAudit(tx, {
       actor: `key:${principal.keyId}`,
+      origin: principal.origin,
       action: "comment.update",
       entityType: "comment",
       entityId: id,

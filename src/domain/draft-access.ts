@@ -20,7 +20,7 @@ export interface Viewer {
 }
 
 export function actorOf(p: Principal): Actor {
-  return { label: `key:${p.keyId}`, role: p.role, agencyId: p.agencyId };
+  return { label: `key:${p.keyId}`, role: p.role, agencyId: p.agencyId, origin: p.origin };
 }
 
 /** Whether this viewer sees the rows of this agency. */

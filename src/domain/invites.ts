@@ -5,7 +5,7 @@ import type { Db } from "../db/client.js";
 import { adminUnits, agencies, invites, type ApiRole } from "../db/schema/index.js";
 import { forbidden, unprocessable } from "../errors.js";
 import { agencyNameField, findAgency } from "./agencies.js";
-import { recordAudit } from "./audit.js";
+import { recordAudit, type RequestOrigin } from "./audit.js";
 
 /** Letters and digits that cannot be misread (no 0/O, 1/I/L) — codes are read out and typed by hand. */
 const ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
@@ -72,7 +72,7 @@ export const DEFAULT_INVITE_TTL_DAYS = 14;
 /** Create a single-use invite for a propagandist (or officer) of the given communes. */
 export async function createInvite(
   db: Db,
-  actor: { label: string; agencyId: string | null; role?: ApiRole },
+  actor: { label: string; agencyId: string | null; role?: ApiRole; origin?: RequestOrigin | undefined },
   body: CreateInviteBody,
   defaultTtlDays = DEFAULT_INVITE_TTL_DAYS,
 ): Promise<InviteView> {
@@ -94,7 +94,7 @@ export async function createInvite(
         .onConflictDoNothing()
         .returning();
       if (rows.length) {
-        await recordAudit(tx, { actor: actor.label, action: "invite.create", entityType: "invite", entityId: code, details: { role: body.role, communes, agencyId: agency?.id ?? null } });
+        await recordAudit(tx, { actor: actor.label, origin: actor.origin, action: "invite.create", entityType: "invite", entityId: code, details: { role: body.role, communes, agencyId: agency?.id ?? null } });
         return { code, role: body.role, communes, expiresAt: expiresAt.toISOString(), agency, deepLinkPayload: `i_${code}` };
       }
       if (attempt > 5) throw new Error("could not draw a free invite code");

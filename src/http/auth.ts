@@ -4,6 +4,7 @@ import type { ApiRole } from "../db/schema/index.js";
 import { authenticateKey, type Principal } from "../domain/api-keys.js";
 import { forbidden, unauthorized } from "../errors.js";
 import { createWindowCounter, sendRateLimited } from "./rate-limits.js";
+import { requestOrigin } from "./request-context.js";
 
 export interface AuthOptions {
   /** Failed authentications allowed per client address per minute; past it, failures are answered 429. */
@@ -40,7 +41,7 @@ export function authenticate(db: Db, opts: AuthOptions = { failuresPerMinute: 30
     }
     const principal = await authenticateKey(db, match[1]);
     if (!principal) return refuse(res, address, unauthorized("The API key is unknown or revoked.", [{ field: "Authorization", message: "unknown or revoked API key" }]));
-    res.locals.principal = principal;
+    res.locals.principal = { ...principal, origin: requestOrigin(req) };
     res.locals.log = (res.locals.log as { child: (m: object) => unknown }).child({ keyId: principal.keyId });
     next();
   };

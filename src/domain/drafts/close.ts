@@ -26,6 +26,7 @@ export async function closeDraft(
     await tx.update(drafts).set({ status: "closed", closedAt: now, updatedAt: now }).where(eq(drafts.id, id));
     await recordAudit(tx, {
       actor: actor.label,
+      origin: actor.origin,
       action: "draft.close",
       entityType: "draft",
       entityId: id,

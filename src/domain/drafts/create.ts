@@ -45,6 +45,7 @@ export async function createDraft(deps: Pick<DraftDeps, "db">, actor: Actor, inp
     await writeTargets(tx, row.id, input.targetCommunes);
     await recordAudit(tx, {
       actor: actor.label,
+      origin: actor.origin,
       action: "draft.create",
       entityType: "draft",
       entityId: row.id,

@@ -68,6 +68,7 @@ export async function publishDraft(
       .where(eq(drafts.id, id));
     await recordAudit(tx, {
       actor: actor.label,
+      origin: actor.origin,
       action: "draft.publish",
       entityType: "draft",
       entityId: id,

@@ -156,7 +156,7 @@ export async function updateDraft(deps: DraftDeps, actor: Actor, id: string, inp
     if (newQuestions !== undefined) await writeQuestions(tx, id, newQuestions);
 
     const audited = changes.map((c) => (c.field === "questions" ? { field: c.field, from: `${(c.from as unknown[]).length} questions`, to: `${(c.to as unknown[]).length} questions` } : c));
-    const base = { actor: actor.label, entityType: "draft", entityId: id };
+    const base = { actor: actor.label, origin: actor.origin, entityType: "draft", entityId: id };
     if (row.status === "draft") {
       await recordAudit(tx, { ...base, action: "draft.update", details: { changes: audited } });
     }

@@ -8,6 +8,7 @@ import { readRoutes } from "./reads.js";
 import { broadcastRoutes } from "./broadcasts.js";
 import { inviteRoutes } from "./invites.js";
 import { commentRoutes } from "./comments.js";
+import { auditRoutes } from "./audit.js";
 
 
 export type { ApiDeps } from "./deps.js";
@@ -34,5 +35,6 @@ export function apiRouter(deps: ApiDeps): Router {
   router.use(broadcastRoutes(deps));
   router.use(inviteRoutes(deps));
   router.use(commentRoutes(deps));
+  router.use(auditRoutes(deps));
   return router;
 }

@@ -9,6 +9,7 @@ import { draftStats } from "../../domain/stats.js";
 import { feedbackCsv, feedbackXlsx } from "../../export/feedback-export.js";
 import { fold } from "../../text/fold.js";
 import { principalOf } from "../auth.js";
+import { audit } from "../audit.js";
 import { zodFieldProblems } from "../problem.js";
 import type { ApiDeps } from "./deps.js";
 import { problemSchema, readSchemas as s } from "./reads-schemas.js";
@@ -72,6 +73,7 @@ export function readRoutes(deps: ApiDeps): Router {
     const query = parseQuery(s.feedbackQuery, req.query);
     const draft = await getReadableDraft(db, principalOf(res), req.params.id);
     const fb = await draftFeedback(db, draft, await pseudonymSecret(db, config.PSEUDONYM_SECRET));
+    await audit(db, res, { action: "feedback.export", entityType: "draft", entityId: draft.id, details: { format: query.format } });
     const opts = { locale: query.lang, timeZone: config.TZ_NAME };
     if (query.format === "json") {
       res.json(fb);
