@@ -38,7 +38,13 @@ export const configSchema = z.object({
   UNITS_FILE: z.string().min(1).default("assets/units/langson-units.json"),
   PUBLIC_BASE_URL: optionalString.pipe(z.url().optional()),
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, "must look like 100kb or 1mb").default("256kb"),
-  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  API_RATE_LIMIT_PER_KEY_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  API_AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  HTTP_BODY_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
+  INVITE_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(14),
+  METRICS_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters").max(256).optional()),
   PSEUDONYM_SECRET: optionalString,
   MIN_COMMENT_DAYS: z.coerce.number().int().min(1).default(30),
   DIGEST_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (24 h), e.g. 17:00").default("17:00"),
@@ -131,6 +137,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   return {
     ...c,
-    simulatorEnabled: c.SIMULATOR_ENABLED ?? c.NODE_ENV !== "production",
+    simulatorEnabled: c.SIMULATOR_ENABLED ?? (c.NODE_ENV !== "production" && !hasRealChannel(c)),
   };
+}
+
+/** Whether a real messaging channel is configured: then the simulator (anyone's inbox at /sim) stays off unless asked for. */
+function hasRealChannel(c: z.infer<typeof configSchema>): boolean {
+  return Boolean(c.TELEGRAM_BOT_TOKEN || c.ZALO_BOT_TOKEN || (c.ZALO_OA_APP_ID && c.ZALO_OA_APP_SECRET && c.ZALO_OA_SECRET_KEY));
 }

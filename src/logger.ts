@@ -1,4 +1,5 @@
 import winston from "winston";
+import { isDatabaseError, summarizeDatabaseError } from "./db/errors.js";
 
 export type Logger = winston.Logger;
 
@@ -18,6 +19,8 @@ export function redact(value: unknown, depth = 0): unknown {
   if (depth > 6) return value;
   if (typeof value === "string") return redactText(value);
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
+  // A failed statement: its code and tag only, never its parameters or PostgreSQL's message (they carry values).
+  if (isDatabaseError(value)) return summarizeDatabaseError(value);
   if (value instanceof Error) {
     return { name: value.name, message: redactText(value.message), stack: value.stack ? redactText(value.stack) : undefined };
   }

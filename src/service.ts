@@ -7,6 +7,7 @@ import type { Logger } from "./logger.js";
 import { createMetrics, type Metrics } from "./metrics.js";
 import { readUnitsFile, loadUnits } from "./units/load-units.js";
 import { createApp, type MountedRouter } from "./http/app.js";
+import { createHttpServer } from "./http/server.js";
 import { countApiKeys } from "./domain/api-keys.js";
 import { apiRouter } from "./http/routes/api.js";
 import { createOpenApiRegistry } from "./http/openapi.js";
@@ -117,7 +118,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   routers.push({ path: "/webhooks", router: webhookRouter({ adapters: channels, inbound, logger, bodyLimit: config.BODY_LIMIT, metrics, pending: pendingAcks }) });
   if (sim) {
     routers.push({ path: "/sim", router: simRoutes({ adapter: sim, inbound, logger, metrics }) });
-    logger.info("the simulator is on at /sim (SIMULATOR_ENABLED)");
+    logger.warn("the simulator is on at /sim: anyone who can reach this port can read any simulated inbox (SIMULATOR_ENABLED=false turns it off)");
   }
   const broadcaster: Broadcaster = createBroadcaster({ timeZone: config.TZ_NAME, kick: () => worker.kick() });
   const openapi = createOpenApiRegistry({
@@ -130,8 +131,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   scheduler.push(createScheduler({ db: database.db, logger, config, jobs: defaultJobs({ broadcaster, digestTime: config.DIGEST_TIME }) }));
 
   const app = createApp({ config, logger, database, metrics, routers, isDraining: () => draining });
-  const server = http.createServer(app);
-  server.keepAliveTimeout = 5_000;
+  const server = createHttpServer(app, config);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.PORT, config.HOST, () => {

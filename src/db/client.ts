@@ -47,7 +47,14 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
   }
   if (opts.url) {
     const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
-    pool.on("error", (err) => opts.logger.error("PostgreSQL pool error", { err: err.message }));
+    // An idle connection cut: the client listener below logs it; the pool drops the client.
+    pool.on("error", () => undefined);
+    // A connection cut while checked out (a transaction in progress when PostgreSQL restarts or terminates
+    // the backend) emits "error" on its client, where the pool no longer listens: without this listener it
+    // would be an uncaught exception that ends the process. The statement in progress fails on its own.
+    pool.on("connect", (client) => {
+      client.on("error", (err) => opts.logger.warn("a PostgreSQL connection was cut; the pool opens a new one", { err }));
+    });
     const u = new URL(opts.url);
     return {
       db: drizzlePg(pool, { schema }) as unknown as Db,

@@ -3,13 +3,15 @@ import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { agencies, apiKeys, type ApiRole } from "../db/schema/index.js";
 import { findOrCreateAgency } from "./agencies.js";
-import { recordAudit } from "./audit.js";
+import { recordAudit, type RequestOrigin } from "./audit.js";
 
 export interface Principal {
   keyId: string;
   name: string;
   role: ApiRole;
   agencyId: string | null;
+  /** Where the request came from, for the audit log. */
+  origin?: RequestOrigin;
 }
 
 export function hashKey(key: string): string {

@@ -2,10 +2,11 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../db/client.js";
 import { comments, handlingStates, moderationStates } from "../db/schema/index.js";
-import { badRequest, forbidden, notFound } from "../errors.js";
+import { badRequest } from "../errors.js";
 import type { Principal } from "./api-keys.js";
 import { recordAudit } from "./audit.js";
-import { getReadableDraft } from "./draft-access.js";
+import { accessibleComment, assertCanWrite } from "./draft-access.js";
+import { safeText } from "./fields.js";
 
 /**
  * What an officer records on a resident's comment (plan III.3): moderation — visible, flagged for review,
@@ -16,7 +17,7 @@ export const commentUpdateBody = z
   .object({
     moderation: z.enum(moderationStates).optional(),
     handling: z.enum(handlingStates).optional(),
-    handlingNote: z.string().trim().max(4000).nullable().optional(),
+    handlingNote: safeText(4000).nullable().optional(),
   })
   .strict();
 export type CommentUpdate = z.infer<typeof commentUpdateBody>;
@@ -29,17 +30,13 @@ export const commentView = z.object({
   handlingNote: z.string().nullable(),
 });
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Moderate or record the handling of one comment. Admins: any draft; drafters: their agency's; viewers: never. */
 export async function updateComment(db: Db, principal: Principal, id: string, input: CommentUpdate) {
-  if (principal.role === "viewer") throw forbidden("Viewer keys are read-only.", [{ field: "Authorization", message: "role viewer" }]);
+  assertCanWrite(principal);
   if (input.moderation === undefined && input.handling === undefined && input.handlingNote === undefined) {
     throw badRequest("Nothing to change: send moderation, handling or handlingNote.", [{ field: "(body)", message: "empty update" }]);
   }
-  const [row] = UUID.test(id) ? await db.select().from(comments).where(eq(comments.id, id)).limit(1) : [];
-  if (!row) throw notFound(`No comment with id ${id}.`);
-  await getReadableDraft(db, principal, row.draftId);
+  const row = await accessibleComment(db, principal, id);
   return db.transaction(async (tx) => {
     const [updated] = await tx
       .update(comments)
@@ -58,6 +55,7 @@ export async function updateComment(db: Db, principal: Principal, id: string, in
       });
     await recordAudit(tx, {
       actor: `key:${principal.keyId}`,
+      origin: principal.origin,
       action: "comment.update",
       entityType: "comment",
       entityId: id,

@@ -4,8 +4,8 @@ import { z } from "zod";
 import type { Db } from "../db/client.js";
 import { adminUnits, agencies, invites, type ApiRole } from "../db/schema/index.js";
 import { forbidden, unprocessable } from "../errors.js";
-import { findAgency } from "./agencies.js";
-import { recordAudit } from "./audit.js";
+import { agencyNameField, findAgency } from "./agencies.js";
+import { recordAudit, type RequestOrigin } from "./audit.js";
 
 /** Letters and digits that cannot be misread (no 0/O, 1/I/L) — codes are read out and typed by hand. */
 const ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
@@ -20,12 +20,12 @@ export const createInviteBody = z
   .object({
     role: z.enum(["propagandist", "officer"]),
     communes: z.array(z.string().regex(/^\d{5}$/, "must be a 5-digit unit code")).max(100).default([]),
-    expiresInDays: z.number().int().min(1).max(365).optional(),
+    expiresInDays: z.number().int().min(1).max(365).optional().meta({ description: "Days the code stays valid; default INVITE_TTL_DAYS (14)." }),
     /**
      * Officer invites: the agency (name or id) whose open drafts the officer's daily digest covers.
      * A drafter's or viewer's invite always uses the key's agency; an admin's invite without it covers every agency.
      */
-    agency: z.string().trim().min(1).max(300).optional(),
+    agency: agencyNameField.optional(),
   })
   .strict()
   .superRefine((b, ctx) => {
@@ -66,11 +66,15 @@ async function inviteAgency(db: Db, actor: { agencyId: string | null; role?: Api
   return { id: found.id, name: found.name };
 }
 
+/** How long an invite stays valid when the request does not say (INVITE_TTL_DAYS). */
+export const DEFAULT_INVITE_TTL_DAYS = 14;
+
 /** Create a single-use invite for a propagandist (or officer) of the given communes. */
 export async function createInvite(
   db: Db,
-  actor: { label: string; agencyId: string | null; role?: ApiRole },
+  actor: { label: string; agencyId: string | null; role?: ApiRole; origin?: RequestOrigin | undefined },
   body: CreateInviteBody,
+  defaultTtlDays = DEFAULT_INVITE_TTL_DAYS,
 ): Promise<InviteView> {
   const communes = [...new Set(body.communes)];
   if (communes.length) {
@@ -80,7 +84,7 @@ export async function createInvite(
     if (errors.length) throw unprocessable(`Unknown unit code(s): ${unknown.join(", ")}.`, errors);
   }
   const agency = await inviteAgency(db, actor, body);
-  const expiresAt = body.expiresInDays ? new Date(Date.now() + body.expiresInDays * 86_400_000) : null;
+  const expiresAt = new Date(Date.now() + (body.expiresInDays ?? defaultTtlDays) * 86_400_000);
   return db.transaction(async (tx) => {
     for (let attempt = 0; ; attempt++) {
       const code = newInviteCode();
@@ -90,8 +94,8 @@ export async function createInvite(
         .onConflictDoNothing()
         .returning();
       if (rows.length) {
-        await recordAudit(tx, { actor: actor.label, action: "invite.create", entityType: "invite", entityId: code, details: { role: body.role, communes, agencyId: agency?.id ?? null } });
-        return { code, role: body.role, communes, expiresAt: expiresAt?.toISOString() ?? null, agency, deepLinkPayload: `i_${code}` };
+        await recordAudit(tx, { actor: actor.label, origin: actor.origin, action: "invite.create", entityType: "invite", entityId: code, details: { role: body.role, communes, agencyId: agency?.id ?? null } });
+        return { code, role: body.role, communes, expiresAt: expiresAt.toISOString(), agency, deepLinkPayload: `i_${code}` };
       }
       if (attempt > 5) throw new Error("could not draw a free invite code");
     }

@@ -1,19 +1,22 @@
 import express, { type Router } from "express";
 import helmet from "helmet";
-import { rateLimit } from "express-rate-limit";
 import type { Config } from "../config.js";
 import type { Database } from "../db/client.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import { problemHandler, sendProblem } from "./problem.js";
 import { requestContext } from "./request-context.js";
+import { bodyTimeout } from "./server.js";
 import { healthRoutes } from "./routes/health.js";
 
 export interface MountedRouter {
   /** Mount path, e.g. "/api/v1" or "/webhooks". */
   path: string;
   router: Router;
-  /** Whether the API rate limit applies (not to webhooks, which platforms retry). */
+  /**
+   * Kept for routers that set it; the officers' API limits itself (failed keys per address, valid requests
+   * per key: see auth.ts and rate-limits.ts), and webhooks are not limited (platforms retry).
+   */
   rateLimited?: boolean;
 }
 
@@ -35,19 +38,10 @@ export function createApp(deps: AppDeps) {
   app.use(requestContext(deps.logger, deps.metrics));
   app.use(helmet());
 
-  app.use(healthRoutes(deps));
+  app.use(bodyTimeout(deps.config.HTTP_BODY_TIMEOUT_MS));
+  app.use(healthRoutes({ ...deps, metricsToken: deps.config.METRICS_TOKEN }));
 
-  const limiter = rateLimit({
-    windowMs: 60_000,
-    limit: deps.config.API_RATE_LIMIT_PER_MINUTE,
-    standardHeaders: "draft-8",
-    legacyHeaders: false,
-    handler: (_req, res) => sendProblem(res, 429, "rate-limited", "Too many requests", "Slow down and retry later."),
-  });
-  for (const m of deps.routers) {
-    if (m.rateLimited) app.use(m.path, limiter, m.router);
-    else app.use(m.path, m.router);
-  }
+  for (const m of deps.routers) app.use(m.path, m.router);
 
   app.use((req, res) => sendProblem(res, 404, "not-found", "Not found", `No route for ${req.method} ${req.path}.`));
   app.use(problemHandler());

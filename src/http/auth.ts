@@ -3,20 +3,45 @@ import type { Db } from "../db/client.js";
 import type { ApiRole } from "../db/schema/index.js";
 import { authenticateKey, type Principal } from "../domain/api-keys.js";
 import { forbidden, unauthorized } from "../errors.js";
+import { createWindowCounter, sendRateLimited } from "./rate-limits.js";
+import { requestOrigin } from "./request-context.js";
 
-/** Bearer API key authentication; the principal goes to res.locals.principal. */
-export function authenticate(db: Db): RequestHandler {
+export interface AuthOptions {
+  /** Failed authentications allowed per client address per minute; past it, failures are answered 429. */
+  failuresPerMinute: number;
+}
+
+/**
+ * Bearer API key authentication; the principal goes to res.locals.principal. Failures are counted per
+ * address apart from valid requests: an address past its failures is answered 429 for every request
+ * without a valid key, while a valid key from the same address (an office behind one NAT) still works.
+ */
+export function authenticate(db: Db, opts: AuthOptions = { failuresPerMinute: 30 }): RequestHandler {
+  const failures = createWindowCounter(opts.failuresPerMinute);
+  const refuse = (res: Response, address: string, error: Error) => {
+    const { over, retryAfterS } = failures.hit(address);
+    if (over) {
+      sendRateLimited(res, retryAfterS, "Too many requests with a missing or wrong API key from this address; retry later.");
+      return;
+    }
+    throw error;
+  };
   return async (req, res, next) => {
+    const address = req.ip ?? "unknown";
     const header = req.header("authorization");
     const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     if (!match?.[1]) {
-      throw unauthorized("Send an API key as 'Authorization: Bearer <key>'. Create one with: npm run cli -- keys create", [
-        { field: "Authorization", message: "missing Bearer API key" },
-      ]);
+      return refuse(
+        res,
+        address,
+        unauthorized("Send an API key as 'Authorization: Bearer <key>'. Create one with: npm run cli -- keys create", [
+          { field: "Authorization", message: "missing Bearer API key" },
+        ]),
+      );
     }
     const principal = await authenticateKey(db, match[1]);
-    if (!principal) throw unauthorized("The API key is unknown or revoked.", [{ field: "Authorization", message: "unknown or revoked API key" }]);
-    res.locals.principal = principal;
+    if (!principal) return refuse(res, address, unauthorized("The API key is unknown or revoked.", [{ field: "Authorization", message: "unknown or revoked API key" }]));
+    res.locals.principal = { ...principal, origin: requestOrigin(req) };
     res.locals.log = (res.locals.log as { child: (m: object) => unknown }).child({ keyId: principal.keyId });
     next();
   };

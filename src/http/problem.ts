@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, Response } from "express";
 import { z } from "zod";
 import { AppError, type FieldProblem } from "../errors.js";
 import type { Logger } from "../logger.js";
+import { isDatabaseError, summarizeDatabaseError } from "../db/errors.js";
 
 /** Send an RFC 9457 problem details body. */
 export function sendProblem(res: Response, status: number, type: string, title: string, detail: string, errors: FieldProblem[] = []) {
@@ -50,6 +51,13 @@ export function problemHandler(): ErrorRequestHandler {
     // Other client errors from Express and its parsers (e.g. a path parameter that is not valid %-encoding).
     if (typeof e.status === "number" && e.status >= 400 && e.status < 500) {
       sendProblem(res, e.status, "bad-request", "Bad request", e.message ?? "The request is not valid.", [{ field: "(request)", message: e.message ?? "invalid" }]);
+      return;
+    }
+    // A value PostgreSQL refuses (class 22, data exception) that the schemas let through: the client's input,
+    // not our failure. Logged (code and statement only) so that the schema can be tightened.
+    if (isDatabaseError(err) && summarizeDatabaseError(err).code?.startsWith("22")) {
+      log?.warn("the database refused a value the request schema accepted", { err });
+      sendProblem(res, 400, "invalid-value", "Invalid value", "A value in the request cannot be stored.", [{ field: "(request)", message: "a value the database refuses" }]);
       return;
     }
     log?.error("unhandled error", { err });

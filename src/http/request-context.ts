@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { RequestHandler } from "express";
+import type { Request, RequestHandler } from "express";
+import type { RequestOrigin } from "../domain/audit.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 
@@ -24,4 +25,12 @@ export function requestContext(logger: Logger, metrics: Metrics): RequestHandler
     });
     next();
   };
+}
+
+const MAX_USER_AGENT = 300;
+
+/** The client address (as trusted proxies report it) and User-Agent of a request, for the audit log. */
+export function requestOrigin(req: Request): RequestOrigin {
+  const ua = req.header("user-agent");
+  return { ip: req.ip ?? null, userAgent: ua ? ua.slice(0, MAX_USER_AGENT) : null };
 }

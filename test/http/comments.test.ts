@@ -46,7 +46,7 @@ describe.each(databaseKinds)("PATCH /api/v1/comments/{id} on %s", (kind) => {
     const before = await current();
     const cases = [
       { key: keys.viewer, body: { moderation: "visible" }, status: 403, field: "Authorization" },
-      { key: keys.otherDrafter, body: { moderation: "visible" }, status: 403 },
+      { key: keys.otherDrafter, body: { moderation: "visible" }, status: 404 },
       { key: keys.drafter, body: { moderation: "deleted" }, status: 400, field: "moderation" },
       { key: keys.drafter, body: { moderation: "visible", text: "rewrite" }, status: 400, field: "text" },
       { key: keys.drafter, body: {}, status: 400, field: "(body)" },

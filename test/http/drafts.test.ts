@@ -97,7 +97,7 @@ describe.each(databaseKinds)("drafts API on %s", (kind) => {
     expect(forbidden.status).toBe(403);
     expect(forbidden.body.errors[0].field).toBe("agency");
     const other = await svc.api("GET", `/api/v1/drafts/${theirs.id}`, { key: drafter });
-    expect(other.status).toBe(403);
+    expect(other.status).toBe(404);
 
     const badStatus = await svc.api("GET", "/api/v1/drafts?status=pending", { key: admin });
     expect(badStatus.status).toBe(400);

@@ -39,12 +39,11 @@ describe.each(databaseKinds)("read API on %s", (kind) => {
       }
     });
 
-    it("refuses a viewer of another agency with 403", async () => {
+    it("answers a viewer of another agency 404, as for an unknown draft", async () => {
       const res = await svc.api("GET", `/api/v1/drafts/${seed.draft.id}/stats`, { key: keys.otherViewer });
-      expect(res.status).toBe(403);
+      expect(res.status).toBe(404);
       expect(res.headers.get("content-type")).toMatch(/application\/problem\+json/);
-      expect(res.body.detail).toMatch(/another agency/);
-      expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(["id"]);
+      expect(res.body.detail).toBe(`No draft with id ${seed.draft.id}.`);
       const own = await svc.api("GET", `/api/v1/drafts/${seed.otherDraft.id}/stats`, { key: keys.otherViewer });
       expect(own.status).toBe(200);
     });
@@ -132,12 +131,12 @@ describe.each(databaseKinds)("read API on %s", (kind) => {
       expect(comments[2]![9]).toBe("Yes");
     });
 
-    it("refuses an unknown format with a 400 naming format, and another agency with 403", async () => {
+    it("refuses an unknown format with a 400 naming format, and another agency with 404", async () => {
       const res = await svc.api("GET", `/api/v1/drafts/${seed.draft.id}/feedback?format=pdf`, { key: keys.admin });
       expect(res.status).toBe(400);
       expect(res.body.errors[0].field).toBe("format");
       expect(res.body.detail).toMatch(/format/);
-      expect((await svc.api("GET", `/api/v1/drafts/${seed.draft.id}/feedback?format=csv`, { key: keys.otherViewer })).status).toBe(403);
+      expect((await svc.api("GET", `/api/v1/drafts/${seed.draft.id}/feedback?format=csv`, { key: keys.otherViewer })).status).toBe(404);
     });
   });
 

@@ -1,5 +1,6 @@
 import { AppError } from "../../errors.js";
 import { broadcastStatus, type BroadcastStatus } from "../../delivery/status.js";
+import { isUuid } from "../../domain/ids.js";
 import { parseCommandArgs } from "../args.js";
 import { CliError, defineCommand, UsageError, type CliCommand } from "../registry.js";
 
@@ -12,7 +13,6 @@ const USAGE = [
   "  The ids are in GET /api/v1/drafts/{id}/broadcasts.",
 ].join("\n");
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** "1h02m", "3m05s", "12s". */
 export function duration(seconds: number | null): string {
@@ -46,7 +46,7 @@ const status = defineCommand({
     const { values, positionals } = parseCommandArgs(args, { follow: { type: "boolean" }, interval: { type: "string" } }, USAGE);
     if (positionals.length !== 1) throw new UsageError("Give exactly one broadcast id.", USAGE);
     const id = positionals[0]!.trim();
-    if (!UUID.test(id)) throw new UsageError(`'${id}' is not a broadcast id (a UUID).`, USAGE);
+    if (!isUuid(id)) throw new UsageError(`'${id}' is not a broadcast id (a UUID).`, USAGE);
     const interval = Number(values.interval ?? "2");
     if (!Number.isFinite(interval) || interval < 0.2 || interval > 3600) throw new UsageError(`--interval must be between 0.2 and 3600 seconds, got '${values.interval}'.`, USAGE);
     return { id: id.toLowerCase(), follow: values.follow === true, intervalMs: interval * 1000 };

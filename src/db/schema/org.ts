@@ -44,4 +44,7 @@ export const auditLog = pgTable("audit_log", {
   entityType: text("entity_type").notNull(),
   entityId: text("entity_id"),
   details: jsonb("details").$type<Record<string, unknown>>().notNull().default(sql`'{}'::jsonb`),
-}, (t) => [index("audit_log_entity_idx").on(t.entityType, t.entityId)]);
+  /** Where an officer's request came from (client address as the service sees it, User-Agent); null for jobs and the CLI. */
+  ip: text("ip"),
+  userAgent: text("user_agent"),
+}, (t) => [index("audit_log_entity_idx").on(t.entityType, t.entityId), index("audit_log_actor_idx").on(t.actor, t.id)]);

@@ -2,8 +2,8 @@ import { eq } from "drizzle-orm";
 import { drafts } from "../../db/schema/index.js";
 import { conflict } from "../../errors.js";
 import { recordAudit } from "../audit.js";
-import { assertAdmin } from "./access.js";
-import { getDraftRow, getDraftView } from "./queries.js";
+import { accessibleDraft, assertAdmin } from "../draft-access.js";
+import { getDraftView } from "./queries.js";
 import type { DraftView } from "./schemas.js";
 import type { Actor, DraftDeps } from "./types.js";
 
@@ -17,7 +17,7 @@ export async function closeDraft(
   assertAdmin(actor, "close a draft early");
   const now = deps.now?.() ?? new Date();
   return deps.db.transaction(async (tx) => {
-    const row = await getDraftRow(tx, id, true);
+    const row = await accessibleDraft(tx, actor, id, { lock: true });
     if (row.status !== "open" && row.status !== "scheduled") {
       throw conflict(`Only an open or scheduled draft can be closed; this one is ${row.status}.`, [
         { field: "status", message: `draft is ${row.status}` },
@@ -26,6 +26,7 @@ export async function closeDraft(
     await tx.update(drafts).set({ status: "closed", closedAt: now, updatedAt: now }).where(eq(drafts.id, id));
     await recordAudit(tx, {
       actor: actor.label,
+      origin: actor.origin,
       action: "draft.close",
       entityType: "draft",
       entityId: id,

@@ -1,6 +1,6 @@
 import { drafts } from "../../db/schema/index.js";
 import { recordAudit } from "../audit.js";
-import { assertCanWrite } from "./access.js";
+import { assertCanWrite } from "../draft-access.js";
 import { blankToNull, resolveAgencyFor, writeQuestions, writeTargets } from "./parts.js";
 import { getDraftView } from "./queries.js";
 import type { CreateDraftInput, DraftView } from "./schemas.js";
@@ -45,6 +45,7 @@ export async function createDraft(deps: Pick<DraftDeps, "db">, actor: Actor, inp
     await writeTargets(tx, row.id, input.targetCommunes);
     await recordAudit(tx, {
       actor: actor.label,
+      origin: actor.origin,
       action: "draft.create",
       entityType: "draft",
       entityId: row.id,

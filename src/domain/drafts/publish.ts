@@ -2,8 +2,8 @@ import { eq, sql } from "drizzle-orm";
 import { drafts, draftTargets, questions } from "../../db/schema/index.js";
 import { conflict } from "../../errors.js";
 import { recordAudit } from "../audit.js";
-import { assertCanWrite, assertOwnAgency } from "./access.js";
-import { getDraftRow, getDraftView } from "./queries.js";
+import { accessibleDraft, assertCanWrite } from "../draft-access.js";
+import { getDraftView } from "./queries.js";
 import type { DraftView } from "./schemas.js";
 import type { Actor, DraftDeps } from "./types.js";
 import { isShortPeriod, publishProblems, throwIfAny } from "./validation.js";
@@ -24,8 +24,7 @@ export async function publishDraft(
   assertCanWrite(actor);
   const now = deps.now?.() ?? new Date();
   const view = await deps.db.transaction(async (tx) => {
-    const row = await getDraftRow(tx, id, true);
-    assertOwnAgency(actor, row.agencyId);
+    const row = await accessibleDraft(tx, actor, id, { lock: true });
     if (row.containsStateSecrets) {
       throw conflict("A draft that contains state secrets can never be broadcast (plan II.1 a, I.2).", [
         { field: "containsStateSecrets", message: "the draft contains state secrets" },
@@ -69,6 +68,7 @@ export async function publishDraft(
       .where(eq(drafts.id, id));
     await recordAudit(tx, {
       actor: actor.label,
+      origin: actor.origin,
       action: "draft.publish",
       entityType: "draft",
       entityId: id,

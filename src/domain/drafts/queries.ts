@@ -1,17 +1,18 @@
 import { and, desc, eq, inArray, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "../../db/client.js";
 import { agencies, drafts, draftTargets, questions, type DraftStatus } from "../../db/schema/index.js";
-import { notFound } from "../../errors.js";
+import { isUuid, notFoundById } from "../ids.js";
 import type { DraftView } from "./schemas.js";
 import { toDraftView, type DraftRow } from "./view.js";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const missing = (id: string) => notFoundById("draft", id);
 
-const missing = (id: string) => notFound(`No draft with id ${id}.`);
-
-/** The draft row, or 404 (an id that is not a uuid is simply unknown). `lock`: select … for update. */
+/**
+ * The draft row whoever asks, or 404 (an id that is not a uuid is simply unknown). `lock`: select … for update.
+ * Requests on behalf of a key go through `accessibleDraft` (draft-access.ts), which adds the agency rule.
+ */
 export async function getDraftRow(db: DbOrTx, id: string, lock = false): Promise<DraftRow> {
-  if (!UUID.test(id)) throw missing(id);
+  if (!isUuid(id)) throw missing(id);
   const q = db.select().from(drafts).where(eq(drafts.id, id)).limit(1);
   const [row] = lock ? await q.for("update") : await q;
   if (!row) throw missing(id);

@@ -1,17 +1,19 @@
 import { z } from "zod";
 import { draftStatuses } from "../../db/schema/index.js";
+import { agencyNameField } from "../agencies.js";
+import { idParams } from "../ids.js";
+import { dateTimeField, httpUrl, requiredText, safeText } from "../fields.js";
 
 /**
  * The request and response shapes of the drafts API (zod 4). Every object is strict: an unknown field
  * is refused, so a misspelt field never disappears silently.
  */
 
-const OFFSET_MESSAGE = "must be an ISO 8601 date-time with a time zone offset, e.g. 2025-09-01T08:00:00+07:00";
 /** ISO 8601 date-time with "Z" or an explicit ±hh:mm offset; a local time without offset is refused. */
-export const isoWithOffset = z.iso.datetime({ offset: true, error: OFFSET_MESSAGE });
+export const isoWithOffset = dateTimeField;
 
-const nonBlank = (max: number) => z.string().trim().min(1, "must not be empty").max(max);
-const optionalText = (max: number) => z.string().trim().max(max).nullable().optional();
+const nonBlank = requiredText;
+const optionalText = (max: number) => safeText(max).nullable().optional();
 
 export const criteriaSchema = z
   .object({
@@ -26,9 +28,9 @@ export const criteriaSchema = z
 /** Summary parts may be blank while the draft is prepared; publishing refuses a blank required part. */
 export const summarySchema = z
   .object({
-    necessity: z.string().max(5000).meta({ description: "Necessity, purpose, scope and subjects (II.2 a)." }),
-    mainContent: z.string().max(5000).meta({ description: "Main content (II.2 b)." }),
-    rightsChanges: z.string().max(5000).meta({ description: "New, amended or abolished rights and obligations (II.2 c)." }),
+    necessity: safeText(5000).meta({ description: "Necessity, purpose, scope and subjects (II.2 a)." }),
+    mainContent: safeText(5000).meta({ description: "Main content (II.2 b)." }),
+    rightsChanges: safeText(5000).meta({ description: "New, amended or abolished rights and obligations (II.2 c)." }),
     other: optionalText(5000).meta({ description: "Other (II.2 d), optional." }),
   })
   .strict();
@@ -50,11 +52,11 @@ export const createDraftBody = z
   .object({
     title: nonBlank(500),
     code: optionalText(100).meta({ description: "Document number or working code." }),
-    draftingAgency: nonBlank(300).meta({ description: "The drafting agency's name or id. Drafters: their own agency only." }),
+    draftingAgency: agencyNameField.meta({ description: "The drafting agency's name or id. Drafters: their own agency only." }),
     criteria: criteriaSchema,
     containsStateSecrets: z.boolean(),
     summary: summarySchema,
-    fullTextUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(2000),
+    fullTextUrl: httpUrl(2000),
     commentOpensAt: isoWithOffset,
     commentClosesAt: isoWithOffset,
     targetCommunes: targetCommunesSchema,
@@ -71,11 +73,11 @@ export const patchDraftBody = z
   .object({
     title: nonBlank(500).optional(),
     code: optionalText(100),
-    draftingAgency: nonBlank(300).optional(),
+    draftingAgency: agencyNameField.optional(),
     criteria: criteriaSchema.partial().strict().optional(),
     containsStateSecrets: z.boolean().optional(),
     summary: summarySchema.partial().strict().optional(),
-    fullTextUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(2000).optional(),
+    fullTextUrl: httpUrl(2000).optional(),
     commentOpensAt: isoWithOffset.optional(),
     commentClosesAt: isoWithOffset.optional(),
     targetCommunes: targetCommunesSchema.optional(),
@@ -99,12 +101,12 @@ export const closeDraftBody = z
   .object({ reason: nonBlank(2000).optional().meta({ description: "Why the period closes early; audited." }) })
   .strict();
 
-export const draftIdParams = z.object({ id: z.string().meta({ description: "Draft id (uuid)." }) });
+export const draftIdParams = idParams("draft");
 
 export const listDraftsQuery = z
   .object({
     status: z.enum(draftStatuses).optional(),
-    agency: z.string().trim().min(1).max(300).optional().meta({ description: "Agency name or id." }),
+    agency: agencyNameField.optional().meta({ description: "Agency name or id." }),
     limit: z.coerce.number().int().min(1).max(500).default(100),
     offset: z.coerce.number().int().min(0).default(0),
   })

@@ -2,9 +2,9 @@ import { eq } from "drizzle-orm";
 import { drafts, draftTargets, questions } from "../../db/schema/index.js";
 import { conflict, unprocessable, type FieldProblem } from "../../errors.js";
 import { recordAudit } from "../audit.js";
-import { assertCanWrite, assertOwnAgency } from "./access.js";
+import { accessibleDraft, assertCanWrite } from "../draft-access.js";
 import { blankToNull, normaliseQuestions, resolveAgencyFor, writeQuestions, writeTargets } from "./parts.js";
-import { getDraftRow, getDraftView } from "./queries.js";
+import { getDraftView } from "./queries.js";
 import type { DraftView, PatchDraftInput } from "./schemas.js";
 import type { Actor, DraftDeps } from "./types.js";
 import { periodOrderProblems, throwIfAny, unknownUnitProblems } from "./validation.js";
@@ -49,8 +49,7 @@ const questionKey = (q: { text: string; article: string | null; choices: string[
 export async function updateDraft(deps: DraftDeps, actor: Actor, id: string, input: PatchDraftInput): Promise<DraftView> {
   assertCanWrite(actor);
   const result = await deps.db.transaction(async (tx) => {
-    const row = await getDraftRow(tx, id, true);
-    assertOwnAgency(actor, row.agencyId);
+    const row = await accessibleDraft(tx, actor, id, { lock: true });
 
     const set: Partial<typeof drafts.$inferInsert> = {};
     const changes: FieldChange[] = [];
@@ -157,7 +156,7 @@ export async function updateDraft(deps: DraftDeps, actor: Actor, id: string, inp
     if (newQuestions !== undefined) await writeQuestions(tx, id, newQuestions);
 
     const audited = changes.map((c) => (c.field === "questions" ? { field: c.field, from: `${(c.from as unknown[]).length} questions`, to: `${(c.to as unknown[]).length} questions` } : c));
-    const base = { actor: actor.label, entityType: "draft", entityId: id };
+    const base = { actor: actor.label, origin: actor.origin, entityType: "draft", entityId: id };
     if (row.status === "draft") {
       await recordAudit(tx, { ...base, action: "draft.update", details: { changes: audited } });
     }

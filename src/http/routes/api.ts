@@ -1,6 +1,7 @@
 import express, { Router } from "express";
 import { AppError } from "../../errors.js";
 import { authenticate } from "../auth.js";
+import { perKeyLimit } from "../rate-limits.js";
 import type { ApiDeps } from "./deps.js";
 import { draftRoutes } from "./drafts.js";
 import { readRoutes } from "./reads.js";
@@ -9,6 +10,7 @@ import { inviteRoutes } from "./invites.js";
 import { commentRoutes } from "./comments.js";
 import { communePosterRoutes } from "./communes-posters.js";
 import { relayRoutes } from "./relays.js";
+import { auditRoutes } from "./audit.js";
 
 
 export type { ApiDeps } from "./deps.js";
@@ -28,7 +30,8 @@ export function apiRouter(deps: ApiDeps): Router {
     }
     next();
   });
-  router.use(authenticate(deps.db));
+  router.use(authenticate(deps.db, { failuresPerMinute: deps.config.API_AUTH_FAILURES_PER_MINUTE }));
+  router.use(perKeyLimit(deps.config.API_RATE_LIMIT_PER_KEY_PER_MINUTE));
   router.use(draftRoutes(deps));
   router.use(readRoutes(deps));
   router.use(broadcastRoutes(deps));
@@ -36,5 +39,6 @@ export function apiRouter(deps: ApiDeps): Router {
   router.use(commentRoutes(deps));
   router.use(communePosterRoutes(deps));
   router.use(relayRoutes(deps));
+  router.use(auditRoutes(deps));
   return router;
 }

@@ -1,15 +1,13 @@
 import { Router } from "express";
-import { eq } from "drizzle-orm";
 import { z } from "zod";
-import { broadcasts } from "../../db/schema/index.js";
 import { broadcastStatus, broadcastStatusView, draftBroadcasts } from "../../delivery/status.js";
-import { getReadableDraft } from "../../domain/draft-access.js";
-import { forbidden, notFound } from "../../errors.js";
+import { accessibleBroadcast, accessibleDraft } from "../../domain/draft-access.js";
+import { idParams as idParamsOf } from "../../domain/ids.js";
 import { principalOf } from "../auth.js";
 import { problemResponses } from "../problem-schema.js";
 import type { ApiDeps } from "./deps.js";
 
-const idParams = z.object({ id: z.uuid({ message: "must be a UUID" }) });
+
 
 /**
  * Where a broadcast stands: GET /api/v1/broadcasts/{id} and GET /api/v1/drafts/{id}/broadcasts (any role;
@@ -22,10 +20,10 @@ export function broadcastRoutes(deps: ApiDeps): Router {
     summary: "Progress of a broadcast: counts per state, rate, estimated time left, failures by reason",
     tags: ["broadcasts"],
     auth: true,
-    params: idParams,
+    params: idParamsOf("broadcast"),
     responses: {
       200: { description: "The broadcast's status", schema: broadcastStatusView },
-      ...problemResponses({ 400: "The id is not a UUID", 401: "No or unknown API key", 403: "The broadcast belongs to another agency's draft", 404: "No such broadcast" }),
+      ...problemResponses({ 401: "No or unknown API key", 404: "No such broadcast, or one of another agency's draft (or of no draft, for a non-admin key)" }),
     },
   });
   deps.openapi.register({
@@ -34,28 +32,20 @@ export function broadcastRoutes(deps: ApiDeps): Router {
     summary: "The broadcasts of a draft (announcement, read-aloud scripts, extensions, corrections) with their status",
     tags: ["broadcasts"],
     auth: true,
-    params: idParams,
+    params: idParamsOf("draft"),
     responses: {
       200: { description: "Broadcasts, oldest first", schema: z.object({ items: z.array(broadcastStatusView) }) },
-      ...problemResponses({ 400: "The id is not a UUID", 401: "No or unknown API key", 403: "The draft belongs to another agency", 404: "No such draft" }),
+      ...problemResponses({ 401: "No or unknown API key", 404: "No such draft, or another agency's" }),
     },
   });
   const router = Router();
   router.get("/broadcasts/:id", async (req, res) => {
-    const { id } = idParams.parse(req.params);
-    const principal = principalOf(res);
-    if (principal.role !== "admin") {
-      const [b] = await deps.db.select({ draftId: broadcasts.draftId }).from(broadcasts).where(eq(broadcasts.id, id)).limit(1);
-      if (!b) throw notFound(`No broadcast ${id}.`);
-      if (!b.draftId) throw forbidden("Only an admin key can read this broadcast.", [{ field: "id", message: "not a broadcast of your agency's drafts" }]);
-      await getReadableDraft(deps.db, principal, b.draftId);
-    }
+    const id = await accessibleBroadcast(deps.db, principalOf(res), req.params.id);
     res.json(await broadcastStatus(deps.db, id));
   });
   router.get("/drafts/:id/broadcasts", async (req, res) => {
-    const { id } = idParams.parse(req.params);
-    await getReadableDraft(deps.db, principalOf(res), id);
-    res.json({ items: await draftBroadcasts(deps.db, id) });
+    const draft = await accessibleDraft(deps.db, principalOf(res), req.params.id);
+    res.json({ items: await draftBroadcasts(deps.db, draft.id) });
   });
   return router;
 }

@@ -1,5 +1,5 @@
 import { Router } from "express";
-import { z } from "zod";
+import { idParams } from "../../domain/ids.js";
 import { commentUpdateBody, commentView, updateComment } from "../../domain/comments.js";
 import { principalOf } from "../auth.js";
 import { problemSchema } from "./reads-schemas.js";
@@ -14,14 +14,14 @@ export function commentRoutes(deps: ApiDeps): Router {
     summary: "Moderate a resident's comment (visible, flagged, hidden) or record how it was handled (accepted / explained, with a note)",
     tags: ["feedback"],
     auth: true,
-    params: z.object({ id: z.uuid() }),
+    params: idParams("comment"),
     body: commentUpdateBody,
     responses: {
       200: { description: "The comment's new moderation and handling state", schema: commentView },
       400: err("Invalid or empty body (the field is named)"),
       401: err("Missing or unknown API key"),
-      403: err("Viewer key, or the draft belongs to another agency"),
-      404: err("No such comment"),
+      403: err("Viewer key"),
+      404: err("No such comment, or a comment on another agency's draft"),
     },
   });
   const router = Router();

@@ -25,7 +25,7 @@ export function registerDraftOperations(openapi: OpenApiRegistry): void {
     body: createDraftBody,
     responses: {
       201: { description: "The draft", schema: draftView },
-      ...problemResponses({ ...COMMON, 403: "Viewer key, or another agency", 422: "Unknown unit code, or the period ends before it opens" }),
+      ...problemResponses({ ...COMMON, 403: "Viewer key", 422: "Unknown unit code, or the period ends before it opens" }),
     },
   });
   openapi.register({
@@ -49,7 +49,7 @@ export function registerDraftOperations(openapi: OpenApiRegistry): void {
     params: draftIdParams,
     responses: {
       200: { description: "The draft", schema: draftView },
-      ...problemResponses({ 401: COMMON[401], 403: "Another agency's draft", 404: "No such draft" }),
+      ...problemResponses({ 401: COMMON[401], 404: "No such draft, or another agency's" }),
     },
   });
   openapi.register({
@@ -65,8 +65,8 @@ export function registerDraftOperations(openapi: OpenApiRegistry): void {
       200: { description: "The draft", schema: draftView },
       ...problemResponses({
         ...COMMON,
-        403: "Viewer key, or another agency",
-        404: "No such draft",
+        403: "Viewer key",
+        404: "No such draft, or another agency's",
         409: "Published: shortening the period, a fixed field, or a change residents received without correction",
         422: "Unknown unit code, period order, or a correction that changes nothing",
       }),
@@ -84,8 +84,8 @@ export function registerDraftOperations(openapi: OpenApiRegistry): void {
       200: { description: "The published draft", schema: draftView },
       ...problemResponses({
         ...COMMON,
-        403: "Viewer key, or another agency",
-        404: "No such draft",
+        403: "Viewer key",
+        404: "No such draft, or another agency's",
         409: "Contains state secrets, or not in status \"draft\" (already published)",
         422: "Period shorter than MIN_COMMENT_DAYS without shortenedPeriodReason, empty summary part, unknown unit, closing date passed, or no question",
       }),

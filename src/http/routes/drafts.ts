@@ -1,13 +1,13 @@
 import { Router } from "express";
 import type { ApiDeps } from "./deps.js";
 import { principalOf } from "../auth.js";
-import { forbidden, unprocessable } from "../../errors.js";
+import { unprocessable } from "../../errors.js";
 import { findAgency } from "../../domain/agencies.js";
-import { actorOf, assertOwnAgency } from "../../domain/drafts/access.js";
+import { accessibleDraft, actorOf, listAgencyScope } from "../../domain/draft-access.js";
 import { closeDraft } from "../../domain/drafts/close.js";
 import { createDraft } from "../../domain/drafts/create.js";
 import { publishDraft } from "../../domain/drafts/publish.js";
-import { getDraftRow, getDraftView, listDraftViews } from "../../domain/drafts/queries.js";
+import { getDraftView, listDraftViews } from "../../domain/drafts/queries.js";
 import {
   closeDraftBody,
   createDraftBody,
@@ -40,20 +40,14 @@ export function draftRoutes(deps: ApiDeps): Router {
       if (!agency) throw unprocessable(`No agency ${q.agency}.`, [{ field: "agency", message: "unknown agency" }]);
       agencyId = agency.id;
     }
-    if (actor.role !== "admin") {
-      if (agencyId && agencyId !== actor.agencyId) {
-        throw forbidden("Your key reads its own agency's drafts only.", [{ field: "agency", message: "not your agency" }]);
-      }
-      agencyId = actor.agencyId ?? "00000000-0000-0000-0000-000000000000";
-    }
-    const drafts = await listDraftViews(deps.db, { status: q.status, agencyId, limit: q.limit, offset: q.offset });
+    const scope = listAgencyScope(actor, agencyId);
+    const drafts = await listDraftViews(deps.db, { status: q.status, agencyId: scope, limit: q.limit, offset: q.offset });
     res.json({ drafts, limit: q.limit, offset: q.offset });
   });
 
   router.get("/drafts/:id", async (req, res) => {
     const actor = actorOf(principalOf(res));
-    const row = await getDraftRow(deps.db, req.params.id);
-    assertOwnAgency(actor, row.agencyId, "id");
+    const row = await accessibleDraft(deps.db, actor, req.params.id);
     res.json(await getDraftView(deps.db, row.id));
   });
 

@@ -2,12 +2,15 @@ import { Router } from "express";
 import { sql } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
 import type { Metrics } from "../../metrics.js";
+import { metricsAccess } from "../metrics-access.js";
 
 export interface HealthDeps {
   database: Database;
   metrics: Metrics;
   /** Whether the service is shutting down (readyz answers 503). */
   isDraining?: () => boolean;
+  /** METRICS_TOKEN: when set, /metrics needs it as a Bearer token; else loopback only. */
+  metricsToken?: string | undefined;
 }
 
 /** /healthz: the process is up. /readyz: the database answers. /metrics: Prometheus. */
@@ -30,7 +33,7 @@ export function healthRoutes(deps: HealthDeps): Router {
       res.status(503).json({ status: "unavailable", database: deps.database.kind });
     }
   });
-  router.get("/metrics", async (_req, res) => {
+  router.get("/metrics", metricsAccess(deps.metricsToken), async (_req, res) => {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
   return router;

@@ -23,7 +23,7 @@ export function inviteRoutes(deps: ApiDeps): Router {
   router.post("/invites", requireRole("admin", "drafter"), async (req, res) => {
     const p = principalOf(res);
     const body = createInviteBody.parse(req.body);
-    res.status(201).json(await createInvite(deps.db, { label: `key:${p.keyId}`, agencyId: p.agencyId, role: p.role }, body));
+    res.status(201).json(await createInvite(deps.db, { label: `key:${p.keyId}`, agencyId: p.agencyId, role: p.role, origin: p.origin }, body, deps.config.INVITE_TTL_DAYS));
   });
   return router;
 }

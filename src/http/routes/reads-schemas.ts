@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { fold } from "../../text/fold.js";
+import { idParams } from "../../domain/ids.js";
 
 /** An RFC 9457 problem body, for the OpenAPI document. */
 export const problemSchema = z.object({
@@ -12,7 +13,7 @@ export const problemSchema = z.object({
 
 const dateTime = z.iso.datetime({ offset: true }).describe("ISO 8601 date-time");
 
-const draftParams = z.object({ id: z.uuid().describe("The draft's id") });
+const draftParams = idParams("draft");
 
 const feedbackQuery = z.object({
   format: z.enum(["json", "csv", "xlsx"]).default("json").describe("json (default), csv (UTF-8 with BOM) or xlsx"),

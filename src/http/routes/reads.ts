@@ -9,6 +9,7 @@ import { draftStats } from "../../domain/stats.js";
 import { feedbackCsv, feedbackXlsx } from "../../export/feedback-export.js";
 import { fold } from "../../text/fold.js";
 import { principalOf } from "../auth.js";
+import { audit } from "../audit.js";
 import { zodFieldProblems } from "../problem.js";
 import type { ApiDeps } from "./deps.js";
 import { problemSchema, readSchemas as s } from "./reads-schemas.js";
@@ -45,8 +46,7 @@ export function readRoutes(deps: ApiDeps): Router {
     responses: {
       200: { description: "The draft's statistics (answers after the deadline are not counted)", schema: s.stats },
       401: err("Missing or unknown API key"),
-      403: err("The draft belongs to another agency"),
-      404: err("No such draft"),
+      404: err("No such draft, or another agency's"),
     },
   });
   router.get("/drafts/:id/stats", async (req, res) => {
@@ -66,14 +66,14 @@ export function readRoutes(deps: ApiDeps): Router {
       200: { description: "JSON; or a CSV (UTF-8 with BOM) or XLSX (sheets: answers, comments) attachment", schema: s.feedback },
       400: err("Unknown format or language"),
       401: err("Missing or unknown API key"),
-      403: err("The draft belongs to another agency"),
-      404: err("No such draft"),
+      404: err("No such draft, or another agency's"),
     },
   });
   router.get("/drafts/:id/feedback", async (req, res) => {
     const query = parseQuery(s.feedbackQuery, req.query);
     const draft = await getReadableDraft(db, principalOf(res), req.params.id);
     const fb = await draftFeedback(db, draft, await pseudonymSecret(db, config.PSEUDONYM_SECRET));
+    await audit(db, res, { action: "feedback.export", entityType: "draft", entityId: draft.id, details: { format: query.format } });
     const opts = { locale: query.lang, timeZone: config.TZ_NAME };
     if (query.format === "json") {
       res.json(fb);
