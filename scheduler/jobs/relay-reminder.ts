@@ -10,6 +10,7 @@ export function relayReminderJob(deps: { broadcaster: Broadcaster }): Job {
   return {
     name: "relay-reminder",
     cron: "7 * * * *",
+    summary: "one reminder to propagandists whose read-aloud script is unconfirmed after 24 h",
     async run({ db, config, now }) {
       const r = await remindUnconfirmedRelays(db, { now, timeZone: config.TZ_NAME });
       if (r.reminded) deps.broadcaster.kick();
