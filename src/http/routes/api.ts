@@ -7,6 +7,7 @@ import { readRoutes } from "./reads.js";
 import { broadcastRoutes } from "./broadcasts.js";
 import { inviteRoutes } from "./invites.js";
 import { commentRoutes } from "./comments.js";
+import { outcomeRoutes } from "./outcome.js";
 
 
 export type { ApiDeps } from "./deps.js";
@@ -32,5 +33,6 @@ export function apiRouter(deps: ApiDeps): Router {
   router.use(broadcastRoutes(deps));
   router.use(inviteRoutes(deps));
   router.use(commentRoutes(deps));
+  router.use(outcomeRoutes(deps));
   return router;
 }
