@@ -59,6 +59,8 @@ export interface JobListing {
 
 export interface Scheduler {
   name: string;
+  /** The jobs' names, in order. */
+  jobNames: string[];
   start(): Promise<void>;
   stop(): Promise<void>;
   /**
@@ -144,6 +146,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
 
   const scheduler: Scheduler = {
     name: "scheduler",
+    jobNames: deps.jobs.map((j) => j.name),
     start() {
       for (const job of deps.jobs) {
         const task = cron.createTask(

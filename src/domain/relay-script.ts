@@ -22,7 +22,7 @@ export interface RelayScriptInput {
 /** Characters kept from each summary part: a loudspeaker reading stays a couple of minutes. */
 const PART_CHARS = 900;
 const URL = /\b(?:https?:\/\/|www\.)\S+/giu;
-const EMOJI = /[\p{Extended_Pictographic}\u{FE0F}\u{200D}\u{20E3}]/gu;
+const EMOJI = /\p{Extended_Pictographic}|\u{FE0F}|\u{200D}|\u{20E3}/gu;
 
 /** Text fit to be read aloud: links and emoji removed, whitespace folded. */
 export function speakable(text: string): string {
