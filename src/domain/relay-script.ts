@@ -21,12 +21,12 @@ export interface RelayScriptInput {
 
 /** Characters kept from each summary part: a loudspeaker reading stays a couple of minutes. */
 const PART_CHARS = 900;
-const URL = /\b(?:https?:\/\/|www\.)\S+/giu;
+const URL = /\b(?:https?:\/\/|www\.)[^\s)\]]+/giu;
 const EMOJI = /\p{Extended_Pictographic}|\u{FE0F}|\u{200D}|\u{20E3}/gu;
 
 /** Text fit to be read aloud: links and emoji removed, whitespace folded. */
 export function speakable(text: string): string {
-  return text.replace(URL, "").replace(EMOJI, "").replace(/[ \t]+/g, " ").replace(/\s*\n\s*/g, "\n").replace(/\(\s*\)/g, "").trim();
+  return text.replace(URL, "").replace(EMOJI, "").replace(/\(\s*\)/g, "").replace(/[ \t]+/g, " ").replace(/\s*\n\s*/g, "\n").trim();
 }
 
 /** One sentence per line: a reader pauses at each line. */
