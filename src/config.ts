@@ -105,6 +105,34 @@ export const configSchema = z.object({
   DELIVERY_CONCURRENCY: optionalString.pipe(z.string().regex(/^\d+$/, "must be a whole number").transform(Number).pipe(z.number().int().min(1).max(1000)).optional()),
   DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
   DELIVERY_LEASE_MS: z.coerce.number().int().min(1000).default(60000),
+  // Timed duties (scheduler/): quiet hours, deadline reminders, annual report reminders.
+  QUIET_HOURS: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM-HH:MM (24 h local time), e.g. 21:00-07:00")
+    .default("21:00-07:00"),
+  REMINDER_DAYS: z
+    .string()
+    .default("7,3,1")
+    .transform((v, ctx) => {
+      const days = v.split(",").map((s) => s.trim()).filter(Boolean).map(Number);
+      if (!days.length || days.some((d) => !Number.isInteger(d) || d < 1 || d > 60)) {
+        ctx.addIssue({ code: "custom", message: "must be whole numbers of days from 1 to 60, comma-separated, e.g. 7,3,1" });
+        return z.NEVER;
+      }
+      return [...new Set(days)].sort((a, b) => b - a);
+    }),
+  REPORT_REMINDER_DATES: z
+    .string()
+    .default("11-01,11-15")
+    .transform((v, ctx) => {
+      const dates = v.split(",").map((s) => s.trim()).filter(Boolean);
+      const ok = dates.length > 0 && dates.every((d) => /^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/.test(d));
+      if (!ok) {
+        ctx.addIssue({ code: "custom", message: "must be MM-DD dates, comma-separated, e.g. 11-01,11-15" });
+        return z.NEVER;
+      }
+      return [...new Set(dates)].sort();
+    }),
 });
 
 export type Config = z.infer<typeof configSchema> & { simulatorEnabled: boolean };

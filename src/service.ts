@@ -128,7 +128,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   });
   routers.push({ path: "/api/v1", router: apiRouter({ config, db: database.db, logger, broadcaster, openapi }), rateLimited: true });
   routers.push({ path: "/", router: openApiRoute(openapi) });
-  scheduler.push(createScheduler({ db: database.db, logger, config, jobs: defaultJobs({ broadcaster, digestTime: config.DIGEST_TIME }) }));
+  scheduler.push(createScheduler({ db: database.db, logger, config, jobs: defaultJobs({ broadcaster, config }) }));
 
   const app = createApp({ config, logger, database, metrics, routers, isDraining: () => draining });
   const server = createHttpServer(app, config);

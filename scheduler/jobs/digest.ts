@@ -17,6 +17,7 @@ export function digestJob(deps: { broadcaster: Broadcaster; digestTime?: string 
   return {
     name: "digest",
     cron: dailyCron(deps.digestTime ?? "17:00"),
+    summary: "the officers' daily digest of every open draft they follow",
     async run({ db, config, now }) {
       const r = await sendDailyDigests(db, { now, timeZone: config.TZ_NAME, windowDays: config.ZALO_OA_WINDOW_DAYS });
       if (r.sent) deps.broadcaster.kick();

@@ -10,6 +10,7 @@ export function draftPeriodsJob(broadcaster: Broadcaster): Job {
   return {
     name: "draft-periods",
     cron: "* * * * *",
+    summary: "scheduled drafts whose period began are opened and announced; drafts past their deadline are closed",
     run: ({ db, now }) => advanceDraftPeriods(db, now, broadcaster),
   };
 }

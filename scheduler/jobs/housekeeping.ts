@@ -10,6 +10,7 @@ export function housekeepingJob(): Job {
   return {
     name: "housekeeping",
     cron: "30 3 * * *",
+    summary: "forget replay keys older than the replay window",
     async run({ db, now }) {
       const before = new Date(now.getTime() - REPLAY_WINDOW_DAYS * 86_400_000);
       const removed = await db.delete(inboundUpdates).where(lt(inboundUpdates.receivedAt, before)).returning({ k: inboundUpdates.updateKey });

@@ -5,6 +5,7 @@ import type { OutboundMessage } from "../channels/message.js";
 import { conflict, notFound } from "../errors.js";
 import { t, type Locale } from "../i18n/index.js";
 import { encodeAction } from "../messages/actions.js";
+import { composeRelayScript } from "../domain/relay-script.js";
 import type { Broadcaster, BroadcastRef } from "./broadcaster.js";
 
 export interface BroadcasterOptions {
@@ -106,10 +107,11 @@ export function createBroadcaster(opts: BroadcasterOptions): Broadcaster {
     await setTotal(tx, broadcastId, recipients);
 
     // Read-aloud scripts for the communes' propagandists, and a relay row awaiting "Đã đọc".
+    // The script is read aloud: composed for speaking (no link, no emoji, dates in words; see relay-script.ts).
     const script = perLocale((l) => ({
-      text: t(l, "broadcast.relay", {
-        unit: UNIT_MARK, agency: d.agency, title: d.title, necessity: shorten(d.summary_necessity, 1200),
-        main: shorten(d.summary_main_content, 1500), rights: shorten(d.summary_rights_changes, 1200), deadline: deadlines[l], url: d.full_text_url,
+      text: composeRelayScript(l, {
+        unit: UNIT_MARK, agency: d.agency, title: d.title, necessity: d.summary_necessity, mainContent: d.summary_main_content,
+        rightsChanges: d.summary_rights_changes, closesAt: new Date(d.comment_closes_at), timeZone: opts.timeZone,
       }),
       buttons: [[{ label: t(l, "broadcast.button.read"), action: encodeAction({ type: "read", draftId: d.id }) }]],
     }));

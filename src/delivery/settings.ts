@@ -1,8 +1,10 @@
 import type { Config } from "../config.js";
 import type { DeliveryWorkerOptions } from "./worker.js";
+import { isQuiet, parseQuietHours } from "./quiet-hours.js";
 
 /** The delivery worker's settings from the configuration: per-channel rates, concurrency, attempts, lease. */
-export function workerSettings(config: Config): Pick<DeliveryWorkerOptions, "rates" | "concurrency" | "maxAttempts" | "leaseMs"> {
+export function workerSettings(config: Config): Pick<DeliveryWorkerOptions, "rates" | "concurrency" | "maxAttempts" | "leaseMs" | "bulkAllowed"> {
+  const quiet = parseQuietHours(config.QUIET_HOURS, config.TZ_NAME); // [quiet-hours]
   return {
     rates: {
       telegram: config.TELEGRAM_RATE_LIMIT_PER_SECOND,
@@ -14,5 +16,7 @@ export function workerSettings(config: Config): Pick<DeliveryWorkerOptions, "rat
     ...(config.DELIVERY_CONCURRENCY ? { concurrency: config.DELIVERY_CONCURRENCY } : {}),
     maxAttempts: config.DELIVERY_MAX_ATTEMPTS,
     leaseMs: config.DELIVERY_LEASE_MS,
+    // [quiet-hours] No bulk message is claimed between QUIET_HOURS' start and end (local time).
+    bulkAllowed: () => !isQuiet(quiet, new Date()),
   };
 }

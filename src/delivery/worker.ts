@@ -37,6 +37,8 @@ export interface DeliveryWorkerOptions {
   flushMaxSize?: number;
   /** Least interval between two refreshes of the queue-depth gauge per channel (default 2000 ms). */
   queueDepthEveryMs?: number;
+  // [quiet-hours] Whether bulk rows may be claimed now (false in quiet hours; replies always go). Default: always.
+  bulkAllowed?: () => boolean;
 }
 
 export interface DeliveryWorker {
@@ -222,7 +224,7 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
       with due as (
         select id from deliveries
         where state = 'queued' and next_attempt_at <= now() and channel = ${lane.channel}
-          ${repliesOnly ? sql`and priority < ${PRIORITY_BULK}` : sql``}
+          ${repliesOnly || !(opts.bulkAllowed?.() ?? true) /* [quiet-hours] */ ? sql`and priority < ${PRIORITY_BULK}` : sql``}
         order by priority, next_attempt_at, id
         limit ${limit}
         for update skip locked

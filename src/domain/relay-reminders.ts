@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "../db/client.js";
 import { PRIORITY_BULK } from "../db/schema/index.js";
 import { localDateTime } from "../text/local-time.js";
+import { isQuiet, type QuietHours } from "../delivery/quiet-hours.js";
 import { enqueue } from "../delivery/outbox.js";
 import { t, type Locale } from "../i18n/index.js";
 import { encodeAction } from "../messages/actions.js";
@@ -10,13 +11,11 @@ import { ts } from "./digest/data.js";
 
 /** Design §5 Relay: a propagandist who has not confirmed within 24 h gets one reminder. */
 export const RELAY_REMIND_AFTER_MS = 24 * 3_600_000;
-/** No reminders at night (local time): from 21:00 to 07:00 they wait for the morning run. */
-const QUIET_FROM_HOUR = 21;
-const QUIET_UNTIL_HOUR = 7;
-
 export interface RelayReminderOptions {
   now: Date;
   timeZone: string;
+  /** No reminders in quiet hours (QUIET_HOURS): they wait for the first run after. */
+  quietHours: QuietHours;
 }
 
 export interface RelayReminderResult {
@@ -35,11 +34,6 @@ interface Due {
   sent_at: string | Date;
 }
 
-export function inQuietHours(now: Date, timeZone: string): boolean {
-  const hour = Number(localDateTime(now, timeZone).slice(11, 13));
-  return hour >= QUIET_FROM_HOUR || hour < QUIET_UNTIL_HOUR;
-}
-
 /**
  * One reminder per unconfirmed script: relays of open drafts sent at least 24 h ago, not confirmed, never
  * reminded, to a propagandist still active. reminded_at is set in the same transaction as the enqueue
@@ -47,7 +41,7 @@ export function inQuietHours(now: Date, timeZone: string): boolean {
  */
 export async function remindUnconfirmedRelays(db: Db, opts: RelayReminderOptions): Promise<RelayReminderResult> {
   const { now, timeZone } = opts;
-  if (inQuietHours(now, timeZone)) return { reminded: 0, quietHours: true };
+  if (isQuiet(opts.quietHours, now)) return { reminded: 0, quietHours: true };
   return db.transaction(async (tx) => {
     const due = await queryRows<Due>(tx, sql`
       with due as (

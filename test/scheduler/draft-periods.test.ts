@@ -110,7 +110,7 @@ describe.each(databaseKinds)("scheduler: draft periods on %s", (kind) => {
       logger: quietLogger(),
       config,
       owner: "A",
-      jobs: [{ name: "boom", cron: "* * * * *", run: () => Promise.reject(new Error("kaput")) }],
+      jobs: [{ name: "boom", cron: "* * * * *", summary: "fails", run: () => Promise.reject(new Error("kaput")) }],
     });
     const slot = new Date(Date.UTC(2033, 0, 1));
     expect(await s.runSlot("boom", slot)).toBe("ran");
@@ -120,7 +120,7 @@ describe.each(databaseKinds)("scheduler: draft periods on %s", (kind) => {
 
   it("refuses an invalid cron expression or a job name with ':' at construction", () => {
     const bad = (job: { name: string; cron: string }) => () =>
-      createScheduler({ db: database.db, logger: quietLogger(), config, jobs: [{ ...job, run: () => Promise.resolve() }] });
+      createScheduler({ db: database.db, logger: quietLogger(), config, jobs: [{ ...job, summary: "nothing", run: () => Promise.resolve() }] });
     expect(bad({ name: "x", cron: "every minute" })).toThrow(/invalid cron/);
     expect(bad({ name: "a:b", cron: "* * * * *" })).toThrow(/":"/);
   });

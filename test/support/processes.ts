@@ -11,7 +11,8 @@ export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const base = { ...process.env };
   delete base.DATABASE_URL;
   delete base.DATA_DIR;
-  return { ...base, NODE_ENV: "test", LOG_LEVEL: "info", HOST: "127.0.0.1", PORT: "0", ...env };
+  // No quiet hours unless a test asks for them (QUIET_HOURS): results must not depend on the hour.
+  return { ...base, NODE_ENV: "test", LOG_LEVEL: "info", HOST: "127.0.0.1", PORT: "0", QUIET_HOURS: "00:00-00:00", ...env };
 }
 
 export interface CliResult {

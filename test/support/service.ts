@@ -23,7 +23,8 @@ export interface TestService extends Service {
 export async function startTestService(kind: DatabaseKind = "pglite", env: Record<string, string> = {}): Promise<TestService> {
   const logger = quietLogger();
   const database = await createTestDatabase(kind, logger);
-  const config: Config = loadConfig({ NODE_ENV: "test", PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "error", ...env });
+  // No quiet hours unless a test asks for them: what a test sends must not depend on the hour it runs at.
+  const config: Config = loadConfig({ NODE_ENV: "test", PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "error", QUIET_HOURS: "00:00-00:00", ...env });
   const service = await startService({ config, logger, database, skipUnits: true });
   return {
     ...service,

@@ -4,7 +4,7 @@ import { drafts } from "./drafts.js";
 import { subscribers } from "./residents.js";
 import type { OutboundMessage } from "../../channels/message.js";
 
-export const broadcastKinds = ["announcement", "correction", "extension", "reminder", "relay", "digest", "closing"] as const;
+export const broadcastKinds = ["announcement", "correction", "extension", "reminder", "relay", "digest", "closing", "outcome", "report_reminder"] as const;
 export type BroadcastKind = (typeof broadcastKinds)[number];
 
 /** One message sent to many: an announcement, a correction, an extension, a reminder round. */

@@ -35,6 +35,14 @@ export const drafts = pgTable("drafts", {
   shortenedPeriodReason: text("shortened_period_reason"),
   publishedAt: timestamp("published_at", { withTimezone: true }),
   closedAt: timestamp("closed_at", { withTimezone: true }),
+  /** Days before the deadline on which residents are reminded; null: REMINDER_DAYS. */
+  reminderDays: integer("reminder_days").array(),
+  /** When the results went to respondents and the final digest to officers (after closing); once. */
+  resultsSentAt: timestamp("results_sent_at", { withTimezone: true }),
+  /** What came of the feedback, published once after closing and sent to every respondent. */
+  outcomeText: text("outcome_text"),
+  outcomeAt: timestamp("outcome_at", { withTimezone: true }),
+  outcomeBy: text("outcome_by"),
   createdBy: text("created_by").notNull(),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),

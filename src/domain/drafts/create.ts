@@ -37,6 +37,7 @@ export async function createDraft(deps: Pick<DraftDeps, "db">, actor: Actor, inp
         commentOpensAt: opensAt,
         commentClosesAt: closesAt,
         targetAll: input.targetCommunes === "all",
+        reminderDays: input.reminderDays ?? null,
         createdBy: actor.label,
       })
       .returning({ id: drafts.id });

@@ -48,6 +48,14 @@ export const targetCommunesSchema = z
   .union([z.literal("all"), z.array(nonBlank(20)).min(1, "list at least one unit code, or give \"all\"").max(2000)])
   .meta({ description: "\"all\" (every unit of the province) or a list of unit codes." });
 
+/** Days before the deadline on which residents who have not answered every question are reminded. */
+export const reminderDaysSchema = z
+  .array(z.number().int().min(1, "must be 1 to 60 days").max(60, "must be 1 to 60 days"))
+  .max(10, "at most 10 reminders")
+  .refine((a) => new Set(a).size === a.length, "must not repeat a day")
+  .nullable()
+  .meta({ description: "Days before commentClosesAt (local calendar days, at 08:00) on which residents who have not answered every question are reminded, e.g. [7, 3, 1]; [] for none; null or absent: REMINDER_DAYS." });
+
 export const createDraftBody = z
   .object({
     title: nonBlank(500),
@@ -61,6 +69,7 @@ export const createDraftBody = z
     commentClosesAt: isoWithOffset,
     targetCommunes: targetCommunesSchema,
     questions: z.array(questionInputSchema).max(50),
+    reminderDays: reminderDaysSchema.optional(),
   })
   .strict();
 export type CreateDraftInput = z.infer<typeof createDraftBody>;
@@ -82,6 +91,7 @@ export const patchDraftBody = z
     commentClosesAt: isoWithOffset.optional(),
     targetCommunes: targetCommunesSchema.optional(),
     questions: z.array(questionInputSchema).max(50).optional().meta({ description: "Replaces the whole list (before publishing only)." }),
+    reminderDays: reminderDaysSchema.optional().meta({ description: "May change until the draft closes; periods already sent stay sent." }),
     correction: correctionSchema.optional().meta({
       description: "Required to change what residents already received (title, code, criteria, summary, fullTextUrl) after publishing.",
     }),
@@ -140,6 +150,11 @@ export const draftView = z.object({
   shortenedPeriodReason: z.string().nullable(),
   publishedAt: z.string().nullable(),
   closedAt: z.string().nullable(),
+  reminderDays: z.array(z.number().int()).nullable().meta({ description: "null: the service default (REMINDER_DAYS)." }),
+  outcome: z
+    .object({ text: z.string(), publishedAt: z.string(), publishedBy: z.string() })
+    .nullable()
+    .meta({ description: "What came of the feedback (POST /drafts/{id}/outcome), sent once to every respondent." }),
   createdBy: z.string(),
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -89,6 +89,11 @@ export async function updateDraft(deps: DraftDeps, actor: Actor, id: string, inp
     diff("commentOpensAt", row.commentOpensAt.toISOString(), opensAt.toISOString(), () => (set.commentOpensAt = opensAt));
     diff("commentClosesAt", row.commentClosesAt.toISOString(), closesAt.toISOString(), () => (set.commentClosesAt = closesAt));
 
+    if (input.reminderDays !== undefined) {
+      const days = input.reminderDays;
+      diff("reminderDays", row.reminderDays ?? null, days, () => (set.reminderDays = days));
+    }
+
     let newTargets: "all" | string[] | undefined;
     if (input.targetCommunes !== undefined) {
       const current = row.targetAll
@@ -130,6 +135,8 @@ export async function updateDraft(deps: DraftDeps, actor: Actor, id: string, inp
           if (closesAt.getTime() < row.commentClosesAt.getTime()) {
             refused.push({ field: c.field, message: "a published comment period can be extended but not shortened" });
           } else extended = true;
+        } else if (c.field === "reminderDays") {
+          // Reminders are the service's own follow-up, not what residents received: free until closing.
         } else if (CORRECTABLE.has(c.field)) needCorrection.push(c);
         else refused.push({ field: c.field, message: `cannot change once the draft is published (status ${row.status})` });
       }
@@ -159,6 +166,8 @@ export async function updateDraft(deps: DraftDeps, actor: Actor, id: string, inp
     const base = { actor: actor.label, origin: actor.origin, entityType: "draft", entityId: id };
     if (row.status === "draft") {
       await recordAudit(tx, { ...base, action: "draft.update", details: { changes: audited } });
+    } else if (set.reminderDays !== undefined) {
+      await recordAudit(tx, { ...base, action: "draft.reminders", details: { changes: audited.filter((c) => c.field === "reminderDays") } });
     }
     if (extended) {
       await recordAudit(tx, {

@@ -44,6 +44,8 @@ export function toDraftView(row: DraftRow, agencyName: string, qs: QuestionRow[]
     shortenedPeriodReason: row.shortenedPeriodReason,
     publishedAt: iso(row.publishedAt),
     closedAt: iso(row.closedAt),
+    reminderDays: row.reminderDays ?? null,
+    outcome: row.outcomeText && row.outcomeAt ? { text: row.outcomeText, publishedAt: row.outcomeAt.toISOString(), publishedBy: row.outcomeBy ?? "" } : null,
     createdBy: row.createdBy,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),

@@ -11,6 +11,7 @@ import { commentRoutes } from "./comments.js";
 import { communePosterRoutes } from "./communes-posters.js";
 import { relayRoutes } from "./relays.js";
 import { auditRoutes } from "./audit.js";
+import { outcomeRoutes } from "./outcome.js";
 
 
 export type { ApiDeps } from "./deps.js";
@@ -40,5 +41,6 @@ export function apiRouter(deps: ApiDeps): Router {
   router.use(communePosterRoutes(deps));
   router.use(relayRoutes(deps));
   router.use(auditRoutes(deps));
+  router.use(outcomeRoutes(deps));
   return router;
 }
