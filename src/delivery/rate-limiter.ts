@@ -9,6 +9,12 @@
  * 1/rate apart (a virtual schedule with a small catch-up allowance for late timers) rather than sent in a
  * burst at the start of each second: a burst queues up on both sides and widens that jitter.
  *
+ * Our own stalls count as jitter too: a send granted just before the event loop stalls (a synchronous
+ * database query, the process descheduled on a busy machine) is written — and arrives — only after the
+ * stall, while the sends after it go out on time. A light probe (a 5 ms timer, only while sends flow)
+ * notices a stall when it fires late, and moves the recorded start of every send granted since its previous
+ * tick to the stall's end.
+ *
  * `pause(ms)` holds every caller (Telegram's 429 retry_after applies to the whole bot). `settled(then)`
  * paces one recipient: `then` runs once `perRecipientMs` has passed since that recipient's send
  * finished (Telegram: one message a second to one chat).
@@ -36,6 +42,8 @@ export interface PacingOptions {
   windowMs?: number;
   /** Least interval between the end of one send to a recipient and the start of the next (ms, default 0). */
   perRecipientMs?: number;
+  /** Period of the stall probe (ms, default 5; 0 = off). */
+  stallProbeMs?: number;
 }
 
 export interface RateLimiterOptions extends PacingOptions {
@@ -66,6 +74,7 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
   const window = createStartWindow(limit, span);
   const spread = createSpread(unlimited ? 0 : windowMs / limit);
   const recipients = createRecipientPacing(Math.max(0, opts.perRecipientMs ?? 0), now);
+  const probe = createStallProbe(unlimited ? 0 : (opts.stallProbeMs ?? 5), windowMs, now, (since, until) => window.delay(since, until));
   let pausedUntil = -Infinity;
   let closed = false;
   const waiters: Waiter[] = [];
@@ -78,6 +87,7 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
     if (unlimited) return;
     window.record(t);
     spread.record(t);
+    probe.active(t);
   }
 
   /** Let waiting callers go, in order, while their time has come; then sleep until the next one's. */
@@ -131,6 +141,7 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
       timer = null;
       for (const w of waiters.splice(0)) w.reject(new LimiterClosed());
       recipients.flush();
+      probe.stop();
     },
   };
 }
@@ -142,6 +153,14 @@ function createStartWindow(limit: number, span: number) {
   let oldest = 0;
   return {
     nextAt: () => (count < limit ? -Infinity : starts[oldest]! + span),
+    /** Sends granted after `since` are taken to have started no earlier than `until`. */
+    delay(since: number, until: number) {
+      for (let i = count - 1; i >= 0; i--) {
+        const at = (oldest + i) % limit;
+        if (starts[at]! <= since) break;
+        starts[at] = Math.max(starts[at]!, until);
+      }
+    },
     record(t: number) {
       if (!limit) return;
       if (count < limit) {
@@ -152,6 +171,37 @@ function createStartWindow(limit: number, span: number) {
         oldest = (oldest + 1) % limit;
       }
     },
+  };
+}
+
+/**
+ * Notices event-loop stalls while sends flow: a tick later than `period` + 4 ms means the loop (or the
+ * process) stood still; sends granted since the previous tick may have been written only now. Runs only
+ * within two windows of the last grant; the timer never keeps the process alive.
+ */
+function createStallProbe(period: number, windowMs: number, now: () => number, onStall: (since: number, until: number) => void) {
+  let timer: NodeJS.Timeout | null = null;
+  let lastTick = 0;
+  let lastGrant = 0;
+  function tick() {
+    const t = now();
+    if (t - lastTick > period + 4) onStall(lastTick - 2 * period, t);
+    lastTick = t;
+    if (t - lastGrant > 2 * windowMs) stop();
+  }
+  function stop() {
+    if (timer) clearInterval(timer);
+    timer = null;
+  }
+  return {
+    active(t: number) {
+      lastGrant = t;
+      if (timer || !period) return;
+      lastTick = t;
+      timer = setInterval(tick, period);
+      timer.unref();
+    },
+    stop,
   };
 }
 

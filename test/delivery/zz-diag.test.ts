@@ -1,0 +1,30 @@
+import { it } from "vitest";
+import { createMetrics } from "../../src/metrics.js";
+import { createBroadcaster } from "../../src/delivery/broadcast.js";
+import { createDeliveryWorker } from "../../src/delivery/worker.js";
+import { createTelegramChannel } from "../../bots/telegram/index.js";
+import { createTestDatabase, quietLogger } from "../support/database.js";
+import { insertDraft, seedSubscribers, someUnits } from "../support/delivery.js";
+import { startFakeTelegramApi } from "../fakes/telegram-api.js";
+
+it("diag", async () => {
+  const database = await createTestDatabase((process.env.DIAG_KIND as "pglite") ?? "pglite");
+  const fake = await startFakeTelegramApi({ recordTimes: true });
+  const telegram = createTelegramChannel({ token: "1:x", apiRoot: fake.apiRoot, mode: "polling", logger: quietLogger() });
+  const units = await someUnits(database.db, 1);
+  await seedSubscribers(database.db, { count: 300, units, base: 1000 });
+  const draftId = await insertDraft(database.db, { units });
+  fake.configure({ rateLimitPerSecond: 0, latencyMs: 80 });
+  await database.db.transaction((tx) => createBroadcaster({ timeZone: "Asia/Ho_Chi_Minh" }).draftPublished(tx, draftId, "test"));
+  const w = createDeliveryWorker({ db: database.db, adapters: [telegram], logger: quietLogger(), metrics: createMetrics(), idlePollMs: 50, rates: { telegram: 20 }, pacing: { telegram: { marginMs: Number(process.env.DIAG_MARGIN ?? 15) } } });
+  await w.drain();
+  const t = fake.times();
+  const gaps = [];
+  for (let i = 20; i < t.length; i++) gaps.push(t[i]! - t[i - 20]!);
+  gaps.sort((a, b) => a - b);
+  console.log("n", t.length, "smallest k..k+20 gaps", gaps.slice(0, 8).map((g) => g.toFixed(1)).join(" "), "median", gaps[gaps.length >> 1]!.toFixed(1));
+  const d = []; for (let i = 1; i < t.length; i++) d.push(t[i]! - t[i - 1]!);
+  d.sort((a, b) => a - b);
+  console.log("consecutive gaps min/median/max", d[0]!.toFixed(1), d[d.length >> 1]!.toFixed(1), d[d.length - 1]!.toFixed(1));
+  await fake.close(); await database.close();
+}, 120_000);
