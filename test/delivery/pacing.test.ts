@@ -12,6 +12,9 @@ import { createTestDatabase, databaseKinds, quietLogger } from "../support/datab
 import { insertDraft, seedSubscribers, someUnits, stateCounts } from "../support/delivery.js";
 import { startTestService, type TestService } from "../support/service.js";
 import { startFakeTelegramApi, type FakeTelegramApi } from "../fakes/telegram-api.js";
+import { startFakeZaloBot, type FakeZaloBot } from "../fakes/zalo-bot-api.js";
+import { createZaloBotAdapter } from "../../bots/zalo-bot/adapter.js";
+import { createZaloBotClient } from "../../bots/zalo-bot/client.js";
 
 const broadcaster = createBroadcaster({ timeZone: "Asia/Ho_Chi_Minh" });
 const TOKEN = "123456:pacing_test_token";
@@ -126,5 +129,38 @@ describe.each(databaseKinds)("a burst of replies on a strict platform (%s)", (ki
     expect(fake.stats().maxInWindow).toBeLessThanOrEqual(LIMIT);
     for (const id of people) expect(fake.sentCount(id)).toBeGreaterThanOrEqual(1);
     expect(fake.stats().minChatGapMs ?? Infinity).toBeGreaterThanOrEqual(1000);
+  });
+});
+
+/** Zalo Bot with its own limit, through the same limiter. */
+describe.each(databaseKinds)("strict pacing on Zalo Bot (%s)", (kind) => {
+  let database: Database;
+  let fake: FakeZaloBot;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    fake = await startFakeZaloBot();
+  });
+  afterAll(async () => {
+    await fake?.close();
+    await database?.close();
+  });
+
+  it("a 120-recipient broadcast at 8/s: no 429, everyone gets it once", async () => {
+    const [unit] = await someUnits(database.db, 1);
+    await seedSubscribers(database.db, { count: 120, units: [unit!], channel: "zalo-bot", base: 9_000_000 });
+    const draftId = await insertDraft(database.db, { units: [unit!] });
+    fake.limit.configure({ limit: 8, mode: "strict" });
+    const zalo = createZaloBotAdapter({ client: createZaloBotClient({ apiBase: fake.url, token: fake.token }), logger: quietLogger(), mode: "webhook", webhookSecret: "s3cret-token" });
+    const ref = await database.db.transaction((tx) => broadcaster.draftPublished(tx, draftId, "test"));
+    expect(ref!.recipients).toBe(120);
+
+    await createDeliveryWorker({ db: database.db, adapters: [zalo], logger: quietLogger(), metrics: createMetrics(), idlePollMs: 50, rates: { "zalo-bot": 8 } }).drain();
+
+    expect(await stateCounts(database.db, ref!.broadcastId)).toEqual({ sent: 120 });
+    expect(fake.sent).toHaveLength(120);
+    expect(new Set(fake.sent.map((m) => m.chatId)).size).toBe(120);
+    expect(fake.limit.refused()).toBe(0);
+    expect(fake.limit.maxInWindow()).toBeLessThanOrEqual(8);
   });
 });

@@ -16,6 +16,8 @@ export interface ArrivalJudge {
   readonly mode: LimitMode;
   /** Most accepted arrivals in any window so far. */
   maxInWindow(): number;
+  /** Sends refused for the limit so far. */
+  refused(): number;
   /** Least time (ms) between two accepted arrivals for one chat; null when no chat got two. */
   minChatGapMs(): number | null;
   /** Accepted arrival times (ms, performance.now) for one chat, in order. */
@@ -32,6 +34,7 @@ export function createArrivalJudge(o: { limit?: number; mode?: LimitMode; window
   let recent: number[] = [];
   let head = 0;
   let most = 0;
+  let refusals = 0;
   let tokens = limit;
   let refilledAt = now();
   let perChat = new Map<string, number[]>();
@@ -64,7 +67,10 @@ export function createArrivalJudge(o: { limit?: number; mode?: LimitMode; window
     admit(chatId) {
       const t = now();
       const count = inWindow(t);
-      if (limit > 0 && (mode === "strict" ? count >= limit : !bucketAdmits(t))) return false;
+      if (limit > 0 && (mode === "strict" ? count >= limit : !bucketAdmits(t))) {
+        refusals++;
+        return false;
+      }
       recent.push(t);
       most = Math.max(most, count + 1);
       const list = perChat.get(chatId);
@@ -82,12 +88,14 @@ export function createArrivalJudge(o: { limit?: number; mode?: LimitMode; window
       refilledAt = now();
     },
     maxInWindow: () => most,
+    refused: () => refusals,
     minChatGapMs: () => minGap,
     chatArrivals: (chatId) => [...(perChat.get(chatId) ?? [])],
     reset() {
       recent = [];
       head = 0;
       most = 0;
+      refusals = 0;
       tokens = limit;
       refilledAt = now();
       perChat = new Map();
