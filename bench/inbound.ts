@@ -6,6 +6,9 @@
  * residents, each with a new update_id, to POST /webhooks/telegram. Every request stores an answer and
  * queues a reply (sent by the service's worker to the fake). After the run the database is checked: one
  * stored answer history row per accepted request.
+ *
+ * `target: "reference"` runs bench/inbound-reference.ts instead: the same work on node:http and pg with no
+ * framework, against a database prepared the same way, under the same autocannon load.
  */
 import { spawn } from "node:child_process";
 import { appendFileSync } from "node:fs";
@@ -21,7 +24,10 @@ const TOKEN = "123456:bench_token_bench_token_bench";
 const SECRET = "bench-webhook-secret-0123456789";
 const RESIDENTS = 5_000;
 
+export type InboundTarget = "service" | "reference";
+
 export interface InboundResult {
+  target: InboundTarget;
   database: "postgres" | "pglite";
   durationS: number;
   connections: number;
@@ -73,10 +79,10 @@ async function prepareDatabase(logger: ReturnType<typeof createLogger>) {
   };
 }
 
-async function startService(env: Record<string, string>): Promise<{ url: string; stop: () => Promise<void> }> {
+async function startService(env: Record<string, string>, script = "src/main.ts"): Promise<{ url: string; stop: () => Promise<void> }> {
   // BENCH_INBOUND_NODE_ARGS: extra node flags for the service child, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const extra = (process.env.BENCH_INBOUND_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
-  const child = spawn(process.execPath, [...extra, "--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, [...extra, "--import", "tsx", script], {
     env: { ...process.env, ...env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", NODE_ENV: "production", API_RATE_LIMIT_PER_MINUTE: "1000000" },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -106,20 +112,24 @@ async function startService(env: Record<string, string>): Promise<{ url: string;
   };
 }
 
-export async function benchInbound(opts: { durationS?: number; connections?: number } = {}): Promise<InboundResult> {
+export async function benchInbound(opts: { durationS?: number; connections?: number; target?: InboundTarget } = {}): Promise<InboundResult> {
+  const target = opts.target ?? "service";
   const logger = createLogger({ level: "error", json: false });
   const durationS = opts.durationS ?? 15;
   const connections = opts.connections ?? 64;
   const fake = await startFakeTelegramApi({});
   const prepared = await prepareDatabase(logger);
-  const service = await startService({
-    ...prepared.env,
-    TELEGRAM_BOT_TOKEN: TOKEN,
-    TELEGRAM_MODE: "webhook",
-    TELEGRAM_WEBHOOK_SECRET: SECRET,
-    TELEGRAM_API_ROOT: fake.url,
-    TELEGRAM_RATE_LIMIT_PER_SECOND: "1000",
-  });
+  const service =
+    target === "reference"
+      ? await startService({ ...prepared.env, WEBHOOK_SECRET: SECRET }, "bench/inbound-reference.ts")
+      : await startService({
+          ...prepared.env,
+          TELEGRAM_BOT_TOKEN: TOKEN,
+          TELEGRAM_MODE: "webhook",
+          TELEGRAM_WEBHOOK_SECRET: SECRET,
+          TELEGRAM_API_ROOT: fake.url,
+          TELEGRAM_RATE_LIMIT_PER_SECOND: "1000",
+        });
   let updateId = 1;
   const actions = [0, 1].map((i) => encodeAction({ type: "choice", questionId: prepared.seeded.questionId, index: i }));
   try {
@@ -158,6 +168,7 @@ export async function benchInbound(opts: { durationS?: number; connections?: num
     await db.close();
     const ok = result.requests.total - result.non2xx - result.errors;
     return {
+      target,
       database: prepared.kind,
       durationS,
       connections,
@@ -178,6 +189,6 @@ export async function benchInbound(opts: { durationS?: number; connections?: num
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const r = await benchInbound({ durationS: Number(process.env.BENCH_INBOUND_SECONDS ?? 15) });
+  const r = await benchInbound({ durationS: Number(process.env.BENCH_INBOUND_SECONDS ?? 15), target: process.env.BENCH_INBOUND_TARGET === "reference" ? "reference" : "service" });
   console.log(JSON.stringify(r, null, 2));
 }

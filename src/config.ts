@@ -102,6 +102,8 @@ export const configSchema = z.object({
   TELEGRAM_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(30),
   ZALO_OA_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(50),
   ZALO_BOT_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).max(1000).default(30),
+  DELIVERY_PACING_MARGIN_MS: z.coerce.number().int().min(0).max(500).default(15),
+  TELEGRAM_PER_CHAT_INTERVAL_MS: z.coerce.number().int().min(0).max(60000).default(1000),
   DELIVERY_CONCURRENCY: optionalString.pipe(z.string().regex(/^\d+$/, "must be a whole number").transform(Number).pipe(z.number().int().min(1).max(1000)).optional()),
   DELIVERY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
   DELIVERY_LEASE_MS: z.coerce.number().int().min(1000).default(60000),

@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from "node:crypto";
-import { Api } from "grammy";
+import { Api, GrammyError } from "grammy";
 import { autoRetry } from "@grammyjs/auto-retry";
 import type { ChannelAdapter, InboundEvent, SendResult, WebhookRequest } from "../../src/channels/adapter.js";
 import { Permanent } from "../../src/channels/errors.js";
@@ -58,14 +58,20 @@ export function createTelegramChannel(opts: TelegramChannelOptions): ChannelAdap
   const timeoutSeconds = opts.requestTimeoutSeconds ?? 20;
   const pollTimeout = opts.pollTimeoutSeconds ?? 25;
 
-  const { fetch } = createTelegramFetch(opts.apiRoot);
+  const { fetch, postJson } = createTelegramFetch(opts.apiRoot);
   // Housekeeping calls (setMyCommands, setWebhook, deleteWebhook, answerCallbackQuery): auto-retry waits
   // out short 429s in place, nobody else would retry them.
   const api = new Api(token, { apiRoot: opts.apiRoot, timeoutSeconds, fetch });
   api.config.use(autoRetry({ maxDelaySeconds: 3, maxRetryAttempts: 2, rethrowInternalServerErrors: true, rethrowHttpErrors: true }));
-  // sendMessage: no transformer. Every 429 surfaces as Throttled so the delivery worker pauses the whole
-  // channel for retry_after (docs/architecture.md); the worker, not the adapter, turns errors into retries.
-  const sendApi = new Api(token, { apiRoot: opts.apiRoot, timeoutSeconds, fetch });
+  // sendMessage: a direct JSON POST (the worker's hot path; grammY's client costs a payload walk, an
+  // AbortController and a transformer chain per call), no retries. Every 429 surfaces as Throttled so the
+  // delivery worker pauses the whole channel for retry_after; the worker, not the adapter, turns errors into
+  // retries. A Bot API error becomes the GrammyError grammY would throw, mapped by mapTelegramError.
+  async function sendMessage(payload: Record<string, unknown>): Promise<{ message_id: number }> {
+    const answer = await postJson(token, "sendMessage", JSON.stringify(payload), timeoutSeconds * 1000);
+    if (answer.ok) return answer.result as { message_id: number };
+    throw new GrammyError("Call to 'sendMessage' failed!", { ok: false, error_code: answer.error_code ?? 500, description: answer.description ?? "", parameters: answer.parameters ?? {} }, "sendMessage", payload);
+  }
   // Long polling holds a request open for pollTimeout seconds: its own client with a longer timeout.
   const pollApi = new Api(token, { apiRoot: opts.apiRoot, timeoutSeconds: pollTimeout + 15, fetch });
   pollApi.config.use(autoRetry({ maxDelaySeconds: 3, maxRetryAttempts: 2, rethrowInternalServerErrors: true, rethrowHttpErrors: true }));
@@ -125,7 +131,7 @@ export function createTelegramChannel(opts: TelegramChannelOptions): ChannelAdap
       let last = "";
       for (const payload of payloads) {
         try {
-          const sent = await sendApi.raw.sendMessage(payload);
+          const sent = await sendMessage(payload as unknown as Record<string, unknown>);
           last = String(sent.message_id);
         } catch (err) {
           throw mapTelegramError(err, "sendMessage", payload, token);

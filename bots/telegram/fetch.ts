@@ -9,9 +9,24 @@ interface MinimalResponse {
   text(): Promise<string>;
 }
 
+/** A Bot API answer: `{ok: true, result}` or `{ok: false, error_code, description, parameters}`. */
+export interface BotApiAnswer {
+  ok: boolean;
+  result?: unknown;
+  error_code?: number;
+  description?: string;
+  parameters?: Record<string, unknown>;
+}
+
 export interface TelegramFetch {
   /** Pass as grammY's `ApiClientOptions.fetch`. */
   fetch: typeof fetch;
+  /**
+   * POST a JSON body to `<apiRoot>/bot<token>/<method>` and parse the answer, without grammY's client (no
+   * payload walk, no AbortController, no transformer chain): the delivery worker's hot path. Rejects on
+   * network failures, timeouts and bodies that are not JSON; a Bot API error comes back as an answer.
+   */
+  postJson: (token: string, method: string, body: string, timeoutMs: number) => Promise<BotApiAnswer>;
   /** Close the kept-alive sockets. */
   close(): void;
 }
@@ -80,8 +95,34 @@ export function createTelegramFetch(apiRoot: string, opts: { maxSockets?: number
     });
   }
 
+  const basePath = root.pathname.replace(/\/+$/, "");
+
+  function postJson(token: string, method: string, body: string, timeoutMs: number): Promise<BotApiAnswer> {
+    return new Promise<BotApiAnswer>((resolve, reject) => {
+      const req = mod.request(
+        { ...target, path: `${basePath}/bot${token}/${method}`, method: "POST", agent, timeout: timeoutMs, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("error", reject);
+          res.on("end", () => {
+            try {
+              resolve(JSON.parse(chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8")) as BotApiAnswer);
+            } catch {
+              reject(new Error(`Bot API ${method}: HTTP ${res.statusCode ?? 0} with a body that is not JSON`));
+            }
+          });
+        },
+      );
+      req.on("timeout", () => req.destroy(new Error(`Bot API ${method}: no answer within ${timeoutMs} ms`)));
+      req.on("error", reject);
+      req.end(body);
+    });
+  }
+
   return {
     fetch: lightFetch as unknown as typeof fetch,
+    postJson,
     close: () => agent.destroy(),
   };
 }

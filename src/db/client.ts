@@ -35,6 +35,20 @@ export interface OpenDatabaseOptions {
   logger: Logger;
 }
 
+/**
+ * PGlite's PostgreSQL settings at open. Its whole buffer pool is touched when it starts (inside the
+ * WebAssembly memory, which never shrinks): the default 128 MB of shared_buffers cost ~115 MB of resident
+ * memory more than 16 MB, and a service-sized database (the pages are also in the OS page cache) does not
+ * need more. Sorts and index builds get smaller work areas for the same reason.
+ */
+const PGLITE_START_PARAMS = [
+  ...PGlite.defaultStartParams,
+  "-c", "shared_buffers=16MB",
+  "-c", "work_mem=2MB",
+  "-c", "maintenance_work_mem=16MB",
+  "-c", "wal_buffers=512kB",
+];
+
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
   if (opts.pglite) {
     const client = opts.pglite;
@@ -68,7 +82,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
   const lock: DataDirLock = await lockDataDir(dataDir, opts.logger);
   let client: PGlite;
   try {
-    client = await PGlite.create({ dataDir: path.join(dataDir, "pg") });
+    client = await PGlite.create({ dataDir: path.join(dataDir, "pg"), startParams: PGLITE_START_PARAMS });
   } catch (err) {
     await lock.release();
     throw err;

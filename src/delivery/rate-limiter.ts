@@ -1,8 +1,23 @@
 /**
- * A per-channel rate limiter (token bucket in its "virtual scheduling" form): `acquire()` resolves when the
- * caller may send, spacing sends 1/rate apart on average with a small burst allowance so that late timers
- * catch up without ever exceeding `rate` in any window longer than the burst. `pause(ms)` holds every
- * caller (Telegram's 429 retry_after applies to the whole bot).
+ * A per-channel send scheduler that never lets more than `ratePerSecond` sends reach the platform in any
+ * sliding second, as the platform sees them arrive.
+ *
+ * It remembers when each of the last `limit` sends started: the next send may start only once the send
+ * `limit` sends ago started at least `windowMs + marginMs` earlier. The margin covers the jitter between our
+ * start and the platform's arrival (a send held up in our event loop arrives later than it started; the one
+ * `limit` sends after it must not catch it up inside one second). Within the window, sends are spread
+ * 1/rate apart (a virtual schedule with a small catch-up allowance for late timers) rather than sent in a
+ * burst at the start of each second: a burst queues up on both sides and widens that jitter.
+ *
+ * Our own stalls count as jitter too: a send granted just before the event loop stalls (a synchronous
+ * database query, the process descheduled on a busy machine) is written — and arrives — only after the
+ * stall, while the sends after it go out on time. A light probe (a 5 ms timer, only while sends flow)
+ * notices a stall when it fires late, and moves the recorded start of every send granted since its previous
+ * tick to the stall's end.
+ *
+ * `pause(ms)` holds every caller (Telegram's 429 retry_after applies to the whole bot). `settled(then)`
+ * paces one recipient: `then` runs once `perRecipientMs` has passed since that recipient's send
+ * finished (Telegram: one message a second to one chat).
  */
 export interface RateLimiter {
   acquire(): Promise<void>;
@@ -10,16 +25,30 @@ export interface RateLimiter {
   tryAcquire(): boolean;
   /** Hold all sends until `ms` from now (extends, never shortens, a current pause). */
   pause(ms: number): void;
-  /** Resolve every waiter now with a rejection (worker stopping). */
+  /** A send to one recipient has finished: `then` runs when the next send to that recipient may start. */
+  settled(then: () => void): void;
+  /** Resolve every waiter now with a rejection (worker stopping); pending `settled` callbacks run at once. */
   close(): void;
   readonly ratePerSecond: number;
 }
 
-export interface RateLimiterOptions {
-  /** Sends per second; 0 or Infinity = unlimited. */
+export interface PacingOptions {
+  /**
+   * Added to the window between a send and the one `limit` sends later (ms, default 15): the spread of the
+   * delay between our start and the platform's arrival.
+   */
+  marginMs?: number;
+  /** The platform's window (ms, default 1000). */
+  windowMs?: number;
+  /** Least interval between the end of one send to a recipient and the start of the next (ms, default 0). */
+  perRecipientMs?: number;
+  /** Period of the stall probe (ms, default 5; 0 = off). */
+  stallProbeMs?: number;
+}
+
+export interface RateLimiterOptions extends PacingOptions {
+  /** Sends per window; 0 or Infinity = unlimited. */
   ratePerSecond: number;
-  /** How many sends may go back to back after an idle period (default: 1/20 s worth, at least 1). */
-  burst?: number;
   now?: () => number;
 }
 
@@ -29,83 +58,203 @@ export class LimiterClosed extends Error {
   }
 }
 
+export const DEFAULT_PACING_MARGIN_MS = 15;
+
+interface Waiter {
+  resolve: () => void;
+  reject: (e: Error) => void;
+}
+
 export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
   const now = opts.now ?? (() => performance.now());
   const unlimited = !opts.ratePerSecond || !Number.isFinite(opts.ratePerSecond);
-  const interval = unlimited ? 0 : 1000 / opts.ratePerSecond;
-  const burst = Math.max(1, opts.burst ?? Math.floor(opts.ratePerSecond / 20));
-  const tolerance = interval * (burst - 1);
-  /** Theoretical arrival time of the next send. */
-  let tat = 0;
-  let pausedUntil = 0;
+  const limit = unlimited ? 0 : Math.max(1, Math.floor(opts.ratePerSecond));
+  const windowMs = opts.windowMs ?? 1000;
+  const span = windowMs + Math.max(0, opts.marginMs ?? DEFAULT_PACING_MARGIN_MS);
+  const window = createStartWindow(limit, span);
+  const spread = createSpread(unlimited ? 0 : windowMs / limit);
+  const recipients = createRecipientPacing(Math.max(0, opts.perRecipientMs ?? 0), now);
+  const probe = createStallProbe(unlimited ? 0 : (opts.stallProbeMs ?? 5), windowMs, now, (since, until) => window.delay(since, until));
+  let pausedUntil = -Infinity;
   let closed = false;
-  const waiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
+  const waiters: Waiter[] = [];
   let timer: NodeJS.Timeout | null = null;
 
-  /** Reserve a slot; returns how long the caller must wait for it. */
-  function reserve(): number {
-    const t = now();
-    const start = Math.max(t, pausedUntil);
-    if (unlimited) return start - t;
-    const at = Math.max(tat, start - tolerance);
-    tat = Math.max(at, start - tolerance) + interval;
-    return Math.max(0, at - t);
+  /** The earliest time the next send may start. */
+  const eligibleAt = () => (unlimited ? pausedUntil : Math.max(pausedUntil, window.nextAt(), spread.nextAt()));
+
+  function grant(t: number) {
+    if (unlimited) return;
+    window.record(t);
+    spread.record(t);
+    probe.active(t);
   }
 
-  function schedule() {
-    if (timer || closed || !waiters.length) return;
-    const wait = Math.max(0, pausedUntil - now());
-    timer = setTimeout(() => {
+  /** Let waiting callers go, in order, while their time has come; then sleep until the next one's. */
+  function pump() {
+    if (timer) {
+      clearTimeout(timer);
       timer = null;
-      // Re-reserve each waiter after a pause; they go out in FIFO order.
-      const ready = waiters.splice(0);
-      for (const w of ready) void wait2(w);
-    }, wait);
-  }
-
-  function wait2(w: { resolve: () => void; reject: (e: Error) => void }) {
-    if (closed) return w.reject(new LimiterClosed());
-    if (now() < pausedUntil) {
-      waiters.push(w);
-      schedule();
-      return;
     }
-    const d = reserve();
-    if (d <= 0.5) w.resolve();
-    else setTimeout(() => (closed ? w.reject(new LimiterClosed()) : now() + 0.5 < pausedUntil ? wait2(w) : w.resolve()), d);
+    while (waiters.length && !closed) {
+      const t = now();
+      const at = eligibleAt();
+      if (at > t) {
+        // Timers may fire up to a millisecond early: round up, and re-check when they fire.
+        timer = setTimeout(pump, Math.ceil(at - t));
+        return;
+      }
+      grant(t);
+      waiters.shift()!.resolve();
+    }
   }
 
   return {
-    ratePerSecond: unlimited ? Infinity : opts.ratePerSecond,
+    ratePerSecond: unlimited ? Infinity : limit,
     acquire() {
-      return new Promise<void>((resolve, reject) => wait2({ resolve, reject }));
+      if (closed) return Promise.reject(new LimiterClosed());
+      return new Promise<void>((resolve, reject) => {
+        waiters.push({ resolve, reject });
+        if (waiters.length === 1) pump();
+      });
     },
     tryAcquire() {
       if (closed || waiters.length) return false;
       const t = now();
-      if (t < pausedUntil) return false;
-      if (unlimited) return true;
-      const at = Math.max(tat, t - tolerance);
-      if (at - t > 0.5) return false;
-      tat = at + interval;
+      if (eligibleAt() > t) return false;
+      grant(t);
       return true;
     },
     pause(ms: number) {
       const until = now() + ms;
       if (until <= pausedUntil) return;
       pausedUntil = until;
-      // Slots reserved before the pause are given back: the schedule restarts after it.
-      tat = Math.min(tat, pausedUntil);
-      if (timer) {
-        clearTimeout(timer);
-        timer = null;
-      }
-      schedule();
+      if (waiters.length) pump();
+    },
+    settled(then) {
+      if (closed) then();
+      else recipients.after(then);
     },
     close() {
       closed = true;
       if (timer) clearTimeout(timer);
+      timer = null;
       for (const w of waiters.splice(0)) w.reject(new LimiterClosed());
+      recipients.flush();
+      probe.stop();
+    },
+  };
+}
+
+/** The start times of the last `limit` sends (a ring); the next may start `span` ms after the oldest. */
+function createStartWindow(limit: number, span: number) {
+  const starts = new Float64Array(Math.max(1, limit));
+  let count = 0;
+  let oldest = 0;
+  return {
+    nextAt: () => (count < limit ? -Infinity : starts[oldest]! + span),
+    /** Sends granted after `since` are taken to have started no earlier than `until`. */
+    delay(since: number, until: number) {
+      for (let i = count - 1; i >= 0; i--) {
+        const at = (oldest + i) % limit;
+        if (starts[at]! <= since) break;
+        starts[at] = Math.max(starts[at]!, until);
+      }
+    },
+    record(t: number) {
+      if (!limit) return;
+      if (count < limit) {
+        starts[(oldest + count) % limit] = t;
+        count++;
+      } else {
+        starts[oldest] = t;
+        oldest = (oldest + 1) % limit;
+      }
+    },
+  };
+}
+
+/**
+ * Notices event-loop stalls while sends flow: a tick later than `period` + 4 ms means the loop (or the
+ * process) stood still; sends granted since the previous tick may have been written only now. Runs only
+ * within two windows of the last grant; the timer never keeps the process alive.
+ */
+function createStallProbe(period: number, windowMs: number, now: () => number, onStall: (since: number, until: number) => void) {
+  let timer: NodeJS.Timeout | null = null;
+  let lastTick = 0;
+  let lastGrant = 0;
+  function tick() {
+    const t = now();
+    if (t - lastTick > period + 4) onStall(lastTick - 2 * period, t);
+    lastTick = t;
+    if (t - lastGrant > 2 * windowMs) stop();
+  }
+  function stop() {
+    if (timer) clearInterval(timer);
+    timer = null;
+  }
+  return {
+    active(t: number) {
+      lastGrant = t;
+      if (timer || !period) return;
+      lastTick = t;
+      timer = setInterval(tick, period);
+      timer.unref();
+    },
+    stop,
+  };
+}
+
+/**
+ * Sends spread `interval` ms apart on a virtual schedule (GCRA): a send late by less than the tolerance
+ * (one interval, at least 25 ms) does not push the schedule back, so late timers catch up instead of
+ * lowering the rate.
+ */
+function createSpread(interval: number) {
+  const tolerance = Math.max(interval, 25);
+  /** Theoretical start of the next send. */
+  let tat = -Infinity;
+  return {
+    nextAt: () => tat - tolerance,
+    record(t: number) {
+      tat = Math.max(tat, t) + interval;
+    },
+  };
+}
+
+/**
+ * Per-recipient pacing: callbacks run `interval` ms after a recipient's send finished. The interval is the
+ * same for everyone, so the queue is in time order and one timer serves it.
+ */
+function createRecipientPacing(interval: number, now: () => number) {
+  const queue: { at: number; then: () => void }[] = [];
+  let head = 0;
+  let timer: NodeJS.Timeout | null = null;
+
+  function run() {
+    timer = null;
+    const t = now();
+    while (head < queue.length && queue[head]!.at <= t) queue[head++]!.then();
+    if (head > 1024 && head * 2 > queue.length) {
+      queue.splice(0, head);
+      head = 0;
+    }
+    if (head < queue.length) timer = setTimeout(run, Math.ceil(queue[head]!.at - t));
+  }
+
+  return {
+    after(then: () => void) {
+      if (!interval) return then();
+      queue.push({ at: now() + interval, then });
+      if (!timer) timer = setTimeout(run, interval);
+    },
+    flush() {
+      if (timer) clearTimeout(timer);
+      timer = null;
+      const rest = queue.splice(head);
+      queue.length = 0;
+      head = 0;
+      for (const r of rest) r.then();
     },
   };
 }

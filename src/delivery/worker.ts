@@ -8,7 +8,7 @@ import { isSendError } from "../channels/errors.js";
 import { PRIORITY_BULK, PRIORITY_REPLY } from "../db/schema/index.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
-import { createRateLimiter, LimiterClosed, type RateLimiter } from "./rate-limiter.js";
+import { createRateLimiter, LimiterClosed, type PacingOptions, type RateLimiter } from "./rate-limiter.js";
 import { extendLeases, reclaimExpiredLeases, recordOutcomes, type Outcome } from "./outcomes.js";
 
 export interface DeliveryWorkerOptions {
@@ -18,6 +18,8 @@ export interface DeliveryWorkerOptions {
   metrics: Metrics;
   /** Sends per second per channel name; 0 or missing = unlimited. */
   rates?: Partial<Record<string, number>>;
+  /** w12 pacing: per channel name, the limiter's margin and per-recipient interval (see rate-limiter.ts). */
+  pacing?: Partial<Record<string, PacingOptions>>;
   /** Sends in flight per channel (default: enough for the rate at 250 ms of API latency). */
   concurrency?: number;
   /** Largest claim (default: half a second of sends at the channel's rate, 10…1000; 1000 when unlimited). */
@@ -142,7 +144,7 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
     return {
       channel: adapter.name,
       adapter,
-      limiter: createRateLimiter({ ratePerSecond: rate }),
+      limiter: createRateLimiter({ ...opts.pacing?.[adapter.name], ratePerSecond: rate }), // w12 pacing
       concurrency,
       claimSize,
       buffer: [],
@@ -352,8 +354,12 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
       lane.busy.add(row.subscriber_id);
       void sendOne(lane, row).finally(() => {
         lane.inFlight--;
-        lane.busy.delete(row.subscriber_id);
         lane.wakeDispatcher?.();
+        // w12 pacing: the person's next message waits for the channel's per-recipient interval.
+        lane.limiter.settled(() => {
+          lane.busy.delete(row.subscriber_id);
+          lane.wakeDispatcher?.();
+        });
       });
       if (lane.buffer.length <= lane.claimSize / 2 || lane.buffer.length === 0) lane.wakeClaimer?.();
     }
@@ -476,7 +482,7 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
     reclaimTimer = setInterval(() => void reclaim(), Math.max(1000, Math.floor(leaseMs / 4)));
     reclaimTimer.unref();
     for (const lane of lanes) {
-      lane.limiter = createRateLimiter({ ratePerSecond: lane.limiter.ratePerSecond });
+      lane.limiter = createRateLimiter({ ...opts.pacing?.[lane.channel], ratePerSecond: lane.limiter.ratePerSecond }); // w12 pacing
       lane.exhausted = false;
       lane.claimer = claimerLoop(lane);
       lane.dispatcher = dispatcherLoop(lane);

@@ -1,4 +1,3 @@
-import ExcelJS from "exceljs";
 import type { Feedback } from "../domain/feedback.js";
 import { catalogues, t, type Locale, type MessageKey } from "../i18n/index.js";
 import { toCsv, type CsvValue } from "./csv.js";
@@ -41,6 +40,8 @@ export function feedbackCsv(fb: Feedback, o: ExportOptions): string {
 
 /** An XLSX workbook with two sheets: answers and comments. */
 export async function feedbackXlsx(fb: Feedback, o: ExportOptions): Promise<Buffer> {
+  // Loaded on first use: exceljs and its zip libraries are ~400 modules, kept out of an idle service's memory.
+  const { default: ExcelJS } = await import("exceljs");
   const L = o.locale;
   const wb = new ExcelJS.Workbook();
   wb.creator = "gopy";

@@ -1,20 +1,28 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { createArrivalJudge, type LimitMode } from "./arrival-judge.js";
 
 /**
  * A local fake of the Telegram Bot API (127.0.0.1, random port) for tests and the benchmark:
  * configurable latency, a rate limit answered by 429 with parameters.retry_after, scripted failures per
  * chat or per call (403 blocked, 500, dropped connection), and counts of sendMessage per chat.
  *
+ * The rate limit is judged when a request arrives, before the latency is added to the answer. By default it
+ * is strict (at most N sendMessage accepted in any sliding 1,000 ms); `limitMode: "bucket"` judges with a
+ * token bucket of one second's capacity instead (lets a burst through). Each chat's accepted arrival times
+ * are kept: `minChatGapMs` in the stats is the least time between two messages to one chat.
+ *
  * Control over HTTP too (the benchmark runs it in a child process): GET /__fake/stats,
- * POST /__fake/config {latencyMs, rateLimitPerSecond, retryAfterSeconds}, POST /__fake/reset.
+ * POST /__fake/config {latencyMs, rateLimitPerSecond, limitMode, retryAfterSeconds}, POST /__fake/reset.
  */
 export type FakeFailure = "blocked" | "server_error" | "drop" | "bad_request";
 
 export interface FakeTelegramOptions {
   latencyMs?: number;
-  /** Accepted sendMessage per second (token bucket of one second's capacity); 0 = no limit. */
+  /** Accepted sendMessage per second, judged on arrival; 0 = no limit. */
   rateLimitPerSecond?: number;
+  /** "strict" (default): any sliding 1,000 ms; "bucket": a token bucket of one second's capacity. */
+  limitMode?: LimitMode;
   /** The retry_after sent with a 429, in seconds (Telegram sends whole seconds). */
   retryAfterSeconds?: number;
   /** Keep the time of each accepted sendMessage (rate measurements). */
@@ -32,6 +40,10 @@ export interface FakeTelegramStats {
   /** Chats that got the same text more than once. */
   duplicates: number;
   methods: Record<string, number>;
+  /** Most sendMessage accepted in any 1,000 ms (arrival times). */
+  maxInWindow: number;
+  /** Least time (ms) between two accepted sendMessage arrivals for one chat; null when no chat got two. */
+  minChatGapMs: number | null;
 }
 
 export interface SentMessage {
@@ -55,6 +67,8 @@ export interface FakeTelegramApi {
   messages(chatId: string | number): SentMessage[];
   /** Accepted sendMessage times (ms, performance.now of this process) when recordTimes is on. */
   times(): number[];
+  /** Accepted sendMessage arrival times for one chat (ms, performance.now of this process), in order. */
+  chatArrivals(chatId: string | number): number[];
   configure(o: FakeTelegramOptions): void;
   /** Fail sendMessage to this chat: `times` times (default: forever). */
   failChat(chatId: string | number, failure: FakeFailure, times?: number): void;
@@ -66,11 +80,9 @@ export interface FakeTelegramApi {
 
 export async function startFakeTelegramApi(opts: FakeTelegramOptions = {}): Promise<FakeTelegramApi> {
   let latencyMs = opts.latencyMs ?? 0;
-  let rate = opts.rateLimitPerSecond ?? 0;
+  const judge = createArrivalJudge({ limit: opts.rateLimitPerSecond ?? 0, mode: opts.limitMode ?? "strict" });
   let retryAfter = opts.retryAfterSeconds ?? 1;
   let recordTimes = opts.recordTimes ?? false;
-  let tokens = rate;
-  let refilledAt = performance.now();
   let messageId = 1;
 
   let perChat = new Map<string, SentMessage[]>();
@@ -78,27 +90,23 @@ export async function startFakeTelegramApi(opts: FakeTelegramOptions = {}): Prom
   let chatFailures = new Map<string, { failure: FakeFailure; left: number }>();
   let callFailures: { failure: FakeFailure; left: number }[] = [];
   let times: number[] = [];
-  const zero = (): FakeTelegramStats => ({ sent: 0, throttled: 0, failed: 0, requests: 0, duplicates: 0, methods: {} });
+  const zero = (): FakeTelegramStats => ({ sent: 0, throttled: 0, failed: 0, requests: 0, duplicates: 0, methods: {}, maxInWindow: 0, minChatGapMs: null });
   let stats = zero();
 
   const pendingPolls = new Set<http.ServerResponse>();
 
-  function takeToken(): boolean {
-    if (!rate) return true;
-    const now = performance.now();
-    tokens = Math.min(rate, tokens + ((now - refilledAt) / 1000) * rate);
-    refilledAt = now;
-    if (tokens >= 1) {
-      tokens -= 1;
-      return true;
-    }
-    return false;
-  }
+  /** Platform requests answer `latencyMs` after they arrived (judged on arrival); control requests at once. */
+  const delayed = new WeakSet<http.ServerResponse>();
 
   function answer(res: http.ServerResponse, status: number, body: unknown) {
     const text = JSON.stringify(body);
-    res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
-    res.end(text);
+    const write = () => {
+      if (res.writableEnded || res.destroyed) return;
+      res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+      res.end(text);
+    };
+    if (latencyMs > 0 && delayed.has(res)) setTimeout(write, latencyMs);
+    else write();
   }
 
   function failWith(req: http.IncomingMessage, res: http.ServerResponse, failure: FakeFailure) {
@@ -129,7 +137,7 @@ export async function startFakeTelegramApi(opts: FakeTelegramOptions = {}): Prom
       if (--byCall.left <= 0) callFailures.shift();
       return failWith(req, res, byCall.failure);
     }
-    if (!takeToken()) {
+    if (!judge.admit(chatId)) {
       stats.throttled++;
       return answer(res, 429, { ok: false, error_code: 429, description: `Too Many Requests: retry after ${retryAfter}`, parameters: { retry_after: retryAfter } });
     }
@@ -137,7 +145,7 @@ export async function startFakeTelegramApi(opts: FakeTelegramOptions = {}): Prom
     const n = (counts.get(chatId) ?? 0) + 1;
     counts.set(chatId, n);
     const list = perChat.get(chatId) ?? [];
-    const at = performance.now();
+    const at = judge.chatArrivals(chatId).at(-1) ?? performance.now();
     if (list.some((m) => m.text === text)) stats.duplicates++;
     list.push({ chatId, text, replyMarkup: params.reply_markup, at });
     if (list.length > 5) list.shift();
@@ -202,7 +210,7 @@ export async function startFakeTelegramApi(opts: FakeTelegramOptions = {}): Prom
   }
 
   function control(_req: http.IncomingMessage, res: http.ServerResponse, path: string, body: string) {
-    if (path === "/__fake/stats") return answer(res, 200, { ...stats, chats: counts.size, times: recordTimes ? times : undefined });
+    if (path === "/__fake/stats") return answer(res, 200, { ...api.stats(), chats: counts.size, times: recordTimes ? times : undefined });
     if (path === "/__fake/config") {
       api.configure(JSON.parse(body || "{}") as FakeTelegramOptions);
       return answer(res, 200, { ok: true });
@@ -219,9 +227,8 @@ export async function startFakeTelegramApi(opts: FakeTelegramOptions = {}): Prom
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const body = Buffer.concat(chunks).toString("utf8");
-      const go = () => route(req, res, body);
-      if (latencyMs > 0 && !req.url?.startsWith("/__fake/")) setTimeout(go, latencyMs);
-      else go();
+      if (!req.url?.startsWith("/__fake/")) delayed.add(res);
+      route(req, res, body);
     });
   });
   server.keepAliveTimeout = 60_000;
@@ -234,18 +241,15 @@ export async function startFakeTelegramApi(opts: FakeTelegramOptions = {}): Prom
     url,
     port,
     apiRoot: url,
-    stats: () => ({ ...stats, methods: { ...stats.methods } }),
+    stats: () => ({ ...stats, methods: { ...stats.methods }, maxInWindow: judge.maxInWindow(), minChatGapMs: judge.minChatGapMs() }),
     sentCount: (chatId) => counts.get(String(chatId)) ?? 0,
     chats: () => [...counts.keys()],
     messages: (chatId) => [...(perChat.get(String(chatId)) ?? [])],
     times: () => times,
+    chatArrivals: (chatId) => judge.chatArrivals(String(chatId)),
     configure(o) {
       if (o.latencyMs !== undefined) latencyMs = o.latencyMs;
-      if (o.rateLimitPerSecond !== undefined) {
-        rate = o.rateLimitPerSecond;
-        tokens = rate;
-        refilledAt = performance.now();
-      }
+      if (o.rateLimitPerSecond !== undefined || o.limitMode !== undefined) judge.configure({ limit: o.rateLimitPerSecond, mode: o.limitMode });
       if (o.retryAfterSeconds !== undefined) retryAfter = o.retryAfterSeconds;
       if (o.recordTimes !== undefined) recordTimes = o.recordTimes;
     },
@@ -262,8 +266,7 @@ export async function startFakeTelegramApi(opts: FakeTelegramOptions = {}): Prom
       callFailures = [];
       times = [];
       stats = zero();
-      tokens = rate;
-      refilledAt = performance.now();
+      judge.reset();
     },
     async close() {
       for (const res of pendingPolls) if (!res.writableEnded) answer(res, 200, { ok: true, result: [] });

@@ -1,11 +1,13 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
+import { createArrivalJudge, type ArrivalJudge } from "./arrival-judge.js";
 
 /**
  * A local fake of the Zalo Bot API (127.0.0.1, random port): `/bot<TOKEN>/<method>`, `{ok, result}` or
  * `{ok:false, error_code, description}`; sendMessage 1–2000 chars; getUpdates returns ONE update or 408
- * after the poll timeout; a wrong token is 401; blocked chats 403; throttling 429.
+ * after the poll timeout; a wrong token is 401; blocked chats 403; throttling 429 (scripted, or beyond the
+ * rate limit judged on arrival once `limit.configure({ limit })` sets one: a strict sliding second by default).
  */
 export interface FakeZaloBot {
   url: string;
@@ -17,6 +19,8 @@ export interface FakeZaloBot {
   /** Queue an update for getUpdates. */
   queueUpdate(update: Record<string, unknown>): void;
   throttleNext(n: number): void;
+  /** The sendMessage rate limit judged on arrival (none until configured) and its records. */
+  limit: ArrivalJudge;
   block(chatId: string): void;
   /** Longest a getUpdates call waits when nothing is queued (ms); the real API waits `timeout` s. */
   pollWaitMs: number;
@@ -39,6 +43,7 @@ export async function startFakeZaloBot(): Promise<FakeZaloBot> {
     sent: [],
     methods: [],
     webhook: null,
+    limit: createArrivalJudge(),
     pollWaitMs: 300,
     queueUpdate(u) {
       updates.push(u);
@@ -101,6 +106,7 @@ export async function startFakeZaloBot(): Promise<FakeZaloBot> {
             return fail(res, 429, "Too Many Requests");
           }
           const chatId = String(body.chat_id ?? "");
+          if (!state.limit.admit(chatId)) return fail(res, 429, "Too Many Requests");
           const text = body.text;
           if (!chatId || typeof text !== "string" || !text || Array.from(text).length > 2000) return fail(res, 400, "Bad Request: text must be 1-2000 characters");
           if (blocked.has(chatId)) return fail(res, 403, "Forbidden: the user blocked the bot");

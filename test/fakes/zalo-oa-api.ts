@@ -1,13 +1,15 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { createHash, randomBytes } from "node:crypto";
+import { createArrivalJudge, type ArrivalJudge } from "./arrival-judge.js";
 
 /**
  * A local fake of the Zalo OA Open API and OAuth token endpoint (127.0.0.1, random port), following
  * reference/zalo-api.md: the `{error, message, data}` envelope with HTTP 200 even for errors, ids as
  * strings beyond 2^53, single-use rotating refresh tokens (old refresh token refused, old access token
  * refused after rotation with -216, an expired one with -220), the 7-day window (-230), -32 throttling,
- * and webhook events signed the documented way.
+ * and webhook events signed the documented way. `limit.configure({ limit })` judges sends on arrival against
+ * a rate limit (strict sliding second by default) and answers -32 beyond it.
  */
 export interface FakeOaSent {
   path: string;
@@ -35,6 +37,8 @@ export interface FakeZaloOa {
   refreshDelayMs: number;
   /** Answer the next n sends with -32. */
   throttleNext(n: number): void;
+  /** The rate limit judged on arrival (none until configured); its records (per-user arrivals, most in a second). */
+  limit: ArrivalJudge;
   /** Make the current access token expired (-220) until the next refresh. */
   expireAccessToken(): void;
   /** Answer -201 to messages carrying buttons (a /message/cs that does not take button templates). */
@@ -71,6 +75,7 @@ export async function startFakeZaloOa(): Promise<FakeZaloOa> {
   let counter = 0;
 
   const state: FakeZaloOa = {
+    limit: createArrivalJudge(),
     url: "",
     appId,
     appSecret: "app-secret-" + randomBytes(6).toString("hex"),
@@ -170,6 +175,8 @@ export async function startFakeZaloOa(): Promise<FakeZaloOa> {
       } catch {
         return err(res, -201, "Body is not valid JSON");
       }
+      const recipient = String(body.recipient?.user_id ?? body.user_id ?? "");
+      if (!state.limit.admit(recipient)) return err(res, -32, "The request rate exceeds the limit");
       const messageId = "m" + bigId();
       if (path === "/v3.0/oa/message/template") {
         if (typeof body.user_id !== "string" || typeof body.template_id !== "string") return err(res, -201, "Parameter is invalid");

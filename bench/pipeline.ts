@@ -1,0 +1,120 @@
+/**
+ * The delivery pipeline's bench pieces: the fake Bot API in a child process, a broadcast queued straight
+ * into the outbox, the worker run to completion, and the bare HTTP loop (the physical ceiling).
+ */
+import { spawn } from "node:child_process";
+import http from "node:http";
+import { sql } from "drizzle-orm";
+import { queryRows, type Database } from "../src/db/client.js";
+import type { Logger } from "../src/logger.js";
+import { createMetrics } from "../src/metrics.js";
+import { createDeliveryWorker } from "../src/delivery/worker.js";
+import type { ChannelAdapter } from "../src/channels/adapter.js";
+
+export const BENCH_TOKEN = "123456:bench_token_bench_token";
+
+export interface FakeStats {
+  sent: number;
+  throttled: number;
+  duplicates: number;
+  times?: number[];
+  /** Most accepted sendMessage arrivals in any 1,000 ms (strict judging), and the least gap between two arrivals for one chat. */
+  maxInWindow?: number;
+  minChatGapMs?: number | null;
+}
+
+export async function startFake(): Promise<{ url: string; stop: () => void }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "bench/fake-server.ts"], { stdio: ["ignore", "pipe", "inherit"] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (c: Buffer) => {
+      out += c.toString();
+      const m = /"url":"([^"]+)"/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.on("exit", (code) => reject(new Error(`fake exited ${code}`)));
+  });
+  return { url, stop: () => child.kill("SIGTERM") };
+}
+
+export async function control(url: string, path: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(url + path, { method: body === undefined ? "GET" : "POST", body: body === undefined ? undefined : JSON.stringify(body), headers: { "content-type": "application/json" } });
+  return res.json();
+}
+
+/** Queue n announcement deliveries to the first n subscribers, as one broadcast. */
+export async function queueBroadcast(database: Database, n: number): Promise<string> {
+  const [b] = await queryRows<{ id: string }>(database.db, sql`insert into broadcasts (kind, created_by) values ('announcement', 'bench') returning id`);
+  const message = JSON.stringify({ text: "📢 Lấy ý kiến dự thảo: Nghị quyết về phí thu gom rác thải\n\nQuy định mức phí thu gom rác thải sinh hoạt.", buttons: [[{ label: "Góp ý", action: "unsub" }]] });
+  await database.db.execute(sql`
+    insert into deliveries (broadcast_id, subscriber_id, channel, kind, message)
+    select ${b!.id}, id, 'telegram', 'announcement', ${message}::jsonb from subscribers order by external_id limit ${n}`);
+  return b!.id;
+}
+
+async function waitDone(database: Database, broadcastId: string) {
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 100));
+    const [r] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from deliveries where broadcast_id = ${broadcastId} and state in ('queued', 'sending')`);
+    if (r!.n === 0) return;
+  }
+}
+
+/** Sends per second from the fake's own clock, first to last accepted send. */
+export function rateOf(times: number[]): number {
+  if (times.length < 2) return 0;
+  return ((times.length - 1) / (times[times.length - 1]! - times[0]!)) * 1000;
+}
+
+export interface PipelineResult {
+  sent: number;
+  rate: number;
+  wallSeconds: number;
+  throttled: number;
+  notSent: number;
+  /** Chats that got the message more than once. */
+  doubled: number;
+  maxInWindow: number;
+}
+
+/** Broadcast n messages through the worker and the product's adapter against the fake, judged strictly. */
+export async function pipeline(database: Database, fakeUrl: string, adapter: ChannelAdapter, logger: Logger, o: { n: number; limit: number; latencyMs: number }): Promise<PipelineResult> {
+  await control(fakeUrl, "/__fake/reset", {});
+  await control(fakeUrl, "/__fake/config", { latencyMs: o.latencyMs, rateLimitPerSecond: o.limit, limitMode: "strict", retryAfterSeconds: 1 });
+  const id = await queueBroadcast(database, o.n);
+  const worker = createDeliveryWorker({ db: database.db, adapters: [adapter], logger, metrics: createMetrics(), rates: { telegram: o.limit }, idlePollMs: 50 });
+  const t0 = performance.now();
+  await worker.start();
+  await waitDone(database, id);
+  const wall = (performance.now() - t0) / 1000;
+  await worker.stop();
+  const stats = (await control(fakeUrl, "/__fake/stats")) as FakeStats;
+  const [failed] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from deliveries where broadcast_id = ${id} and state <> 'sent'`);
+  return { sent: stats.sent, rate: rateOf(stats.times ?? []), wallSeconds: wall, throttled: stats.throttled, notSent: failed!.n, doubled: stats.duplicates, maxInWindow: stats.maxInWindow ?? 0 };
+}
+
+/** The physical ceiling: sendMessage in a tight loop with 64 requests in flight, raw node:http keep-alive. */
+export async function bareLoop(fakeUrl: string, n: number, concurrency = 64) {
+  await control(fakeUrl, "/__fake/reset", {});
+  await control(fakeUrl, "/__fake/config", { latencyMs: 0, rateLimitPerSecond: 0 });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const u = new URL(fakeUrl);
+  let next = 0;
+  const post = (i: number) =>
+    new Promise<void>((resolve, reject) => {
+      const body = JSON.stringify({ chat_id: 90_000_000 + i, text: "📢 Lấy ý kiến dự thảo: Nghị quyết về phí thu gom rác thải" });
+      const req = http.request({ agent, host: u.hostname, port: u.port, method: "POST", path: `/bot${BENCH_TOKEN}/sendMessage`, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
+        res.resume();
+        res.on("end", () => resolve());
+      });
+      req.on("error", reject);
+      req.end(body);
+    });
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < n) await post(next++);
+  }));
+  const seconds = (performance.now() - t0) / 1000;
+  agent.destroy();
+  return { sent: n, rate: n / seconds };
+}

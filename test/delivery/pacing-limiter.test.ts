@@ -1,0 +1,73 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { createRateLimiter, LimiterClosed } from "../../src/delivery/rate-limiter.js";
+
+/** The limiter's schedule on a fake clock: what a strict platform would count, send by send. */
+describe("sliding-window rate limiter", () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+  const now = () => Date.now();
+
+  /** Take `n` slots the way the worker does (tryAcquire, else acquire); resolves with each start time. */
+  async function take(limiter: ReturnType<typeof createRateLimiter>, n: number): Promise<number[]> {
+    const starts: number[] = [];
+    const run = (async () => {
+      for (let i = 0; i < n; i++) {
+        if (!limiter.tryAcquire()) await limiter.acquire();
+        starts.push(now());
+      }
+    })();
+    await vi.runAllTimersAsync();
+    await run;
+    return starts;
+  }
+  /** Most starts in any half-open window of `ms`. */
+  const mostIn = (starts: number[], ms: number) => Math.max(...starts.map((s, i) => starts.slice(i).filter((t) => t < s + ms).length));
+
+  it("never lets more than the limit start within a second plus the margin, and does not fall behind", async () => {
+    const limiter = createRateLimiter({ ratePerSecond: 30, marginMs: 15, now });
+    const starts = await take(limiter, 300);
+    expect(mostIn(starts, 1015)).toBeLessThanOrEqual(30);
+    // The send `limit` sends later starts one window plus the margin after, never sooner.
+    for (let i = 30; i < starts.length; i++) expect(starts[i]! - starts[i - 30]!).toBeGreaterThanOrEqual(1015);
+    // Spread, not burst: no more than two start in the same instant.
+    expect(mostIn(starts, 1)).toBeLessThanOrEqual(2);
+    // Held: 300 sends at 30 per 1,015 ms take under eleven windows.
+    expect(starts.at(-1)! - starts[0]!).toBeLessThan(10 * 1015 + 1015);
+    limiter.close();
+  });
+
+  it("holds every caller through a pause (a 429's retry_after)", async () => {
+    const limiter = createRateLimiter({ ratePerSecond: 10, now });
+    const t0 = now();
+    limiter.pause(3000);
+    expect(limiter.tryAcquire()).toBe(false);
+    const starts = await take(limiter, 5);
+    expect(Math.min(...starts)).toBeGreaterThanOrEqual(t0 + 3000);
+    limiter.close();
+  });
+
+  it("paces one recipient: the next send to them waits the per-recipient interval after the last ended", async () => {
+    const limiter = createRateLimiter({ ratePerSecond: 30, perRecipientMs: 1000, now });
+    const freed: number[] = [];
+    const t0 = now();
+    limiter.settled(() => freed.push(now()));
+    await vi.advanceTimersByTimeAsync(999);
+    expect(freed).toEqual([]);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(freed).toEqual([t0 + 1000]);
+    limiter.close();
+  });
+
+  it("unlimited: every slot is free; close() rejects waiters and frees paced recipients at once", async () => {
+    const open = createRateLimiter({ ratePerSecond: 0, now });
+    for (let i = 0; i < 1000; i++) expect(open.tryAcquire()).toBe(true);
+    const limiter = createRateLimiter({ ratePerSecond: 1, perRecipientMs: 1000, now });
+    expect(limiter.tryAcquire()).toBe(true);
+    const waiting = limiter.acquire();
+    let freed = false;
+    limiter.settled(() => (freed = true));
+    limiter.close();
+    await expect(waiting).rejects.toBeInstanceOf(LimiterClosed);
+    expect(freed).toBe(true);
+  });
+});

@@ -1,0 +1,166 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { queryRows, type Database } from "../../src/db/client.js";
+import { createMetrics } from "../../src/metrics.js";
+import { createBroadcaster } from "../../src/delivery/broadcast.js";
+import { createDeliveryWorker } from "../../src/delivery/worker.js";
+import { enqueue } from "../../src/delivery/outbox.js";
+import { PRIORITY_REPLY } from "../../src/db/schema/index.js";
+import { createTelegramChannel } from "../../bots/telegram/index.js";
+import type { ChannelAdapter } from "../../src/channels/adapter.js";
+import { createTestDatabase, databaseKinds, quietLogger } from "../support/database.js";
+import { insertDraft, seedSubscribers, someUnits, stateCounts } from "../support/delivery.js";
+import { startTestService, type TestService } from "../support/service.js";
+import { startFakeTelegramApi, type FakeTelegramApi } from "../fakes/telegram-api.js";
+import { startFakeZaloBot, type FakeZaloBot } from "../fakes/zalo-bot-api.js";
+import { createZaloBotAdapter } from "../../bots/zalo-bot/adapter.js";
+import { createZaloBotClient } from "../../bots/zalo-bot/client.js";
+
+const broadcaster = createBroadcaster({ timeZone: "Asia/Ho_Chi_Minh" });
+const TOKEN = "123456:pacing_test_token";
+const LIMIT = 20;
+
+/**
+ * Strict pacing against a fake Bot API that judges the limit on arrival in any sliding second (a 429
+ * otherwise) with latency added after: correctness checks (no 429, nothing lost, nothing doubled, a chat
+ * never gets two messages within a second), not speed targets.
+ */
+describe.each(databaseKinds)("strict pacing on %s", (kind) => {
+  let database: Database;
+  let fake: FakeTelegramApi;
+  let telegram: ChannelAdapter;
+  let units: string[];
+  let base = 5_000_000;
+  const nextBase = () => (base += 100_000);
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    fake = await startFakeTelegramApi();
+    telegram = createTelegramChannel({ token: TOKEN, apiRoot: fake.apiRoot, mode: "polling", logger: quietLogger() });
+    units = await someUnits(database.db, 4);
+  });
+  afterAll(async () => {
+    await fake.close();
+    await database.close();
+  });
+  afterEach(() => fake.reset());
+
+  const worker = () =>
+    createDeliveryWorker({
+      db: database.db, adapters: [telegram], logger: quietLogger(), metrics: createMetrics(), idlePollMs: 50,
+      rates: { telegram: LIMIT }, pacing: { telegram: { perRecipientMs: 1000 } },
+    });
+
+  it("a 300-recipient broadcast at 20/s: no 429 from a strict platform, everyone gets it once", async () => {
+    const b = nextBase();
+    await seedSubscribers(database.db, { count: 300, units: [units[0]!], base: b });
+    const draftId = await insertDraft(database.db, { units: [units[0]!] });
+    fake.configure({ rateLimitPerSecond: LIMIT, limitMode: "strict", latencyMs: 80 });
+    const ref = await database.db.transaction((tx) => broadcaster.draftPublished(tx, draftId, "test"));
+    expect(ref!.recipients).toBe(300);
+
+    await worker().drain();
+
+    expect(fake.stats()).toMatchObject({ throttled: 0, sent: 300, duplicates: 0 });
+    expect(fake.stats().maxInWindow).toBeLessThanOrEqual(LIMIT);
+    expect(await stateCounts(database.db, ref!.broadcastId)).toEqual({ sent: 300 });
+    for (let i = 0; i < 300; i++) expect(fake.sentCount(b + i)).toBe(1);
+  });
+
+  it("one person getting several messages in a row: a second apart as Telegram sees them, in order, amid a broadcast", async () => {
+    const b = nextBase();
+    await seedSubscribers(database.db, { count: 40, units: [units[1]!], base: b });
+    const draftId = await insertDraft(database.db, { units: [units[1]!] });
+    fake.configure({ rateLimitPerSecond: LIMIT, limitMode: "strict", latencyMs: 20 });
+    const [person] = await queryRows<{ id: string }>(database.db, sql`select id from subscribers where channel = 'telegram' and external_id = ${String(b + 7)}`);
+    const texts = ["Cảm ơn bạn đã góp ý.", "Câu hỏi 2: Bạn có đồng ý không?", "Câu hỏi 3: Ý kiến khác?", "Hẹn gặp lại."];
+    await enqueue(database.db, texts.map((text) => ({ subscriberId: person!.id, channel: "telegram", kind: "reply", message: { text }, priority: PRIORITY_REPLY })));
+    const ref = await database.db.transaction((tx) => broadcaster.draftPublished(tx, draftId, "test"));
+
+    await worker().drain();
+
+    expect(fake.stats()).toMatchObject({ throttled: 0, duplicates: 0 });
+    expect(await stateCounts(database.db, ref!.broadcastId)).toEqual({ sent: 40 });
+    const received = fake.messages(b + 7).map((m) => m.text);
+    expect(received.slice(0, 4)).toEqual(texts);
+    const arrivals = fake.chatArrivals(b + 7);
+    expect(arrivals).toHaveLength(5);
+    // The fake's own judgement: no two arrivals for one chat within a second.
+    for (let i = 1; i < arrivals.length; i++) expect(arrivals[i]! - arrivals[i - 1]!).toBeGreaterThanOrEqual(1000);
+    expect(fake.stats().minChatGapMs).toBeGreaterThanOrEqual(1000);
+  });
+});
+
+/** 200 people press /start at once: the consent replies share the channel's budget and provoke no 429. */
+describe.each(databaseKinds)("a burst of replies on a strict platform (%s)", (kind) => {
+  const SECRET = "pacing-webhook-secret-0123456789";
+  let fake: FakeTelegramApi;
+  let svc: TestService;
+
+  beforeAll(async () => {
+    fake = await startFakeTelegramApi({ rateLimitPerSecond: LIMIT, limitMode: "strict", latencyMs: 80 });
+    svc = await startTestService(kind, {
+      TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_MODE: "webhook", TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.apiRoot,
+      TELEGRAM_RATE_LIMIT_PER_SECOND: String(LIMIT),
+    });
+  });
+  afterAll(async () => {
+    await svc?.stop();
+    await fake?.close();
+  });
+
+  it("200 people pressing /start at once: each answered, nobody twice, no 429", async () => {
+    const people = Array.from({ length: 200 }, (_, i) => 77_000_000 + i);
+    const answers = await Promise.all(people.map((id, i) => svc.api("POST", "/webhooks/telegram", {
+      headers: { "x-telegram-bot-api-secret-token": SECRET },
+      body: { update_id: 10_000 + i, message: { message_id: i + 1, date: Math.floor(Date.now() / 1000), text: "/start", from: { id, is_bot: false, first_name: "Minh" }, chat: { id, type: "private" } } },
+    })));
+    expect(answers.map((a) => a.status)).toEqual(people.map(() => 200));
+
+    const outstanding = async () =>
+      (await queryRows<{ n: number }>(svc.database.db, sql`select count(*)::int as n from deliveries where state in ('queued', 'sending')`))[0]!.n;
+    await expect.poll(outstanding, { timeout: 60_000, interval: 200 }).toBe(0);
+
+    const [queued] = await queryRows<{ n: number; sent: number }>(svc.database.db, sql`
+      select count(*)::int as n, count(*) filter (where state = 'sent')::int as sent from deliveries where channel = 'telegram'`);
+    expect(queued!.n).toBeGreaterThanOrEqual(200);
+    expect(queued!.sent).toBe(queued!.n);
+    expect(fake.stats()).toMatchObject({ throttled: 0, duplicates: 0, sent: queued!.n });
+    expect(fake.stats().maxInWindow).toBeLessThanOrEqual(LIMIT);
+    for (const id of people) expect(fake.sentCount(id)).toBeGreaterThanOrEqual(1);
+    expect(fake.stats().minChatGapMs ?? Infinity).toBeGreaterThanOrEqual(1000);
+  });
+});
+
+/** Zalo Bot with its own limit, through the same limiter. */
+describe.each(databaseKinds)("strict pacing on Zalo Bot (%s)", (kind) => {
+  let database: Database;
+  let fake: FakeZaloBot;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    fake = await startFakeZaloBot();
+  });
+  afterAll(async () => {
+    await fake?.close();
+    await database?.close();
+  });
+
+  it("a 120-recipient broadcast at 8/s: no 429, everyone gets it once", async () => {
+    const [unit] = await someUnits(database.db, 1);
+    await seedSubscribers(database.db, { count: 120, units: [unit!], channel: "zalo-bot", base: 9_000_000 });
+    const draftId = await insertDraft(database.db, { units: [unit!] });
+    fake.limit.configure({ limit: 8, mode: "strict" });
+    const zalo = createZaloBotAdapter({ client: createZaloBotClient({ apiBase: fake.url, token: fake.token }), logger: quietLogger(), mode: "webhook", webhookSecret: "s3cret-token" });
+    const ref = await database.db.transaction((tx) => broadcaster.draftPublished(tx, draftId, "test"));
+    expect(ref!.recipients).toBe(120);
+
+    await createDeliveryWorker({ db: database.db, adapters: [zalo], logger: quietLogger(), metrics: createMetrics(), idlePollMs: 50, rates: { "zalo-bot": 8 } }).drain();
+
+    expect(await stateCounts(database.db, ref!.broadcastId)).toEqual({ sent: 120 });
+    expect(fake.sent).toHaveLength(120);
+    expect(new Set(fake.sent.map((m) => m.chatId)).size).toBe(120);
+    expect(fake.limit.refused()).toBe(0);
+    expect(fake.limit.maxInWindow()).toBeLessThanOrEqual(8);
+  });
+});

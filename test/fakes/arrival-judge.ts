@@ -1,0 +1,105 @@
+/**
+ * How the fake platforms judge a rate limit, on arrival:
+ * - "strict": at most `limit` accepted sends arriving in any `windowMs` (a sliding window), what a platform
+ *   that promises nothing more than "N a second" may enforce;
+ * - "bucket": a token bucket of one window's capacity refilled continuously (a burst after a quiet spell passes).
+ * It also keeps what tests and the benchmark check afterwards: the most accepted arrivals seen in any window
+ * and, per chat, the least time between two accepted arrivals.
+ */
+export type LimitMode = "strict" | "bucket";
+
+export interface ArrivalJudge {
+  /** Judge one send arriving now for `chatId`: true = accept (and count it), false = refuse (429). */
+  admit(chatId: string): boolean;
+  configure(o: { limit?: number; mode?: LimitMode }): void;
+  readonly limit: number;
+  readonly mode: LimitMode;
+  /** Most accepted arrivals in any window so far. */
+  maxInWindow(): number;
+  /** Sends refused for the limit so far. */
+  refused(): number;
+  /** Least time (ms) between two accepted arrivals for one chat; null when no chat got two. */
+  minChatGapMs(): number | null;
+  /** Accepted arrival times (ms, performance.now) for one chat, in order. */
+  chatArrivals(chatId: string): number[];
+  reset(): void;
+}
+
+export function createArrivalJudge(o: { limit?: number; mode?: LimitMode; windowMs?: number; now?: () => number } = {}): ArrivalJudge {
+  const now = o.now ?? (() => performance.now());
+  const windowMs = o.windowMs ?? 1000;
+  let limit = o.limit ?? 0;
+  let mode: LimitMode = o.mode ?? "strict";
+  /** Accepted arrivals within the last window, oldest first (from `head`). */
+  let recent: number[] = [];
+  let head = 0;
+  let most = 0;
+  let refusals = 0;
+  let tokens = limit;
+  let refilledAt = now();
+  let perChat = new Map<string, number[]>();
+  let minGap: number | null = null;
+
+  function inWindow(t: number): number {
+    while (head < recent.length && recent[head]! <= t - windowMs) head++;
+    if (head > 4096) {
+      recent = recent.slice(head);
+      head = 0;
+    }
+    return recent.length - head;
+  }
+
+  function bucketAdmits(t: number): boolean {
+    tokens = Math.min(limit, tokens + ((t - refilledAt) / windowMs) * limit);
+    refilledAt = t;
+    if (tokens < 1) return false;
+    tokens -= 1;
+    return true;
+  }
+
+  return {
+    get limit() {
+      return limit;
+    },
+    get mode() {
+      return mode;
+    },
+    admit(chatId) {
+      const t = now();
+      const count = inWindow(t);
+      if (limit > 0 && (mode === "strict" ? count >= limit : !bucketAdmits(t))) {
+        refusals++;
+        return false;
+      }
+      recent.push(t);
+      most = Math.max(most, count + 1);
+      const list = perChat.get(chatId);
+      if (list) {
+        const gap = t - list[list.length - 1]!;
+        minGap = minGap === null ? gap : Math.min(minGap, gap);
+        list.push(t);
+      } else perChat.set(chatId, [t]);
+      return true;
+    },
+    configure(c) {
+      if (c.mode !== undefined) mode = c.mode;
+      if (c.limit !== undefined) limit = c.limit;
+      tokens = limit;
+      refilledAt = now();
+    },
+    maxInWindow: () => most,
+    refused: () => refusals,
+    minChatGapMs: () => minGap,
+    chatArrivals: (chatId) => [...(perChat.get(chatId) ?? [])],
+    reset() {
+      recent = [];
+      head = 0;
+      most = 0;
+      refusals = 0;
+      tokens = limit;
+      refilledAt = now();
+      perChat = new Map();
+      minGap = null;
+    },
+  };
+}
