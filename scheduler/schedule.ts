@@ -1,5 +1,5 @@
 import cron from "node-cron";
-import { wallClockDate } from "../src/export/local-time.js";
+import { wallClockDate } from "../src/text/local-time.js";
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;

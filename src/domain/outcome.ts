@@ -4,8 +4,8 @@ import { drafts } from "../db/schema/index.js";
 import { conflict } from "../errors.js";
 import { t } from "../i18n/index.js";
 import { recordAudit } from "./audit.js";
-import { assertCanWrite, assertOwnAgency } from "./drafts/access.js";
-import { getDraftRow, getDraftView } from "./drafts/queries.js";
+import { accessibleDraft, assertCanWrite } from "./draft-access.js";
+import { getDraftView } from "./drafts/queries.js";
 import { draftView, type DraftView } from "./drafts/schemas.js";
 import type { Actor, DraftDeps } from "./drafts/types.js";
 import { feedbackSources } from "./feedback-sources.js";
@@ -44,8 +44,7 @@ export async function publishOutcome(
   assertCanWrite(actor);
   const now = deps.now?.() ?? new Date();
   const result = await deps.db.transaction(async (tx) => {
-    const row = await getDraftRow(tx, id, true);
-    assertOwnAgency(actor, row.agencyId);
+    const row = await accessibleDraft(tx, actor, id, { lock: true });
     if (row.status !== "closed") {
       throw conflict(`The outcome is published after the comment period; this draft is ${row.status}.`, [{ field: "status", message: `draft is ${row.status}` }]);
     }

@@ -1,4 +1,4 @@
-import { wallClockDate } from "../export/local-time.js";
+import { wallClockDate } from "../text/local-time.js";
 import { t, type Locale } from "../i18n/index.js";
 
 /**

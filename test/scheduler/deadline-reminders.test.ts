@@ -5,7 +5,7 @@ import type { Database, Db } from "../../src/db/client.js";
 import { draftReminders } from "../../src/db/schema/index.js";
 import { createBroadcaster } from "../../src/delivery/broadcast.js";
 import { updateDraft } from "../../src/domain/drafts/update.js";
-import { encodeAction } from "../../handlers/actions.js";
+import { encodeAction } from "../../src/messages/actions.js";
 import { createScheduler } from "../../scheduler/scheduler.js";
 import { deadlineRemindersJob } from "../../scheduler/jobs/deadline-reminders.js";
 import { createTestDatabase, databaseKinds, quietLogger } from "../support/database.js";

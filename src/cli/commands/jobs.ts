@@ -1,5 +1,5 @@
 import { createBroadcaster } from "../../delivery/broadcast.js";
-import { localDateTime } from "../../export/local-time.js";
+import { localDateTime } from "../../text/local-time.js";
 import { createScheduler, type RunResult, type Scheduler } from "../../../scheduler/scheduler.js";
 import { defaultJobs } from "../../../scheduler/jobs/index.js";
 import { parseCommandArgs } from "../args.js";

@@ -2,9 +2,9 @@ import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type DbOrTx } from "../../db/client.js";
 import { PRIORITY_BULK, type BroadcastKind } from "../../db/schema/index.js";
 import type { OutboundMessage } from "../../channels/message.js";
-import { localDateTime } from "../../export/local-time.js";
+import { localDateTime } from "../../text/local-time.js";
 import { t, type Locale } from "../../i18n/index.js";
-import { encodeAction } from "../../../handlers/actions.js";
+import { encodeAction } from "../../messages/actions.js";
 import { localDate } from "../digest/render.js";
 
 /**

@@ -2,7 +2,7 @@ import { and, eq, gt } from "drizzle-orm";
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { draftReminders, drafts } from "../../db/schema/index.js";
-import { localDateTime } from "../../export/local-time.js";
+import { localDateTime } from "../../text/local-time.js";
 import { endOf, type QuietHours } from "../../delivery/quiet-hours.js";
 import { t } from "../../i18n/index.js";
 import { answerButton, byLocale, createBroadcast, deadlineText, enqueueAudience, perLocale } from "./bulk.js";

@@ -2,7 +2,7 @@ import { and, eq, lt } from "drizzle-orm";
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { agencies, jobRuns } from "../../db/schema/index.js";
-import { localDateTime } from "../../export/local-time.js";
+import { localDateTime } from "../../text/local-time.js";
 import { t } from "../../i18n/index.js";
 import { reportDownloaded } from "../report/downloads.js";
 import { byLocale, createBroadcast, enqueueAudience, perLocale } from "./bulk.js";

@@ -1,5 +1,5 @@
 import { Router } from "express";
-import { actorOf } from "../../domain/drafts/access.js";
+import { actorOf } from "../../domain/draft-access.js";
 import { draftIdParams } from "../../domain/drafts/schemas.js";
 import { outcomeBody, outcomeView, publishOutcome } from "../../domain/outcome.js";
 import { principalOf } from "../auth.js";

@@ -1,7 +1,6 @@
 import { Router } from "express";
 import { z } from "zod";
-import { actorOf, assertOwnAgency } from "../../domain/drafts/access.js";
-import { getDraftRow } from "../../domain/drafts/queries.js";
+import { accessibleDraft } from "../../domain/draft-access.js";
 import { relayCoverage } from "../../domain/relays/coverage.js";
 import { deliveryStates } from "../../db/schema/index.js";
 import { principalOf } from "../auth.js";
@@ -46,13 +45,11 @@ export function relayRoutes(deps: ApiDeps): Router {
     responses: {
       200: { description: "Coverage per target commune, by name", schema: coverageSchema },
       401: err("Missing or unknown API key"),
-      403: err("The draft belongs to another agency"),
-      404: err("No such draft"),
+      404: err("No such draft, or a draft of another agency"),
     },
   });
   router.get("/drafts/:id/relays", async (req, res) => {
-    const row = await getDraftRow(deps.db, req.params.id);
-    assertOwnAgency(actorOf(principalOf(res)), row.agencyId, "id");
+    const row = await accessibleDraft(deps.db, principalOf(res), req.params.id);
     res.json(await relayCoverage(deps.db, row));
   });
   return router;
