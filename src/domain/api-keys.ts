@@ -10,6 +10,13 @@ export interface Principal {
   name: string;
   role: ApiRole;
   agencyId: string | null;
+  /** Who acts, for the audit log: "officer:<login>" for a console session; "key:<id>" by default. */
+  label?: string;
+}
+
+/** The audit label of a principal: "key:<id>" for an API key, "officer:<login>" for a console session. */
+export function principalLabel(p: Principal): string {
+  return p.label ?? `key:${p.keyId}`;
 }
 
 export function hashKey(key: string): string {

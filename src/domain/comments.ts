@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Db } from "../db/client.js";
 import { comments, handlingStates, moderationStates } from "../db/schema/index.js";
 import { badRequest, forbidden, notFound } from "../errors.js";
-import type { Principal } from "./api-keys.js";
+import { principalLabel, type Principal } from "./api-keys.js";
 import { recordAudit } from "./audit.js";
 import { getReadableDraft } from "./draft-access.js";
 
@@ -57,7 +57,7 @@ export async function updateComment(db: Db, principal: Principal, id: string, in
         handlingNote: comments.handlingNote,
       });
     await recordAudit(tx, {
-      actor: `key:${principal.keyId}`,
+      actor: principalLabel(principal),
       action: "comment.update",
       entityType: "comment",
       entityId: id,

@@ -2,12 +2,25 @@ import type { RequestHandler, Response } from "express";
 import type { Db } from "../db/client.js";
 import type { ApiRole } from "../db/schema/index.js";
 import { authenticateKey, type Principal } from "../domain/api-keys.js";
+import type { ConsoleRules } from "../domain/officers/settings.js";
 import { forbidden, unauthorized } from "../errors.js";
+import { assertCsrf, consoleSessionOf } from "./console-session.js";
 
-/** Bearer API key authentication; the principal goes to res.locals.principal. */
-export function authenticate(db: Db): RequestHandler {
+/**
+ * Bearer API key authentication or, without an Authorization header and when `consoleRules` are given,
+ * an officer's console session cookie (state-changing requests need its CSRF token). Either way the same
+ * principal (role, agency) goes to res.locals.principal.
+ */
+export function authenticate(db: Db, consoleRules?: ConsoleRules): RequestHandler {
   return async (req, res, next) => {
     const header = req.header("authorization");
+    const session = !header && consoleRules ? await consoleSessionOf(db, consoleRules, req, res) : null;
+    if (session) {
+      assertCsrf(req, session);
+      res.locals.principal = session.principal;
+      next();
+      return;
+    }
     const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     if (!match?.[1]) {
       throw unauthorized("Send an API key as 'Authorization: Bearer <key>'. Create one with: npm run cli -- keys create", [

@@ -1,9 +1,9 @@
-import type { Principal } from "../api-keys.js";
+import { principalLabel, type Principal } from "../api-keys.js";
 import { forbidden } from "../../errors.js";
 import type { Actor } from "./types.js";
 
 export function actorOf(p: Principal): Actor {
-  return { label: `key:${p.keyId}`, role: p.role, agencyId: p.agencyId };
+  return { label: principalLabel(p), role: p.role, agencyId: p.agencyId };
 }
 
 /** Viewers read only. */

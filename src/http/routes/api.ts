@@ -1,6 +1,7 @@
 import express, { Router } from "express";
 import { AppError } from "../../errors.js";
 import { authenticate } from "../auth.js";
+import { consoleRulesFrom } from "../../domain/officers/settings.js";
 import type { ApiDeps } from "./deps.js";
 import { draftRoutes } from "./drafts.js";
 import { readRoutes } from "./reads.js";
@@ -26,7 +27,8 @@ export function apiRouter(deps: ApiDeps): Router {
     }
     next();
   });
-  router.use(authenticate(deps.db));
+  // An API key, or an officer's console session (with its CSRF token on changes): the same principal.
+  router.use(authenticate(deps.db, consoleRulesFrom(deps.config)));
   router.use(draftRoutes(deps));
   router.use(readRoutes(deps));
   router.use(broadcastRoutes(deps));
