@@ -39,10 +39,16 @@ export interface OfficerAccountView {
  * Create an officer (the officers row) with a console account. Returns the password to hand over once:
  * the one given, or a one-time password made here.
  */
-export async function createOfficerAccount(db: Db, input: CreateOfficerInput, actor: string): Promise<{ account: OfficerAccountView; password: string }> {
+export async function createOfficerAccount(
+  db: Db,
+  input: CreateOfficerInput,
+  actor: string,
+  /** A scrypt hash made elsewhere (the CLI hashes a password read from stdin before it travels). */
+  presetHash?: string,
+): Promise<{ account: OfficerAccountView; password: string | null }> {
   const body = createOfficerBody.parse(input);
-  const password = body.password ?? newOneTimePassword();
-  const passwordHash = await hashPassword(password);
+  const password = presetHash ? null : (body.password ?? newOneTimePassword());
+  const passwordHash = presetHash ?? (await hashPassword(password!));
   return db.transaction(async (tx) => {
     const [taken] = await tx.select({ id: consoleAccounts.id }).from(consoleAccounts).where(eq(consoleAccounts.login, body.login)).limit(1);
     if (taken) throw conflict(`The login ${body.login} is taken.`, [{ field: "login", message: "already taken" }]);
