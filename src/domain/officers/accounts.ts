@@ -41,7 +41,7 @@ export interface OfficerAccountView {
  */
 export async function createOfficerAccount(
   db: Db,
-  input: CreateOfficerInput,
+  input: unknown,
   actor: string,
   /** A scrypt hash made elsewhere (the CLI hashes a password read from stdin before it travels). */
   presetHash?: string,
