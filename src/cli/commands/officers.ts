@@ -13,7 +13,7 @@ const CREATE_USAGE = [
   "",
   "  --role            admin (every agency), drafter (writes its agency's drafts), viewer (reads them)",
   "  --name            the officer's full name, e.g. \"Nguyễn Văn A\"",
-  "  --login           what the officer types to log in to the console (3–64 of a–z, 0–9, . _ -)",
+  "  --login           what the officer types to log in to the console (2–64 of a–z, 0–9, . _ -)",
   "  --agency          the drafting agency, by name (created if new) or id; required for drafter and viewer",
   "  --password-stdin  read the password from standard input (its first line); otherwise a one-time",
   "                    password is printed once, alone on the last line",

@@ -21,7 +21,7 @@
   }
   function table(head, rows, label) {
     return el("table", { class: "list", "aria-label": label || "" }, [
-      el("thead", {}, [el("tr", {}, head.map(function (h) { return el("th", { scope: "col", text: h }); }))]),
+      head ? el("thead", {}, [el("tr", {}, head.map(function (h) { return el("th", { scope: "col", text: h }); }))]) : null,
       el("tbody", {}, rows.map(function (r) { return el("tr", {}, r.map(function (c) { return el("td", { text: String(c) }); })); })),
     ]);
   }
@@ -64,6 +64,7 @@
     if (!items.length) return false;
     box.textContent = "";
     items.forEach(function (b) {
+      if (!b.total) return;
       var kind = G.text("console.broadcasts.kind." + b.kind);
       var channels = b.byChannel.length ? b.byChannel : [{ channel: "—", counts: b.counts }];
       channels.forEach(function (ch) {
@@ -116,8 +117,8 @@
     });
     var communes = s.communes || [];
     chart("participation", byId("participation-chart"), {
-      legend: {},
-      grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
+      legend: { bottom: 0 },
+      grid: { left: 8, right: 24, top: 8, bottom: 32, containLabel: true },
       xAxis: { type: "value", minInterval: 1 },
       yAxis: { type: "category", inverse: true, data: communes.map(function (c) { return c.name; }) },
       series: [
@@ -139,9 +140,9 @@
     ];
     var offlineRows = numbers(s.offline || (s.totals && s.totals.offline));
     var side = el("div", { class: "side" }, [
-      el("div", {}, [el("h3", { text: G.text("console.figures.online") }), table(["", ""], online)]),
+      el("div", {}, [el("h3", { text: G.text("console.figures.online") }), table(null, online)]),
       el("div", {}, [el("h3", { text: G.text("console.figures.offline") }),
-        offlineRows.length ? table(["", ""], offlineRows) : el("p", { text: G.text("console.figures.offlineNone") })]),
+        offlineRows.length ? table(null, offlineRows) : el("p", { text: G.text("console.figures.offlineNone") })]),
     ]);
     f.appendChild(side);
     if (Array.isArray(s.byChannel)) {
@@ -222,7 +223,7 @@
       var box = byId("relays");
       box.textContent = "";
       var top = numbers(r.body.totals || r.body);
-      if (top.length) box.appendChild(table(["", ""], top));
+      if (top.length) box.appendChild(table(null, top));
       var items = r.body.items || r.body.communes || [];
       if (Array.isArray(items) && items.length) {
         var keys = Object.keys(items[0]).filter(function (k) { return typeof items[0][k] !== "object"; });

@@ -13,7 +13,7 @@ export const MIN_PASSWORD_LENGTH = 10;
 export const createOfficerBody = z
   .object({
     name: z.string().trim().min(1, "must not be empty").max(200),
-    login: z.string().trim().toLowerCase().regex(/^[a-z0-9._-]{3,64}$/, "3 to 64 letters a–z, digits, dot, dash or underscore"),
+    login: z.string().trim().toLowerCase().regex(/^[a-z0-9._-]{2,64}$/, "2 to 64 letters a–z, digits, dot, dash or underscore"),
     role: z.enum(apiRoles),
     agency: z.string().trim().max(300).optional().transform((v) => (v ? v : undefined)),
     password: z.string().min(MIN_PASSWORD_LENGTH, `at least ${MIN_PASSWORD_LENGTH} characters`).max(200).optional(),
