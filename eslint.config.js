@@ -29,4 +29,12 @@ export default tseslint.config(
     },
   },
   { files: ["**/*.js"], extends: [tseslint.configs.disableTypeChecked] },
+  {
+    // The console's browser scripts (plain scripts, served as files).
+    files: ["src/console/assets/**/*.js"],
+    languageOptions: {
+      sourceType: "script",
+      globals: { window: "readonly", document: "readonly", fetch: "readonly", setTimeout: "readonly", clearTimeout: "readonly", history: "readonly", location: "readonly" },
+    },
+  },
 );

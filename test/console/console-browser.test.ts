@@ -55,7 +55,7 @@ describe.each(databaseKinds)("the officers' console in Chromium on %s", (kind) =
   }
   async function inbox(userId: string): Promise<(Reply & { kind: string })[]> {
     const res = await svc.api("GET", `/sim/inbox/${userId}`);
-    return res.body.messages;
+    return res.body.messages as (Reply & { kind: string })[];
   }
 
   it("an officer logs in, writes a draft, is refused a 20-day period beside the field, fixes it, publishes, and follows it to the XLSX", { timeout: 240_000 }, async () => {
@@ -112,11 +112,7 @@ describe.each(databaseKinds)("the officers' console in Chromium on %s", (kind) =
     await expect.poll(() => bar.getAttribute("data-percent"), { timeout: 30_000 }).toBe("100");
 
     // A chart changes after the resident answers.
-    const firstChoice = () =>
-      page.evaluate(() => {
-        const w = window as unknown as { echarts: { getInstanceByDom(el: Element): { getOption(): { series: { data: number[] }[] } } } };
-        return w.echarts.getInstanceByDom(document.getElementById("q-chart-0")!).getOption().series[0]!.data;
-      });
+    const firstChoice = () => page.evaluate("echarts.getInstanceByDom(document.getElementById('q-chart-0')).getOption().series[0].data");
     await expect.poll(firstChoice).toEqual([0, 0]);
     await shot("draft-page-before");
     await expect.poll(async () => (await inbox("lan")).some((m) => m.kind === "announcement"), { timeout: 30_000 }).toBe(true);
@@ -145,7 +141,7 @@ describe.each(databaseKinds)("the officers' console in Chromium on %s", (kind) =
     await download.saveAs(file);
     const book = new ExcelJS.Workbook();
     await book.xlsx.readFile(file);
-    const cells = book.worksheets.flatMap((ws) => ws.getSheetValues().flat().map((v) => String(v ?? "")));
+    const cells = book.worksheets.flatMap((ws) => ws.getSheetValues().flat().map((v) => (typeof v === "string" || typeof v === "number" ? String(v) : "")));
     expect(cells).toContain("Đồng ý");
     expect(cells.some((c) => c.includes("miễn phí cho người cao tuổi"))).toBe(true);
 

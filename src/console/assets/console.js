@@ -20,8 +20,8 @@
     return fetch(path, { method: method, headers: headers, credentials: "same-origin", body: body === undefined ? undefined : JSON.stringify(body) }).then(
       function (res) {
         return res.text().then(function (t) {
-          var parsed = null;
-          try { parsed = t ? JSON.parse(t) : null; } catch (e) { parsed = null; }
+          var parsed;
+          try { parsed = t ? JSON.parse(t) : null; } catch { parsed = null; }
           return { ok: res.ok, status: res.status, body: parsed };
         });
       },

@@ -1,4 +1,4 @@
-import { Router } from "express";
+import { Router, type Request, type Response } from "express";
 import { asc } from "drizzle-orm";
 import { agencies, draftStatuses, type DraftStatus } from "../../db/schema/index.js";
 import { getReadableDraft } from "../../domain/draft-access.js";
@@ -31,7 +31,7 @@ export function draftPages(deps: ConsoleDeps): Router {
 
   router.get("/drafts", async (req, res) => {
     const officer = officerOf(res);
-    const status = (draftStatuses as readonly string[]).includes(String(req.query.status)) ? (req.query.status as DraftStatus) : undefined;
+    const status = typeof req.query.status === "string" && (draftStatuses as readonly string[]).includes(req.query.status) ? (req.query.status as DraftStatus) : undefined;
     const chosenAgency = typeof req.query.agency === "string" && req.query.agency ? req.query.agency : undefined;
     const agencyId = officer.role === "admin" ? chosenAgency : (officer.agencyId ?? "00000000-0000-0000-0000-000000000000");
     const views = await listDraftViews(db, { status, agencyId, limit: 200, offset: 0 });
@@ -49,7 +49,7 @@ export function draftPages(deps: ConsoleDeps): Router {
     deps.page(req, res, "drafts", { title: "console.drafts.title", nav: "drafts", rows, statuses: draftStatuses, statusFilter: status, agencyList, agency: chosenAgency });
   });
 
-  const formPage = (edit: boolean) => async (req: import("express").Request, res: import("express").Response) => {
+  const formPage = (edit: boolean) => async (req: Request, res: Response) => {
     const officer = officerOf(res);
     assertCanWrite(actorOf(officer));
     const draft = edit ? await getDraftView(db, (await getReadableDraft(db, officer, String(req.params.id))).id) : null;

@@ -1,4 +1,4 @@
-import { Router } from "express";
+import { Router, type Request, type Response } from "express";
 import { z } from "zod";
 import { apiRoles } from "../../db/schema/index.js";
 import { createOfficerAccount, listOfficerAccounts, setOfficerDisabled } from "../../domain/officers/accounts.js";
@@ -16,7 +16,7 @@ export function officerPages(deps: ConsoleDeps): Router {
   router.use(["/officers", "/audit"], requireAdmin());
   const when = (d: Date | null) => (d ? localDateTime(d, deps.config.TZ_NAME).slice(0, 16) : "—");
 
-  const show = async (req: import("express").Request, res: import("express").Response, extra: Record<string, unknown> = {}) => {
+  const show = async (req: Request, res: Response, extra: Record<string, unknown> = {}) => {
     const accounts = (await listOfficerAccounts(deps.db)).map((a) => ({ ...a, last: when(a.lastLoginAt) }));
     deps.page(req, res, "officers", { title: "console.officers.title", nav: "officers", accounts, roles: apiRoles, errors: {}, values: {}, ...extra });
   };
