@@ -97,6 +97,7 @@ export const consoleEn: Record<keyof typeof consoleVi, string> = {
   "console.form.saveAndPublish": "Save and publish",
   "console.form.saved": "Saved.",
   "console.form.failed": "Not saved. See the message beside each field.",
+  "console.form.notPublished": "Saved, but not published. See the message beside each field.",
   "console.draft.agency": "Agency",
   "console.draft.period": "Comment period: {from} – {to} ({days} days)",
   "console.draft.secret": "Contains state secrets: never broadcast to residents.",

@@ -95,6 +95,7 @@ export const consoleVi = {
   "console.form.saveAndPublish": "Lưu và công bố",
   "console.form.saved": "Đã lưu.",
   "console.form.failed": "Chưa lưu được. Xem lỗi bên cạnh từng ô.",
+  "console.form.notPublished": "Đã lưu nhưng chưa công bố được. Xem lỗi bên cạnh từng ô.",
   "console.draft.agency": "Cơ quan",
   "console.draft.period": "Thời gian lấy ý kiến: {from} – {to} ({days} ngày)",
   "console.draft.secret": "Dự thảo có bí mật nhà nước: không bao giờ phát tới người dân.",

@@ -178,8 +178,8 @@
       var reason = value("shortenedPeriodReason").trim();
       return G.api("POST", "/api/v1/drafts/" + draftId + "/publish", reason ? { shortenedPeriodReason: reason } : {}).then(function (p) {
         if (p.ok) { location.assign("/console/drafts/" + draftId); return; }
-        G.say(byId("form-status"), G.text("console.form.saved"));
         G.showProblem(form, p.body, general);
+        if (!general.textContent) G.say(general, G.text("console.form.notPublished"));
       });
     });
   });

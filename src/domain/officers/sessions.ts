@@ -60,6 +60,7 @@ export async function logIn(db: Db, rules: ConsoleRules, login: string, password
     });
     await recordAudit(tx, { actor, action: "console.login", entityType: "console_account", entityId: account.id });
   });
+  await pruneSessions(db, rules, now);
   return { ok: true, sessionId, csrfToken };
 }
 
