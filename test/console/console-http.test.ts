@@ -76,6 +76,12 @@ describe.each(databaseKinds)("the officers' console over HTTP on %s", (kind) => 
     expect(await login.text()).toContain("Phiên làm việc đã hết hạn");
     const api = await svc.api("GET", "/api/v1/drafts", { headers: { cookie: s.cookie } });
     expect(api.status).toBe(401);
+    // A session in use all the time still ends CONSOLE_SESSION_MAX_HOURS after login.
+    const busy = await logInHttp(svc, "tuphap");
+    await svc.database.db.update(consoleSessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(consoleSessions.accountId, account!.id));
+    const late = await fetch(`${svc.url}/console/drafts`, { headers: { cookie: busy.cookie }, redirect: "manual" });
+    expect(late.status).toBe(303);
+    expect(late.headers.get("location")).toContain("expired=1");
   });
 
   it("a change made with the session cookie needs the session's CSRF token: missing or wrong → 403, nothing written", async () => {
@@ -135,6 +141,24 @@ describe.each(databaseKinds)("the officers' console over HTTP on %s", (kind) => 
     const refused = await fetch(`${svc.url}/console/audit`, { headers: { cookie: drafter.cookie } });
     expect(refused.status).toBe(403);
     const admin = await logInHttp(svc, "admin");
+    const create = (fields: Record<string, string>) =>
+      fetch(`${svc.url}/console/officers`, {
+        method: "POST",
+        headers: { cookie: admin.cookie, "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ _csrf: admin.csrf, ...fields }),
+      });
+    const bad = await create({ name: "Lê Văn C", login: "Lê C", role: "drafter", agency: "" });
+    expect(bad.status).toBe(400);
+    const badPage = await bad.text();
+    expect(badPage).toContain("2 to 64 letters");
+    expect(badPage).toContain("a drafter or viewer belongs to one agency");
+    expect(await svc.database.db.select().from(consoleAccounts).where(eq(consoleAccounts.login, "lê c"))).toEqual([]);
+    const made = await create({ name: "Lê Văn C", login: "levanc", role: "viewer", agency: "Sở Tư pháp" });
+    expect(made.status).toBe(200);
+    const password = /Mật khẩu dùng một lần \(chỉ hiện lần này\): ([A-Za-z0-9_-]{16})/.exec(await made.text())?.[1];
+    expect(password).toBeDefined();
+    expect((await logInHttp(svc, "levanc", password)).status).toBe(303);
+    expect((await audit("officer.create")).map((a) => a.actor)).toContain("officer:admin");
     const [account] = await svc.database.db.select().from(consoleAccounts).where(eq(consoleAccounts.login, "tuphap"));
     const res = await fetch(`${svc.url}/console/officers/${account!.id}/disable`, {
       method: "POST",
