@@ -42,6 +42,15 @@ describe.each(databaseKinds)("the officers' console over HTTP on %s", (kind) => 
     const rows = await svc.database.db.select().from(consoleSessions);
     expect(rows.some((r) => r.idHash === value)).toBe(false);
     expect((await audit("console.login")).map((a) => a.actor)).toContain("officer:admin");
+    // The login form has its own CSRF token: a login posted from elsewhere is refused before any check.
+    const forged = await fetch(`${svc.url}/console/login`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ login: "admin", password: PASSWORD }),
+    });
+    expect(forged.status).toBe(403);
+    expect(forged.headers.get("set-cookie") ?? "").not.toContain("gopy_session");
   });
 
   it("a wrong password is refused on the login page and audited; the third failure locks the login, even for the right password", async () => {

@@ -11,11 +11,14 @@ export async function createOfficer(svc: TestService, login: string, role: ApiRo
 
 /** Log in through the form; returns the Cookie header value and the page's CSRF token. */
 export async function logInHttp(svc: TestService, login: string, password = PASSWORD) {
+  const form = await fetch(`${svc.url}/console/login`);
+  const loginCookie = /gopy_login=[^;]+/.exec(form.headers.get("set-cookie") ?? "")?.[0] ?? "";
+  const token = /name="_csrf" value="([^"]*)"/.exec(await form.text())?.[1] ?? "";
   const res = await fetch(`${svc.url}/console/login`, {
     method: "POST",
     redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ login, password, next: "/console/drafts" }),
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: loginCookie },
+    body: new URLSearchParams({ login, password, next: "/console/drafts", _csrf: token }),
   });
   const setCookie = res.headers.get("set-cookie") ?? "";
   const cookie = /gopy_session=[^;]+/.exec(setCookie)?.[0] ?? "";
