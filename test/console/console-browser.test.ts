@@ -122,12 +122,12 @@ describe.each(databaseKinds)("the officers' console in Chromium on %s", (kind) =
     expect(agree, JSON.stringify(question)).toBeDefined();
     await sim({ userId: "lan", action: agree!.action });
     await sim({ userId: "lan", text: "Nên miễn phí cho người cao tuổi, đồ ngốc" });
-    await expect.poll(firstChoice, { timeout: 15_000 }).toEqual([1, 0]);
+    await expect.poll(firstChoice, { timeout: 30_000 }).toEqual([1, 0]);
     await expect.poll(() => page.locator("#participation table").textContent()).toContain("Phường Đông Kinh");
 
     // Hide the comment, with a reason.
     const comment = page.locator("#comments article.comment").first();
-    await expect.poll(() => comment.getAttribute("data-moderation"), { timeout: 15_000 }).toBe("visible");
+    await expect.poll(() => comment.getAttribute("data-moderation"), { timeout: 30_000 }).toBe("visible");
     await comment.getByLabel("Lý do ẩn").fill("Lời lẽ xúc phạm");
     await comment.getByRole("button", { name: "Ẩn" }).click();
     await expect.poll(() => page.locator("#comments article.comment").first().getAttribute("data-moderation")).toBe("hidden");

@@ -154,7 +154,7 @@
   function pollStats() {
     G.api("GET", "/api/v1/drafts/" + id + "/stats").then(function (r) {
       if (r.ok) renderStats(r.body);
-      setTimeout(pollStats, 2000);
+      setTimeout(pollStats, 5000);
     });
   }
 
@@ -213,7 +213,7 @@
   function refreshComments() {
     var box = byId("comments");
     if (!box.contains(document.activeElement)) loadComments();
-    setTimeout(refreshComments, 3000);
+    setTimeout(refreshComments, 10000);
   }
 
   // Relay coverage (GET /api/v1/drafts/{id}/relays), when the service has it.
