@@ -84,8 +84,8 @@
   }
   function pollBroadcasts() {
     G.api("GET", "/api/v1/drafts/" + id + "/broadcasts").then(function (r) {
-      var finished = r.ok ? renderBroadcasts(r.body.items) : false;
-      setTimeout(pollBroadcasts, finished ? 10000 : 1000);
+      var moving = r.ok && r.body.items.length > 0 && !renderBroadcasts(r.body.items);
+      setTimeout(pollBroadcasts, moving ? 1000 : 10000);
     });
   }
 
