@@ -60,6 +60,14 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The console's browser scripts (plain scripts, served as files).
+    files: ["src/console/assets/**/*.js"],
+    languageOptions: {
+      sourceType: "script",
+      globals: { window: "readonly", document: "readonly", fetch: "readonly", setTimeout: "readonly", clearTimeout: "readonly", history: "readonly", location: "readonly" },
+    },
+  },
 );
 
 /** A no-restricted-imports pattern refusing imports of these top-level folders (by relative path). */

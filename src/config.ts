@@ -47,6 +47,11 @@ export const configSchema = z.object({
   METRICS_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters").max(256).optional()),
   PSEUDONYM_SECRET: optionalString,
   MIN_COMMENT_DAYS: z.coerce.number().int().min(1).default(30),
+  // Officers' web console (/console): session lifetime and lockout after failed logins.
+  CONSOLE_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(30),
+  CONSOLE_SESSION_MAX_HOURS: z.coerce.number().int().min(1).default(12),
+  CONSOLE_LOCKOUT_FAILURES: z.coerce.number().int().min(1).default(5),
+  CONSOLE_LOCKOUT_MINUTES: z.coerce.number().int().min(1).default(15),
   DIGEST_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (24 h), e.g. 17:00").default("17:00"),
   SIMULATOR_ENABLED: optionalString.pipe(bool.optional()),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(15000),

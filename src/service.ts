@@ -28,6 +28,9 @@ import { allCommands } from "./cli/commands/index.js";
 import { createRegistry } from "./cli/registry.js";
 import { adminSocketPath } from "./cli/socket-path.js";
 import { openApiRoute } from "./http/routes/openapi.js";
+import { consoleRouter } from "./console/router.js";
+import { createPageRenderer } from "./console/render.js";
+import { consoleRulesFrom } from "./domain/officers/settings.js";
 import { createScheduler } from "../scheduler/scheduler.js";
 import { defaultJobs } from "../scheduler/jobs/index.js";
 
@@ -127,6 +130,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     description: "Drafts, publishing, feedback and statistics for drafting agencies and the Department of Justice.",
   });
   routers.push({ path: "/api/v1", router: apiRouter({ config, db: database.db, logger, broadcaster, openapi }), rateLimited: true });
+  routers.push({ path: "/console", router: consoleRouter({ db: database.db, config, logger, rules: consoleRulesFrom(config), page: createPageRenderer() }), rateLimited: true });
   routers.push({ path: "/", router: openApiRoute(openapi) });
   scheduler.push(createScheduler({ db: database.db, logger, config, jobs: defaultJobs({ broadcaster, config }) }));
 

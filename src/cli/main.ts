@@ -4,6 +4,8 @@ import { createLogger } from "../logger.js";
 import { allCommands } from "./commands/index.js";
 import { createRegistry, EXIT } from "./registry.js";
 import { runCli } from "./run.js";
+import { reportError } from "./execute.js";
+import { hashPasswordFromStdin } from "./password-stdin.js";
 
 /** `npm run cli -- <command>`: officers' and operators' commands (API keys, …). */
 async function main(argv: string[]): Promise<number> {
@@ -30,6 +32,11 @@ async function main(argv: string[]): Promise<number> {
   const onSignal = () => abort.abort();
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
+  try {
+    argv = await hashPasswordFromStdin(argv);
+  } catch (err) {
+    return reportError(err, io.err);
+  }
   return runCli({ registry, argv, config, logger, io, signal: abort.signal });
 }
 

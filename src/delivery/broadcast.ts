@@ -36,15 +36,29 @@ const UNIT_MARK = "⟦unit⟧";
  * The Broadcaster: everything is enqueued set-based in the caller's transaction (INSERT … SELECT), one
  * delivery per person whatever the number of communes they follow, with the message in their locale.
  */
+/** "hh:mm dd/mm/yyyy" deadline line of residents' messages, in the service's time zone. */
+export function deadlineText(locale: Locale, timeZone: string, at: Date): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-GB", {
+      timeZone, hour: "2-digit", minute: "2-digit", day: "2-digit", month: "2-digit", year: "numeric", hourCycle: "h23",
+    }).formatToParts(at).map((p) => [p.type, p.value]),
+  );
+  return t(locale, "broadcast.deadline", { time: `${parts.hour}:${parts.minute}`, date: `${parts.day}/${parts.month}/${parts.year}` });
+}
+
+/** The text of a draft's announcement as residents receive it (also the console's live preview). */
+export function announcementText(
+  locale: Locale,
+  timeZone: string,
+  d: { title: string; mainContent: string; closesAt: Date; fullTextUrl: string },
+): string {
+  return t(locale, "broadcast.announce", {
+    title: d.title, summary: shorten(d.mainContent, 600), deadline: deadlineText(locale, timeZone, d.closesAt), url: d.fullTextUrl,
+  });
+}
+
 export function createBroadcaster(opts: BroadcasterOptions): Broadcaster {
-  const formatDeadline = (locale: Locale, at: Date) => {
-    const parts = Object.fromEntries(
-      new Intl.DateTimeFormat("en-GB", {
-        timeZone: opts.timeZone, hour: "2-digit", minute: "2-digit", day: "2-digit", month: "2-digit", year: "numeric", hourCycle: "h23",
-      }).formatToParts(at).map((p) => [p.type, p.value]),
-    );
-    return t(locale, "broadcast.deadline", { time: `${parts.hour}:${parts.minute}`, date: `${parts.day}/${parts.month}/${parts.year}` });
-  };
+  const formatDeadline = (locale: Locale, at: Date) => deadlineText(locale, opts.timeZone, at);
 
   async function loadDraft(tx: DbOrTx, draftId: string): Promise<DraftRow> {
     const [d] = await queryRows<DraftRow>(tx, sql`
@@ -90,7 +104,9 @@ export function createBroadcaster(opts: BroadcasterOptions): Broadcaster {
   async function announce(tx: DbOrTx, d: DraftRow, actor: string): Promise<BroadcastRef> {
     const deadlines = { vi: formatDeadline("vi", new Date(d.comment_closes_at)), en: formatDeadline("en", new Date(d.comment_closes_at)) };
     const announcement = perLocale((l) => ({
-      text: t(l, "broadcast.announce", { title: d.title, summary: shorten(d.summary_main_content, 600), deadline: deadlines[l], url: d.full_text_url }),
+      text: announcementText(l, opts.timeZone, {
+        title: d.title, mainContent: d.summary_main_content, closesAt: new Date(d.comment_closes_at), fullTextUrl: d.full_text_url,
+      }),
       buttons: residentButtons(l, d.id),
     }));
     const broadcastId = await createBroadcast(tx, d.id, "announcement", actor);

@@ -12,6 +12,13 @@ export interface Principal {
   agencyId: string | null;
   /** Where the request came from, for the audit log. */
   origin?: RequestOrigin;
+  /** Who acts, for the audit log: "officer:<login>" for a console session; "key:<id>" by default. */
+  label?: string;
+}
+
+/** The audit label of a principal: "key:<id>" for an API key, "officer:<login>" for a console session. */
+export function principalLabel(p: Principal): string {
+  return p.label ?? `key:${p.keyId}`;
 }
 
 export function hashKey(key: string): string {

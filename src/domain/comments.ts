@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Db } from "../db/client.js";
 import { comments, handlingStates, moderationStates } from "../db/schema/index.js";
 import { badRequest } from "../errors.js";
-import type { Principal } from "./api-keys.js";
+import { principalLabel, type Principal } from "./api-keys.js";
 import { recordAudit } from "./audit.js";
 import { accessibleComment, assertCanWrite } from "./draft-access.js";
 import { safeText } from "./fields.js";
@@ -54,7 +54,7 @@ export async function updateComment(db: Db, principal: Principal, id: string, in
         handlingNote: comments.handlingNote,
       });
     await recordAudit(tx, {
-      actor: `key:${principal.keyId}`,
+      actor: principalLabel(principal),
       origin: principal.origin,
       action: "comment.update",
       entityType: "comment",

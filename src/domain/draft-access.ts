@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import type { DbOrTx } from "../db/client.js";
 import { broadcasts, comments, drafts, type ApiRole } from "../db/schema/index.js";
 import { forbidden } from "../errors.js";
-import type { Principal } from "./api-keys.js";
+import { principalLabel, type Principal } from "./api-keys.js";
 import { isUuid, notFoundById } from "./ids.js";
 import { getDraftRow } from "./drafts/queries.js";
 import type { Actor } from "./drafts/types.js";
@@ -20,7 +20,7 @@ export interface Viewer {
 }
 
 export function actorOf(p: Principal): Actor {
-  return { label: `key:${p.keyId}`, role: p.role, agencyId: p.agencyId, origin: p.origin };
+  return { label: principalLabel(p), role: p.role, agencyId: p.agencyId, origin: p.origin };
 }
 
 /** Whether this viewer sees the rows of this agency. */

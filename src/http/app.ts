@@ -36,7 +36,8 @@ export function createApp(deps: AppDeps) {
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
   app.use(requestContext(deps.logger, deps.metrics));
-  app.use(helmet());
+  // Same-origin only: the console's scripts, styles and chart library are files served here.
+  app.use(helmet({ contentSecurityPolicy: { directives: { "style-src": ["'self'"], "font-src": ["'self'"], "img-src": ["'self'"] } } }));
 
   app.use(bodyTimeout(deps.config.HTTP_BODY_TIMEOUT_MS));
   app.use(healthRoutes({ ...deps, metricsToken: deps.config.METRICS_TOKEN }));

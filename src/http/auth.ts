@@ -2,19 +2,25 @@ import type { RequestHandler, Response } from "express";
 import type { Db } from "../db/client.js";
 import type { ApiRole } from "../db/schema/index.js";
 import { authenticateKey, type Principal } from "../domain/api-keys.js";
+import type { ConsoleRules } from "../domain/officers/settings.js";
 import { forbidden, unauthorized } from "../errors.js";
 import { createWindowCounter, sendRateLimited } from "./rate-limits.js";
 import { requestOrigin } from "./request-context.js";
+import { assertCsrf, consoleSessionOf } from "./console-session.js";
 
 export interface AuthOptions {
   /** Failed authentications allowed per client address per minute; past it, failures are answered 429. */
   failuresPerMinute: number;
+  /** When given, a request without an Authorization header may use an officer's console session cookie. */
+  console?: ConsoleRules;
 }
 
 /**
- * Bearer API key authentication; the principal goes to res.locals.principal. Failures are counted per
- * address apart from valid requests: an address past its failures is answered 429 for every request
- * without a valid key, while a valid key from the same address (an office behind one NAT) still works.
+ * Bearer API key authentication or, without an Authorization header and when console rules are given,
+ * an officer's console session cookie (state-changing requests need its CSRF token). Either way the same
+ * principal (role, agency) goes to res.locals.principal. Failures are counted per address apart from
+ * valid requests: an address past its failures is answered 429 for every request without a valid key,
+ * while a valid key from the same address (an office behind one NAT) still works.
  */
 export function authenticate(db: Db, opts: AuthOptions = { failuresPerMinute: 30 }): RequestHandler {
   const failures = createWindowCounter(opts.failuresPerMinute);
@@ -29,6 +35,13 @@ export function authenticate(db: Db, opts: AuthOptions = { failuresPerMinute: 30
   return async (req, res, next) => {
     const address = req.ip ?? "unknown";
     const header = req.header("authorization");
+    const session = !header && opts.console ? await consoleSessionOf(db, opts.console, req, res) : null;
+    if (session) {
+      assertCsrf(req, session);
+      res.locals.principal = { ...session.principal, origin: requestOrigin(req) };
+      next();
+      return;
+    }
     const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     if (!match?.[1]) {
       return refuse(

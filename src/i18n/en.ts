@@ -1,7 +1,9 @@
+import { consoleEn } from "./console-en.js";
 import type { vi } from "./vi.js";
 
 /** English messages; must have every key of the Vietnamese catalogue. */
 export const en: Record<keyof typeof vi, string> = {
+  ...consoleEn,
   "service.noKeys": "No API key exists yet.",
   "zalo.replyToKeepWindow": "💬 To keep receiving messages on Zalo, please reply to this message at least once every {days} days.",
   "export.col.type": "Type",

@@ -1,5 +1,8 @@
+import { consoleVi } from "./console-vi.js";
+
 /** Vietnamese messages (the default locale). Short, polite, plain. */
 export const vi = {
+  ...consoleVi,
   "service.noKeys": "Chưa có khoá API nào.",
   "zalo.replyToKeepWindow": "💬 Để tiếp tục nhận tin qua Zalo, xin hãy trả lời tin nhắn này ít nhất {days} ngày một lần.",
   "export.col.type": "Loại",

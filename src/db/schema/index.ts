@@ -6,3 +6,4 @@ export * from "./delivery.js";
 export * from "./settings.js";
 export * from "./reports.js";
 export * from "./reminders.js";
+export * from "./console.js";

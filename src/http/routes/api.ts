@@ -2,6 +2,7 @@ import express, { Router } from "express";
 import { AppError } from "../../errors.js";
 import { authenticate } from "../auth.js";
 import { perKeyLimit } from "../rate-limits.js";
+import { consoleRulesFrom } from "../../domain/officers/settings.js";
 import type { ApiDeps } from "./deps.js";
 import { draftRoutes } from "./drafts.js";
 import { readRoutes } from "./reads.js";
@@ -31,7 +32,8 @@ export function apiRouter(deps: ApiDeps): Router {
     }
     next();
   });
-  router.use(authenticate(deps.db, { failuresPerMinute: deps.config.API_AUTH_FAILURES_PER_MINUTE }));
+  // An API key, or an officer's console session (with its CSRF token on changes): the same principal.
+  router.use(authenticate(deps.db, { failuresPerMinute: deps.config.API_AUTH_FAILURES_PER_MINUTE, console: consoleRulesFrom(deps.config) }));
   router.use(perKeyLimit(deps.config.API_RATE_LIMIT_PER_KEY_PER_MINUTE));
   router.use(draftRoutes(deps));
   router.use(readRoutes(deps));

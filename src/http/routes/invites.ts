@@ -1,5 +1,6 @@
 import { Router } from "express";
 import { principalOf, requireRole } from "../auth.js";
+import { principalLabel } from "../../domain/api-keys.js";
 import { createInvite, createInviteBody, inviteView } from "../../domain/invites.js";
 import type { ApiDeps } from "./deps.js";
 
@@ -23,7 +24,7 @@ export function inviteRoutes(deps: ApiDeps): Router {
   router.post("/invites", requireRole("admin", "drafter"), async (req, res) => {
     const p = principalOf(res);
     const body = createInviteBody.parse(req.body);
-    res.status(201).json(await createInvite(deps.db, { label: `key:${p.keyId}`, agencyId: p.agencyId, role: p.role, origin: p.origin }, body, deps.config.INVITE_TTL_DAYS));
+    res.status(201).json(await createInvite(deps.db, { label: principalLabel(p), agencyId: p.agencyId, role: p.role, origin: p.origin }, body, deps.config.INVITE_TTL_DAYS));
   });
   return router;
 }
