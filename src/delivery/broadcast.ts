@@ -102,7 +102,6 @@ export function createBroadcaster(opts: BroadcasterOptions): Broadcaster {
       and (${d.target_all} or sub.unit_code in (select unit_code from draft_targets where draft_id = ${d.id})))`;
 
   async function announce(tx: DbOrTx, d: DraftRow, actor: string): Promise<BroadcastRef> {
-    const deadlines = { vi: formatDeadline("vi", new Date(d.comment_closes_at)), en: formatDeadline("en", new Date(d.comment_closes_at)) };
     const announcement = perLocale((l) => ({
       text: announcementText(l, opts.timeZone, {
         title: d.title, mainContent: d.summary_main_content, closesAt: new Date(d.comment_closes_at), fullTextUrl: d.full_text_url,

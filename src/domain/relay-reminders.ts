@@ -1,7 +1,6 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "../db/client.js";
 import { PRIORITY_BULK } from "../db/schema/index.js";
-import { localDateTime } from "../text/local-time.js";
 import { isQuiet, type QuietHours } from "../delivery/quiet-hours.js";
 import { enqueue } from "../delivery/outbox.js";
 import { t, type Locale } from "../i18n/index.js";
