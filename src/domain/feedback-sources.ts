@@ -1,4 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
+import { effectiveDeadlineSql } from "./drafts/deadline.js";
 
 /**
  * Common table expressions over one draft's feedback, shared by the statistics and the exports:
@@ -17,7 +18,7 @@ import { sql, type SQL } from "drizzle-orm";
 export function feedbackSources(draftId: string): SQL {
   return sql`
     with d as (
-      select id, least(comment_closes_at, coalesce(closed_at, comment_closes_at)) as deadline
+      select id, ${effectiveDeadlineSql()} as deadline
       from drafts where id = ${draftId}::uuid
     ),
     targets as (

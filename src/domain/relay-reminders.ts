@@ -1,11 +1,10 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "../db/client.js";
 import { PRIORITY_BULK } from "../db/schema/index.js";
-import { localDateTime } from "../export/local-time.js";
 import { enqueue } from "../delivery/outbox.js";
 import { t, type Locale } from "../i18n/index.js";
 import { encodeAction } from "../../handlers/actions.js";
-import { localStamp } from "./digest/render.js";
+import { localHour, localStamp } from "../text/local-time.js";
 import { ts } from "./digest/data.js";
 
 /** Design §5 Relay: a propagandist who has not confirmed within 24 h gets one reminder. */
@@ -36,7 +35,7 @@ interface Due {
 }
 
 export function inQuietHours(now: Date, timeZone: string): boolean {
-  const hour = Number(localDateTime(now, timeZone).slice(11, 13));
+  const hour = localHour(now, timeZone);
   return hour >= QUIET_FROM_HOUR || hour < QUIET_UNTIL_HOUR;
 }
 

@@ -2,7 +2,7 @@ import ExcelJS from "exceljs";
 import type { Feedback } from "../domain/feedback.js";
 import { catalogues, t, type Locale, type MessageKey } from "../i18n/index.js";
 import { toCsv, type CsvValue } from "./csv.js";
-import { localDateTime, wallClockDate } from "./local-time.js";
+import { localDateTime, wallClockDate } from "../text/local-time.js";
 
 export interface ExportOptions {
   locale: Locale;

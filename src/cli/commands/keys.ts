@@ -2,7 +2,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import { apiKeys, apiRoles, type ApiRole } from "../../db/schema/index.js";
 import { findAgency } from "../../domain/agencies.js";
 import { createApiKey, listApiKeys, revokeApiKey } from "../../domain/api-keys.js";
-import { localDateTime } from "../../export/local-time.js";
+import { localDateTime } from "../../text/local-time.js";
 import { parseCommandArgs } from "../args.js";
 import { CliError, defineCommand, UsageError, type CliCommand } from "../registry.js";
 import { formatTable } from "../table.js";
