@@ -18,6 +18,10 @@ export interface FakeZaloBot {
   queueUpdate(update: Record<string, unknown>): void;
   throttleNext(n: number): void;
   block(chatId: string): void;
+  /** Answer the next n sendMessage calls with this status and error_code (5xx, 400…). */
+  failNext(code: number, description: string, n?: number): void;
+  /** Drop the connection of the next n sendMessage calls without answering. */
+  dropNext(n?: number): void;
   /** Longest a getUpdates call waits when nothing is queued (ms); the real API waits `timeout` s. */
   pollWaitMs: number;
   /** Build an update as Zalo sends it (bare; wrap it in {ok,result} for the documented form). */
@@ -32,6 +36,8 @@ export async function startFakeZaloBot(): Promise<FakeZaloBot> {
   const waiters: (() => void)[] = [];
   const blocked = new Set<string>();
   let throttle = 0;
+  let failures: { code: number; description: string; n: number } | null = null;
+  let drops = 0;
   let n = 0;
   const state: FakeZaloBot = {
     url: "",
@@ -46,6 +52,8 @@ export async function startFakeZaloBot(): Promise<FakeZaloBot> {
     },
     throttleNext: (k) => void (throttle = k),
     block: (chatId) => void blocked.add(chatId),
+    failNext: (code, description, k = 1) => void (failures = { code, description, n: k }),
+    dropNext: (k = 1) => void (drops = k),
     textUpdate(chatId, text, messageId = randomBytes(8).toString("hex")) {
       return {
         event_name: "message.text.received",
@@ -99,6 +107,15 @@ export async function startFakeZaloBot(): Promise<FakeZaloBot> {
           if (throttle > 0) {
             throttle--;
             return fail(res, 429, "Too Many Requests");
+          }
+          if (drops > 0) {
+            drops--;
+            req.socket.destroy();
+            return;
+          }
+          if (failures && failures.n > 0) {
+            failures.n--;
+            return fail(res, failures.code, failures.description);
           }
           const chatId = String(body.chat_id ?? "");
           const text = body.text;

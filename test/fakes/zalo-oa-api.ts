@@ -41,6 +41,10 @@ export interface FakeZaloOa {
   rejectButtons: boolean;
   /** Answer the next n sends with this error code. */
   failNext(code: number, message: string, n?: number): void;
+  /** Answer the next n sends with this HTTP status and a plain-text body (no envelope: a proxy, an outage). */
+  failNextHttp(status: number, n?: number): void;
+  /** Drop the connection of the next n sends without answering. */
+  dropNext(n?: number): void;
   /** Set a user's last interaction (epoch ms) as Zalo knows it; unknown users are outside the window. */
   setLastInteraction(userId: string, atMs: number): void;
   /** Build a signed webhook request for an event object (timestamp filled in when absent). */
@@ -66,6 +70,8 @@ export async function startFakeZaloOa(): Promise<FakeZaloOa> {
   const oaSecretKey = "oa-secret-" + randomBytes(6).toString("hex");
   let throttle = 0;
   let failures: { code: number; message: string; n: number } | null = null;
+  let httpFailures: { status: number; n: number } | null = null;
+  let drops = 0;
   let expired = false;
   const lastInteraction = new Map<string, number>();
   let counter = 0;
@@ -85,6 +91,8 @@ export async function startFakeZaloOa(): Promise<FakeZaloOa> {
     throttleNext: (n) => void (throttle = n),
     expireAccessToken: () => void (expired = true),
     failNext: (code, message, n = 1) => void (failures = { code, message, n }),
+    failNextHttp: (status, n = 1) => void (httpFailures = { status, n }),
+    dropNext: (n = 1) => void (drops = n),
     setLastInteraction: (userId, atMs) => void lastInteraction.set(userId, atMs),
     signedEvent(event) {
       const e = { app_id: appId, timestamp: String(Date.now()), ...event };
@@ -151,6 +159,17 @@ export async function startFakeZaloOa(): Promise<FakeZaloOa> {
       }
       if (req.method !== "POST" || (path !== "/v3.0/oa/message/cs" && path !== "/v3.0/oa/message/template")) {
         err(res, -240, "API is not supported (fake)");
+        return;
+      }
+      if (drops > 0) {
+        drops--;
+        req.socket.destroy();
+        return;
+      }
+      if (httpFailures && httpFailures.n > 0) {
+        httpFailures.n--;
+        res.writeHead(httpFailures.status, { "content-type": "text/plain" });
+        res.end(`HTTP ${httpFailures.status}`);
         return;
       }
       if (req.headers.access_token !== state.accessToken) return err(res, -216, "Access token is invalid");
