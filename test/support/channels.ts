@@ -28,17 +28,17 @@ export interface ChannelOnFake {
   delivered(): string[];
   script: {
     /** Rate limited; the platform asks for `retryAfterMs` (or the adapter's configured pause is this). */
-    throttled(): void;
+    throttled: () => void;
     /** The person blocked the bot or unfollowed the OA. */
-    recipientGone(): void;
+    recipientGone: () => void;
     /** The platform failed (HTTP 5xx). */
-    serverError(): void;
+    serverError: () => void;
     /** The connection dropped with no answer. */
-    dropConnection(): void;
+    dropConnection: () => void;
     /** The platform refused this request for good (HTTP 400). */
-    badRequest(): void;
+    badRequest: () => void;
     /** Zalo OA only: the person is outside the 7-day window. */
-    outsideWindow?(): void;
+    outsideWindow?: () => void;
   };
   /** The same adapter with a wrong or revoked token. */
   misconfigured(): Promise<ChannelAdapter>;
