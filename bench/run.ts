@@ -1,5 +1,5 @@
 /**
- * npm run bench — the delivery engine against a fake Telegram Bot API (design.md §8), in one run:
+ * npm run bench — the delivery engine against a fake Telegram Bot API (targets in docs/architecture.md, "Tests"), in one run:
  *   1. rate held under a 30 msg/s limit at 80 ms API latency (target ≥ 98 %, zero 429 provoked)
  *   2. rate held under a 1000 msg/s limit at 80 ms (target ≥ 95 %)
  *   3. pipeline ceiling: no limit, no latency

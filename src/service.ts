@@ -31,7 +31,7 @@ import { defaultJobs } from "../scheduler/jobs/index.js";
 
 /**
  * A part of the service with a lifecycle. Started in order, stopped in the reverse of `stopOrder`
- * (design.md §3): stop intake → stop scheduler → drain sends → close HTTP → close the database.
+ * (docs/architecture.md, "Layers"): stop intake → stop scheduler → drain sends → close HTTP → close the database.
  */
 export interface Component {
   name: string;

@@ -7,7 +7,7 @@ import { encodeAction } from "../../handlers/actions.js";
 import { localHour, localStamp } from "../text/local-time.js";
 import { ts } from "./digest/data.js";
 
-/** Design §5 Relay: a propagandist who has not confirmed within 24 h gets one reminder. */
+/** Relay follow-up (docs/architecture.md, "Words used in the code"): a propagandist who has not confirmed within 24 h gets one reminder. */
 export const RELAY_REMIND_AFTER_MS = 24 * 3_600_000;
 /** No reminders at night (local time): from 21:00 to 07:00 they wait for the morning run. */
 const QUIET_FROM_HOUR = 21;

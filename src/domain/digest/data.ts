@@ -7,7 +7,7 @@ import { effectiveDeadline } from "../drafts/deadline.js";
 import { oneLine } from "../../text/truncate.js";
 
 const HOUR = 3_600_000;
-/** Design §5 Relay: scripts not confirmed within 48 h are shown to officers. */
+/** Relay follow-up (see docs/architecture.md): scripts not confirmed within 48 h are shown to officers. */
 export const RELAY_LATE_MS = 48 * HOUR;
 /** Communes listed per draft (most respondents first). */
 const TOP_COMMUNES = 3;

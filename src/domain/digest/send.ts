@@ -70,7 +70,7 @@ async function claimDay(tx: DbOrTx, day: string, now: Date): Promise<boolean> {
 }
 
 /**
- * The officers' daily digest (design §5): one message per officer in chat, through the outbox (kind
+ * The officers' daily digest (README, "Timed jobs"; docs/architecture.md): one message per officer in chat, through the outbox (kind
  * "digest", bulk priority, one "digest" broadcast per day), covering each open draft they follow:
  * new answers per choice since their previous digest, participation per commune, a few new comments,
  * flagged comments, days left, people out of reach and scripts unconfirmed after 48 h.
