@@ -28,6 +28,7 @@ import { adminSocketPath } from "./cli/socket-path.js";
 import { openApiRoute } from "./http/routes/openapi.js";
 import { createScheduler } from "../scheduler/scheduler.js";
 import { defaultJobs } from "../scheduler/jobs/index.js";
+import { t } from "./i18n/index.js";
 
 /**
  * A part of the service with a lifecycle. Started in order, stopped in the reverse of `stopOrder`
@@ -116,9 +117,9 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   }
   const broadcaster: Broadcaster = createBroadcaster({ timeZone: config.TZ_NAME, kick: () => worker.kick() });
   const openapi = createOpenApiRegistry({
-    title: "gopy officers' API",
+    title: t("en", "service.apiTitle"),
     version: "1",
-    description: "Drafts, publishing, feedback and statistics for drafting agencies and the Department of Justice.",
+    description: t("en", "service.apiDescription"),
   });
   routers.push({ path: "/api/v1", router: apiRouter({ config, db: database.db, logger, broadcaster, openapi }), rateLimited: true });
   routers.push({ path: "/", router: openApiRoute(openapi) });
@@ -140,9 +141,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   for (const c of [...senders, ...scheduler, ...intake]) await c.start?.();
   logger.info("gopy is listening", { url, database: database.where });
   if ((await countApiKeys(database.db)) === 0) {
-    logger.warn(
-      "No API key exists yet. Create the first one with: npm run cli -- keys create --role admin --name \"Your name\"",
-    );
+    logger.warn(t("en", "service.noKeys", { command: 'npm run cli -- keys create --role admin --name "Your name"' }));
   }
 
   let stopping: Promise<void> | null = null;
