@@ -1,6 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
+import { nextCalls } from "./next-calls.js";
 
 /**
  * A local fake of the Zalo Bot API (127.0.0.1, random port): `/bot<TOKEN>/<method>`, `{ok, result}` or
@@ -36,8 +37,8 @@ export async function startFakeZaloBot(): Promise<FakeZaloBot> {
   const waiters: (() => void)[] = [];
   const blocked = new Set<string>();
   let throttle = 0;
-  let failures: { code: number; description: string; n: number } | null = null;
-  let drops = 0;
+  const failures = nextCalls<{ code: number; description: string }>();
+  const drops = nextCalls<true>();
   let n = 0;
   const state: FakeZaloBot = {
     url: "",
@@ -52,8 +53,8 @@ export async function startFakeZaloBot(): Promise<FakeZaloBot> {
     },
     throttleNext: (k) => void (throttle = k),
     block: (chatId) => void blocked.add(chatId),
-    failNext: (code, description, k = 1) => void (failures = { code, description, n: k }),
-    dropNext: (k = 1) => void (drops = k),
+    failNext: (code, description, k = 1) => failures.arm(k, { code, description }),
+    dropNext: (k = 1) => drops.arm(k, true),
     textUpdate(chatId, text, messageId = randomBytes(8).toString("hex")) {
       return {
         event_name: "message.text.received",
@@ -108,15 +109,9 @@ export async function startFakeZaloBot(): Promise<FakeZaloBot> {
             throttle--;
             return fail(res, 429, "Too Many Requests");
           }
-          if (drops > 0) {
-            drops--;
-            req.socket.destroy();
-            return;
-          }
-          if (failures && failures.n > 0) {
-            failures.n--;
-            return fail(res, failures.code, failures.description);
-          }
+          if (drops.take()) return void req.socket.destroy();
+          const failure = failures.take();
+          if (failure) return fail(res, failure.code, failure.description);
           const chatId = String(body.chat_id ?? "");
           const text = body.text;
           if (!chatId || typeof text !== "string" || !text || Array.from(text).length > 2000) return fail(res, 400, "Bad Request: text must be 1-2000 characters");

@@ -1,6 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { createHash, randomBytes } from "node:crypto";
+import { nextCalls } from "./next-calls.js";
 
 /**
  * A local fake of the Zalo OA Open API and OAuth token endpoint (127.0.0.1, random port), following
@@ -70,8 +71,8 @@ export async function startFakeZaloOa(): Promise<FakeZaloOa> {
   const oaSecretKey = "oa-secret-" + randomBytes(6).toString("hex");
   let throttle = 0;
   let failures: { code: number; message: string; n: number } | null = null;
-  let httpFailures: { status: number; n: number } | null = null;
-  let drops = 0;
+  const httpFailures = nextCalls<number>();
+  const drops = nextCalls<true>();
   let expired = false;
   const lastInteraction = new Map<string, number>();
   let counter = 0;
@@ -91,8 +92,8 @@ export async function startFakeZaloOa(): Promise<FakeZaloOa> {
     throttleNext: (n) => void (throttle = n),
     expireAccessToken: () => void (expired = true),
     failNext: (code, message, n = 1) => void (failures = { code, message, n }),
-    failNextHttp: (status, n = 1) => void (httpFailures = { status, n }),
-    dropNext: (n = 1) => void (drops = n),
+    failNextHttp: (status, n = 1) => httpFailures.arm(n, status),
+    dropNext: (n = 1) => drops.arm(n, true),
     setLastInteraction: (userId, atMs) => void lastInteraction.set(userId, atMs),
     signedEvent(event) {
       const e = { app_id: appId, timestamp: String(Date.now()), ...event };
@@ -161,15 +162,11 @@ export async function startFakeZaloOa(): Promise<FakeZaloOa> {
         err(res, -240, "API is not supported (fake)");
         return;
       }
-      if (drops > 0) {
-        drops--;
-        req.socket.destroy();
-        return;
-      }
-      if (httpFailures && httpFailures.n > 0) {
-        httpFailures.n--;
-        res.writeHead(httpFailures.status, { "content-type": "text/plain" });
-        res.end(`HTTP ${httpFailures.status}`);
+      if (drops.take()) return void req.socket.destroy();
+      const status = httpFailures.take();
+      if (status) {
+        res.writeHead(status, { "content-type": "text/plain" });
+        res.end(`HTTP ${status}`);
         return;
       }
       if (req.headers.access_token !== state.accessToken) return err(res, -216, "Access token is invalid");
