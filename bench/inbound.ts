@@ -1,5 +1,5 @@
 /**
- * npm run bench (part 2) — inbound webhooks (design.md §8: ≥ 1,500/s sustained, p99 ≤ 100 ms, PostgreSQL).
+ * npm run bench (part 2) — inbound webhooks (targets in docs/architecture.md, "Tests": ≥ 1,500/s sustained, p99 ≤ 100 ms, PostgreSQL).
  *
  * The real service runs in a child process (`src/main.ts`) in Telegram webhook mode against a local fake
  * Bot API; autocannon posts button presses (a choice of an open draft's question) from 5,000 consenting

@@ -1,5 +1,5 @@
 /**
- * npm run bench — the delivery engine against a fake Telegram Bot API (design.md §8), in one run:
+ * npm run bench — the delivery engine against a fake Telegram Bot API (targets in docs/architecture.md), in one run:
  *   1. rate held under a 30 msg/s limit at 80 ms API latency, the fake judging strictly (at most 30
  *      sendMessage arriving in any 1,000 ms, judged on arrival, latency added after): target ≥ 98 %, 429s
  *      ≤ 0.5 % of sends, nothing lost, nothing doubled

@@ -33,10 +33,11 @@ import { createPageRenderer } from "./console/render.js";
 import { consoleRulesFrom } from "./domain/officers/settings.js";
 import { createScheduler } from "../scheduler/scheduler.js";
 import { defaultJobs } from "../scheduler/jobs/index.js";
+import { t } from "./i18n/index.js";
 
 /**
  * A part of the service with a lifecycle. Started in order, stopped in the reverse of `stopOrder`
- * (docs/architecture.md): stop intake → stop scheduler → drain sends → close HTTP → close the database.
+ * (docs/architecture.md, "Layers"): stop intake → stop scheduler → drain sends → close HTTP → close the database.
  */
 export interface Component {
   name: string;
@@ -125,9 +126,9 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   }
   const broadcaster: Broadcaster = createBroadcaster({ timeZone: config.TZ_NAME, kick: () => worker.kick() });
   const openapi = createOpenApiRegistry({
-    title: "gopy officers' API",
+    title: t("en", "service.apiTitle"),
     version: "1",
-    description: "Drafts, publishing, feedback and statistics for drafting agencies and the Department of Justice.",
+    description: t("en", "service.apiDescription"),
   });
   routers.push({ path: "/api/v1", router: apiRouter({ config, db: database.db, logger, broadcaster, openapi }), rateLimited: true });
   routers.push({ path: "/console", router: consoleRouter({ db: database.db, config, logger, rules: consoleRulesFrom(config), page: createPageRenderer() }), rateLimited: true });
@@ -149,9 +150,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   for (const c of [...senders, ...scheduler, ...intake]) await c.start?.();
   logger.info("gopy is listening", { url, database: database.where });
   if ((await countApiKeys(database.db)) === 0) {
-    logger.warn(
-      "No API key exists yet. Create the first one with: npm run cli -- keys create --role admin --name \"Your name\"",
-    );
+    logger.warn(t("en", "service.noKeys", { command: 'npm run cli -- keys create --role admin --name "Your name"' }));
   }
 
   let stopping: Promise<void> | null = null;

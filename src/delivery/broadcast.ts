@@ -1,12 +1,15 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type DbOrTx } from "../db/client.js";
-import { PRIORITY_BULK, type BroadcastKind } from "../db/schema/index.js";
-import type { OutboundMessage } from "../channels/message.js";
+import type { BroadcastKind } from "../db/schema/index.js";
 import { conflict, notFound } from "../errors.js";
 import { t, type Locale } from "../i18n/index.js";
 import { encodeAction } from "../messages/actions.js";
+import { byLocale, perLocale } from "../messages/per-locale.js";
 import { composeRelayScript } from "../domain/relay-script.js";
 import type { Broadcaster, BroadcastRef } from "./broadcaster.js";
+import { enqueueSelected } from "./outbox.js";
+import { localDate, localTime } from "../text/local-time.js";
+import { shorten } from "../text/truncate.js";
 
 export interface BroadcasterOptions {
   /** Time zone for deadlines shown to residents (config.TZ_NAME). */
@@ -28,22 +31,12 @@ interface DraftRow {
   contains_state_secrets: boolean;
 }
 
-const LOCALES: Locale[] = ["vi", "en"];
 /** Replaced in SQL by the commune's name, per propagandist. */
 const UNIT_MARK = "⟦unit⟧";
 
-/**
- * The Broadcaster: everything is enqueued set-based in the caller's transaction (INSERT … SELECT), one
- * delivery per person whatever the number of communes they follow, with the message in their locale.
- */
 /** "hh:mm dd/mm/yyyy" deadline line of residents' messages, in the service's time zone. */
 export function deadlineText(locale: Locale, timeZone: string, at: Date): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-GB", {
-      timeZone, hour: "2-digit", minute: "2-digit", day: "2-digit", month: "2-digit", year: "numeric", hourCycle: "h23",
-    }).formatToParts(at).map((p) => [p.type, p.value]),
-  );
-  return t(locale, "broadcast.deadline", { time: `${parts.hour}:${parts.minute}`, date: `${parts.day}/${parts.month}/${parts.year}` });
+  return t(locale, "broadcast.deadline", { time: localTime(at, timeZone), date: localDate(at, timeZone) });
 }
 
 /** The text of a draft's announcement as residents receive it (also the console's live preview). */
@@ -57,6 +50,10 @@ export function announcementText(
   });
 }
 
+/**
+ * The Broadcaster: everything is enqueued set-based in the caller's transaction (INSERT … SELECT), one
+ * delivery per person whatever the number of communes they follow, with the message in their locale.
+ */
 export function createBroadcaster(opts: BroadcasterOptions): Broadcaster {
   const formatDeadline = (locale: Locale, at: Date) => deadlineText(locale, opts.timeZone, at);
 
@@ -78,13 +75,6 @@ export function createBroadcaster(opts: BroadcasterOptions): Broadcaster {
     ],
     [{ label: t(locale, "broadcast.button.unsub"), action: encodeAction({ type: "unsub" }) }],
   ];
-
-  function perLocale(build: (locale: Locale) => OutboundMessage) {
-    return Object.fromEntries(LOCALES.map((l) => [l, JSON.stringify(build(l))])) as Record<Locale, string>;
-  }
-
-  /** `case` choosing the message by the subscriber's locale (alias s); Vietnamese by default. */
-  const byLocale = (m: Record<Locale, string>) => sql`(case when s.locale = 'en' then ${m.en}::jsonb else ${m.vi}::jsonb end)`;
 
   async function createBroadcast(tx: DbOrTx, draftId: string, kind: BroadcastKind, actor: string): Promise<string> {
     const [b] = await queryRows<{ id: string }>(tx, sql`
@@ -111,11 +101,10 @@ export function createBroadcaster(opts: BroadcasterOptions): Broadcaster {
     const broadcastId = await createBroadcast(tx, d.id, "announcement", actor);
     const [r] = await queryRows<{ n: number }>(tx, sql`
       with ins as (
-        insert into deliveries (broadcast_id, subscriber_id, channel, kind, priority, message)
-        select ${broadcastId}, s.id, s.channel, 'announcement', ${PRIORITY_BULK}, ${byLocale(announcement)}
-        from subscribers s
-        where s.status = 'active' and ${inTargets(d, "resident")}
-        on conflict do nothing
+        ${enqueueSelected({
+          broadcastId, kind: "announcement", message: byLocale(announcement),
+          from: sql`from subscribers s where s.status = 'active' and ${inTargets(d, "resident")}`,
+        })}
         returning 1
       ) select count(*)::int as n from ins`);
     const recipients = r?.n ?? 0;
@@ -143,12 +132,12 @@ export function createBroadcaster(opts: BroadcasterOptions): Broadcaster {
         select ${d.id}, id, unit_code from people
         on conflict do nothing
       ), ins as (
-        insert into deliveries (broadcast_id, subscriber_id, channel, kind, priority, message)
-        select ${relayId}, s.id, s.channel, 'relay', ${PRIORITY_BULK},
-          jsonb_set(${byLocale(script)}, '{text}',
-            to_jsonb(replace(${byLocale(script)} ->> 'text', ${UNIT_MARK}, coalesce(u.name, s.unit_code))))
-        from people s left join admin_units u on u.code = s.unit_code
-        on conflict do nothing
+        ${enqueueSelected({
+          broadcastId: relayId, kind: "relay",
+          message: sql`jsonb_set(${byLocale(script)}, '{text}',
+            to_jsonb(replace(${byLocale(script)} ->> 'text', ${UNIT_MARK}, coalesce(u.name, s.unit_code))))`,
+          from: sql`from people s left join admin_units u on u.code = s.unit_code`,
+        })}
         returning 1
       ) select count(*)::int as n from ins`);
     await setTotal(tx, relayId, p?.n ?? 0);
@@ -160,14 +149,14 @@ export function createBroadcaster(opts: BroadcasterOptions): Broadcaster {
     const broadcastId = await createBroadcast(tx, d.id, kind, actor);
     const [r] = await queryRows<{ n: number }>(tx, sql`
       with ins as (
-        insert into deliveries (broadcast_id, subscriber_id, channel, kind, priority, message)
-        select ${broadcastId}, s.id, s.channel, ${kind}, ${PRIORITY_BULK}, ${byLocale(message)}
-        from subscribers s
-        where s.status = 'active' and exists (
-          select 1 from deliveries x join broadcasts b on b.id = x.broadcast_id
-          where x.subscriber_id = s.id and b.draft_id = ${d.id} and b.kind in ('announcement', 'relay')
-            and x.state in ('queued', 'sending', 'sent'))
-        on conflict do nothing
+        ${enqueueSelected({
+          broadcastId, kind, message: byLocale(message),
+          from: sql`from subscribers s
+            where s.status = 'active' and exists (
+              select 1 from deliveries x join broadcasts b on b.id = x.broadcast_id
+              where x.subscriber_id = s.id and b.draft_id = ${d.id} and b.kind in ('announcement', 'relay')
+                and x.state in ('queued', 'sending', 'sent'))`,
+        })}
         returning 1
       ) select count(*)::int as n from ins`);
     const recipients = r?.n ?? 0;
@@ -204,13 +193,4 @@ export function createBroadcaster(opts: BroadcasterOptions): Broadcaster {
       opts.kick?.();
     },
   };
-}
-
-/** Cut a text at a word boundary, with an ellipsis. */
-export function shorten(text: string, max: number): string {
-  const s = text.trim().replace(/\s+\n/g, "\n");
-  if (s.length <= max) return s;
-  const cut = s.slice(0, max - 1);
-  const at = cut.lastIndexOf(" ");
-  return (at > max * 0.6 ? cut.slice(0, at) : cut) + "…";
 }

@@ -1,15 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { sql } from "drizzle-orm";
-import { queryRows, type Db } from "../db/client.js";
+import type { Db } from "../db/client.js";
 import type { ChannelAdapter } from "../channels/adapter.js";
-import type { OutboundMessage } from "../channels/message.js";
-import type { Throttled } from "../channels/errors.js";
-import { isSendError } from "../channels/errors.js";
-import { PRIORITY_BULK, PRIORITY_REPLY } from "../db/schema/index.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
-import { createRateLimiter, LimiterClosed, type PacingOptions, type RateLimiter } from "./rate-limiter.js";
-import { extendLeases, reclaimExpiredLeases, recordOutcomes, type Outcome } from "./outcomes.js";
+import { createRateLimiter, LimiterClosed, type PacingOptions } from "./rate-limiter.js";
+import { claimDue, countQueued, notToBeSent, type ClaimedRow } from "./claim.js";
+import { classify, type SendOutcome } from "./classify.js";
+import { createOutcomeWriter, sleep } from "./flush.js";
+import { addToBuffer, beginSend, claimRoom, createLane, endSend, takeNext, waitFor, type Lane } from "./lanes.js";
+import { createLeaseKeeper } from "./reclaim.js";
 
 export interface DeliveryWorkerOptions {
   db: Db;
@@ -18,7 +17,7 @@ export interface DeliveryWorkerOptions {
   metrics: Metrics;
   /** Sends per second per channel name; 0 or missing = unlimited. */
   rates?: Partial<Record<string, number>>;
-  /** w12 pacing: per channel name, the limiter's margin and per-recipient interval (see rate-limiter.ts). */
+  /** Per channel name, the limiter's pacing: safety margin and per-recipient interval (see rate-limiter.ts). */
   pacing?: Partial<Record<string, PacingOptions>>;
   /** Sends in flight per channel (default: enough for the rate at 250 ms of API latency). */
   concurrency?: number;
@@ -39,7 +38,7 @@ export interface DeliveryWorkerOptions {
   flushMaxSize?: number;
   /** Least interval between two refreshes of the queue-depth gauge per channel (default 2000 ms). */
   queueDepthEveryMs?: number;
-  // [quiet-hours] Whether bulk rows may be claimed now (false in quiet hours; replies always go). Default: always.
+  /** Whether bulk rows may be claimed now (false in quiet hours; replies always go). Default: always. */
   bulkAllowed?: () => boolean;
 }
 
@@ -53,52 +52,15 @@ export interface DeliveryWorker {
   drain(): Promise<number>;
 }
 
-interface ClaimedRow {
-  id: number;
-  subscriber_id: string;
-  external_id: string;
-  /** The subscriber's status at claim time: bulk to a stopped or gone subscriber is not sent. */
-  status: string;
-  kind: string;
-  message: OutboundMessage;
-  attempts: number;
-  priority: number;
-  error_detail: string | null;
-  /** Which claim of this worker brought the row in (see `gone`). */
-  claimSeq?: number;
-}
-
-interface Lane {
-  channel: string;
-  adapter: ChannelAdapter;
-  limiter: RateLimiter;
-  concurrency: number;
-  claimSize: number;
-  buffer: ClaimedRow[];
-  inFlight: number;
-  /** Subscribers with a message in flight on this lane (per-person order). */
-  busy: Set<string>;
-  claiming: boolean;
-  /** The last claim found nothing due: wait for a kick or the idle poll. */
-  exhausted: boolean;
-  /** Kicked since the current claim began (its snapshot may predate the rows the kick is for). */
-  kicked: boolean;
-  /** When the queue-depth gauge was last refreshed (performance.now()). */
-  depthAt: number;
-  /** Pre-labelled counters (prom-client's label lookup costs more than the increment). */
-  count: Record<"sent" | "failed" | "retried" | "throttled" | "outside_window", { inc(): void }>;
-  urgent: boolean;
-  wakeDispatcher: (() => void) | null;
-  wakeClaimer: (() => void) | null;
-  dispatcher: Promise<void> | null;
-  claimer: Promise<void> | null;
-}
-
 /**
- * The sender: per channel, a claimer keeps a small buffer of leased deliveries (FOR UPDATE SKIP LOCKED,
- * highest priority first), a dispatcher sends them through the channel's rate limiter with bounded
- * concurrency, and outcomes are written back in small batches. Errors from the closed SendError set
- * become states here (design.md §7). Memory stays bounded: a lane holds at most two claims of rows.
+ * The sender, assembled from named parts (see docs/architecture.md, "Delivery worker"):
+ * - claim (./claim.ts): lease due deliveries, highest priority first, FOR UPDATE SKIP LOCKED;
+ * - lanes (./lanes.ts): per channel, a buffer of at most two claims sent in queue order, one message at a
+ *   time per person, through the channel's rate limiter with bounded concurrency;
+ * - classify (./classify.ts): a failed send's closed SendError → what to do next (pure);
+ * - flush (./flush.ts): outcomes written back in small batches, with backpressure;
+ * - reclaim (./reclaim.ts): our leases renewed, expired ones given back to the queue.
+ * This file runs the claimer and dispatcher loops of each lane and applies the outcomes.
  */
 export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorker {
   const { db, metrics } = opts;
@@ -109,22 +71,11 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
   const retryBaseMs = opts.retryBaseMs ?? 2000;
   const configPauseMs = opts.configPauseMs ?? 60_000;
   const retryMaxMs = opts.retryMaxMs ?? 10 * 60_000;
-  const flushSize = opts.flushSize ?? 100;
-  const flushMs = opts.flushMs ?? 10;
-  /** A backlog of outcomes (sends outpacing writes) is written in bigger groups: fewer round trips. */
-  const flushMax = Math.max(flushSize, opts.flushMaxSize ?? 1000);
-  /**
-   * Backpressure: sends wait while this many outcomes are not yet written. It bounds memory when the
-   * database is slower than the platform, and what a crash could send twice (unwritten outcomes go back
-   * to the queue with their lease).
-   */
-  const maxUnwritten = 2 * flushMax;
   const depthEveryMs = opts.queueDepthEveryMs ?? 2000;
   const owner = randomUUID();
 
   let running = false;
   let processed = 0;
-  const pending: Outcome[] = [];
   /**
    * Recipients found gone during this run, with the last claim made by then: their rows from that claim or
    * before are failed without a send. Rows claimed later are sent: the claim reads the person's status, and a
@@ -132,143 +83,56 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
    */
   const gone = new Map<string, number>();
   let claims = 0;
-  let flushing: Promise<void> | null = null;
-  let flushTimer: NodeJS.Timeout | null = null;
-  let reclaimTimer: NodeJS.Timeout | null = null;
 
-  const lanes: Lane[] = opts.adapters.map((adapter) => {
-    const rate = opts.rates?.[adapter.name] ?? 0;
-    const unlimited = !rate || !Number.isFinite(rate);
-    const concurrency = opts.concurrency ?? (unlimited ? 64 : Math.min(512, Math.max(4, Math.ceil(rate / 4))));
-    const claimSize = opts.batchSize ?? (unlimited ? 1000 : Math.min(1000, Math.max(10, Math.ceil(rate / 2))));
-    return {
-      channel: adapter.name,
-      adapter,
-      limiter: createRateLimiter({ ...opts.pacing?.[adapter.name], ratePerSecond: rate }), // w12 pacing
-      concurrency,
-      claimSize,
-      buffer: [],
-      inFlight: 0,
-      busy: new Set(),
-      kicked: false,
-      claiming: false,
-      exhausted: false,
-      depthAt: -Infinity,
-      count: {
-        sent: metrics.deliveries.labels({ channel: adapter.name, outcome: "sent" }),
-        failed: metrics.deliveries.labels({ channel: adapter.name, outcome: "failed" }),
-        retried: metrics.deliveries.labels({ channel: adapter.name, outcome: "retried" }),
-        throttled: metrics.deliveries.labels({ channel: adapter.name, outcome: "throttled" }),
-        outside_window: metrics.deliveries.labels({ channel: adapter.name, outcome: "outside_window" }),
-      },
-      urgent: false,
-      wakeDispatcher: null,
-      wakeClaimer: null,
-      dispatcher: null,
-      claimer: null,
-    };
+  const lanes: Lane[] = opts.adapters.map((adapter) =>
+    createLane(adapter, { rate: opts.rates?.[adapter.name], pacing: opts.pacing?.[adapter.name], concurrency: opts.concurrency, batchSize: opts.batchSize }, metrics),
+  );
+
+  const outcomes = createOutcomeWriter({
+    db,
+    owner,
+    logger,
+    flushSize: opts.flushSize ?? 100,
+    flushMs: opts.flushMs ?? 10,
+    flushMaxSize: opts.flushMaxSize ?? 1000,
+    onWritten(count, belowBackpressure) {
+      processed += count;
+      if (belowBackpressure) for (const lane of lanes) lane.wakeDispatcher?.();
+    },
+    abandon: () => !running && !lanes.some((l) => l.inFlight),
   });
+  const record = outcomes.record;
 
-  // ---- outcomes ---------------------------------------------------------------------------------
-
-  function record(o: Outcome) {
-    pending.push(o);
-    if (pending.length >= flushSize) void flush();
-    else flushTimer ??= setTimeout(() => void flush(), flushMs);
-  }
-
-  function flush(): Promise<void> {
-    if (flushTimer) {
-      clearTimeout(flushTimer);
-      flushTimer = null;
-    }
-    if (flushing) return flushing;
-    if (!pending.length) return Promise.resolve();
-    flushing = (async () => {
-      while (pending.length) {
-        const group = pending.splice(0, flushMax);
-        try {
-          await recordOutcomes(db, owner, group);
-          processed += group.length;
-          if (pending.length < maxUnwritten) for (const lane of lanes) lane.wakeDispatcher?.();
-        } catch (err) {
-          // Keep them: the rows stay leased to us; retry shortly (after a crash the lease expires).
-          logger.error("could not record delivery outcomes; retrying", { err, count: group.length });
-          pending.unshift(...group);
-          await sleep(500);
-          if (!running && !lanes.some((l) => l.inFlight)) {
-            // Stopping and the database is gone: leases will expire and the rows return to the queue.
-            pending.length = 0;
-          }
-        }
-      }
-    })().finally(() => {
-      flushing = null;
-    });
-    return flushing;
-  }
+  const leases = createLeaseKeeper({
+    db,
+    owner,
+    leaseMs,
+    logger,
+    running: () => running,
+    onReclaimed: () => {
+      for (const lane of lanes) lane.wakeClaimer?.();
+    },
+  });
 
   // ---- claiming -----------------------------------------------------------------------------------
 
-  /**
-   * Lease up to `limit` due deliveries in one statement. The recipient's address and status come from
-   * index lookups per claimed row (scalar subqueries): a join here lets the planner hash whole tables on
-   * every claim once they hold tens of thousands of rows.
-   */
-  async function claim(lane: Lane, limit: number, repliesOnly: boolean): Promise<ClaimedRow[]> {
-    const lease = `${leaseMs} milliseconds`;
-    // The queue's statistics are stale right after a broadcast enqueues thousands of rows (and the
-    // distribution moves as it is sent): without sorts the planner walks the ready index in claim
-    // order and stops at the limit, instead of fetching and sorting every queued row per claim.
-    return db.transaction(async (tx) => {
-      await tx.execute(sql`set local enable_sort = off`);
-      return queryRows<ClaimedRow>(tx, sql`
-      with due as (
-        select id from deliveries
-        where state = 'queued' and next_attempt_at <= now() and channel = ${lane.channel}
-          ${repliesOnly || !(opts.bulkAllowed?.() ?? true) /* [quiet-hours] */ ? sql`and priority < ${PRIORITY_BULK}` : sql``}
-        order by priority, next_attempt_at, id
-        limit ${limit}
-        for update skip locked
-      )
-      update deliveries d set
-        state = 'sending',
-        lease_until = now() + ${lease}::interval,
-        leased_by = ${owner},
-        attempts = d.attempts + 1
-      from due
-      where d.id = due.id
-      returning d.id, d.subscriber_id,
-        (select s.external_id from subscribers s where s.id = d.subscriber_id) as external_id,
-        (select s.status from subscribers s where s.id = d.subscriber_id) as status,
-        d.kind, d.message, d.attempts, d.priority, d.error_detail`);
-    });
-  }
-
-  /** Bulk to a person who stopped (replies still go) or whose account is gone is failed, not sent. */
-  const skipped = (row: ClaimedRow) => row.status === "gone" || (row.status === "stopped" && row.priority > PRIORITY_REPLY);
-
   async function claimInto(lane: Lane, repliesOnly: boolean): Promise<number> {
-    const room = repliesOnly ? 20 : lane.claimSize * 2 - lane.buffer.length;
-    if (room <= 0) return 0;
+    const limit = claimRoom(lane, repliesOnly);
+    if (limit <= 0) return 0;
     const claimSeq = ++claims;
-    const rows = await claim(lane, Math.min(room, repliesOnly ? 20 : lane.claimSize), repliesOnly);
-    const replies: ClaimedRow[] = [];
+    // Quiet hours: bulk waits, replies go.
+    const rows = await claimDue(db, { channel: lane.channel, limit, repliesOnly: repliesOnly || !(opts.bulkAllowed?.() ?? true), owner, leaseMs });
+    const toSend: ClaimedRow[] = [];
     for (const row of rows) {
       row.claimSeq = claimSeq;
-      if (skipped(row)) {
+      if (notToBeSent(row)) {
         record({ id: row.id, subscriberId: row.subscriber_id, state: "failed", attemptDelta: -1, errorKind: "stopped", errorDetail: `subscriber ${row.status}` });
         lane.count.failed.inc();
-        continue;
+      } else {
+        toSend.push(row);
       }
-      if (row.priority < PRIORITY_BULK) replies.push(row);
-      else lane.buffer.push(row);
     }
-    if (replies.length) {
-      // Replies go ahead of bulk, but after replies already waiting: a person's replies keep their order.
-      const firstBulk = lane.buffer.findIndex((r) => r.priority >= PRIORITY_BULK);
-      lane.buffer.splice(firstBulk < 0 ? lane.buffer.length : firstBulk, 0, ...replies);
-    }
+    addToBuffer(lane, toSend);
     if (lane.buffer.length) lane.wakeDispatcher?.();
     return rows.length;
   }
@@ -279,9 +143,7 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
     if (t - lane.depthAt < depthEveryMs) return;
     lane.depthAt = t;
     try {
-      const [r] = await queryRows<{ n: number }>(db, sql`
-        select count(*)::int as n from deliveries where state = 'queued' and channel = ${lane.channel}`);
-      metrics.queueDepth.set({ channel: lane.channel }, r?.n ?? 0);
+      metrics.queueDepth.set({ channel: lane.channel }, await countQueued(db, lane.channel));
     } catch (err) {
       if (running) logger.warn("could not count the delivery queue", { channel: lane.channel, err });
     }
@@ -304,11 +166,9 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
           // A kick during the claim may be for rows the claim could not see yet: claim again at once.
           lane.exhausted = n === 0 && !lane.kicked;
           if (n > 0 || lane.kicked) continue;
-          await waitFor(lane, "claimer", idlePollMs);
-        } else {
-          // Enough buffered: wait until the dispatcher drains below the low-water mark (or a kick).
-          await waitFor(lane, "claimer", idlePollMs);
         }
+        // Nothing due, or enough buffered: wait until the dispatcher drains below the low-water mark (or a kick).
+        await waitFor(lane, "claimer", idlePollMs);
       } catch (err) {
         lane.claiming = false;
         if (!running) break;
@@ -322,7 +182,7 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
 
   async function dispatcherLoop(lane: Lane) {
     while (running) {
-      if (!lane.buffer.length || lane.inFlight >= lane.concurrency || pending.length >= maxUnwritten) {
+      if (!lane.buffer.length || lane.inFlight >= lane.concurrency || outcomes.backlogged()) {
         await waitFor(lane, "dispatcher", idlePollMs);
         continue;
       }
@@ -333,13 +193,11 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
         throw err;
       }
       // One message at a time per person, in queue order: a reply must not overtake the one before it.
-      const next = lane.buffer.findIndex((r) => !lane.busy.has(r.subscriber_id));
-      if (next < 0) {
+      const row = takeNext(lane);
+      if (!row) {
         await waitFor(lane, "dispatcher", idlePollMs);
         continue;
       }
-      const [row] = lane.buffer.splice(next, 1);
-      if (!row) continue;
       const goneAt = gone.get(row.subscriber_id);
       if (goneAt !== undefined && (row.claimSeq ?? 0) <= goneAt) {
         record({ id: row.id, subscriberId: row.subscriber_id, state: "failed", errorKind: "recipient_gone", errorDetail: "recipient gone (an earlier message was refused)" });
@@ -350,85 +208,82 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
         lane.buffer.unshift(row);
         break;
       }
-      lane.inFlight++;
-      lane.busy.add(row.subscriber_id);
-      void sendOne(lane, row).finally(() => {
-        lane.inFlight--;
-        lane.wakeDispatcher?.();
-        // w12 pacing: the person's next message waits for the channel's per-recipient interval.
-        lane.limiter.settled(() => {
-          lane.busy.delete(row.subscriber_id);
-          lane.wakeDispatcher?.();
-        });
-      });
+      beginSend(lane, row);
+      void sendOne(lane, row).finally(() => endSend(lane, row));
       if (lane.buffer.length <= lane.claimSize / 2 || lane.buffer.length === 0) lane.wakeClaimer?.();
     }
   }
 
   async function sendOne(lane: Lane, row: ClaimedRow): Promise<void> {
-    const { channel } = lane;
     try {
       const result = await lane.adapter.send({ subscriberId: row.subscriber_id, externalId: row.external_id }, row.message, { kind: row.kind });
       record({ id: row.id, subscriberId: row.subscriber_id, state: "sent", externalId: result.externalId });
       lane.count.sent.inc();
-      return;
     } catch (err) {
-      const base = { id: row.id, subscriberId: row.subscriber_id };
-      if (!isSendError(err)) {
-        logger.error("adapter threw something outside the SendError set", { channel, err });
-        return retryOrFail(lane, row, "transient", `unexpected: ${String((err as Error)?.message ?? err)}`.slice(0, 500));
+      const outcome = classify(err);
+      if (outcome.kind === "retry" && outcome.unexpected) {
+        logger.error("adapter threw something outside the SendError set", { channel: lane.channel, err });
       }
-      switch (err.kind) {
-        case "throttled": {
-          const ms = (err as Throttled).retryAfterMs;
-          lane.count.throttled.inc();
-          logger.warn("channel throttled by the platform; pausing", { channel, retryAfterMs: ms });
-          lane.limiter.pause(ms);
-          if (ms > leaseMs / 2) {
-            // A long pause: give every buffered row back to the queue rather than hold leases through it.
-            for (const r of [row, ...lane.buffer.splice(0)]) {
-              record({ id: r.id, subscriberId: r.subscriber_id, state: "queued", retryInMs: ms, attemptDelta: -1, errorKind: "throttled", errorDetail: err.detail });
-            }
-          } else {
-            // Tried again under the same claim: the claim's attempt goes to that try, the throttled one is not
-            // counted (it used to be subtracted as well, which left a sent row at 0 attempts, and a row
-            // throttled before each transient failure was retried for ever).
-            lane.buffer.unshift(row);
-            lane.wakeDispatcher?.();
-          }
-          return;
-        }
-        case "transient":
-          return retryOrFail(lane, row, "transient", err.detail);
-        case "recipient_gone":
-          if (gone.size > 50_000) gone.clear();
-          gone.set(row.subscriber_id, claims);
-          record({ ...base, state: "failed", errorKind: "recipient_gone", errorDetail: err.detail });
-          lane.count.failed.inc();
-          return;
-        case "outside_window":
-          record({ ...base, state: "outside_window", errorKind: "outside_window", errorDetail: err.detail });
-          lane.count.outside_window.inc();
-          return;
-        case "config": {
-          // Our configuration is wrong (token revoked, API not granted): no message on this channel can go, and
-          // failing them all would lose them. Pause the channel and give everything back until it is fixed.
-          logger.error("channel configuration error; pausing the channel", { channel, detail: err.detail, pauseMs: configPauseMs });
-          lane.limiter.pause(configPauseMs);
-          for (const r of [row, ...lane.buffer.splice(0)]) {
-            record({ id: r.id, subscriberId: r.subscriber_id, state: "queued", retryInMs: configPauseMs, attemptDelta: -1, errorKind: "config", errorDetail: err.detail });
-          }
-          return;
-        }
-        default:
-          record({ ...base, state: "failed", errorKind: err.kind, errorDetail: err.detail });
-          lane.count.failed.inc();
-      }
+      apply(lane, row, outcome);
     }
   }
 
-  function retryOrFail(lane: Lane, row: ClaimedRow, kind: string, detail: string) {
-    const base = { id: row.id, subscriberId: row.subscriber_id, errorKind: kind, errorDetail: detail };
+  /** Turn a failed send's outcome into the delivery's next state (and the channel's, for pauses). */
+  function apply(lane: Lane, row: ClaimedRow, outcome: SendOutcome): void {
+    const { channel } = lane;
+    const base = { id: row.id, subscriberId: row.subscriber_id };
+    switch (outcome.kind) {
+      case "throttle": {
+        const ms = outcome.retryAfterMs;
+        lane.count.throttled.inc();
+        logger.warn("channel throttled by the platform; pausing", { channel, retryAfterMs: ms });
+        lane.limiter.pause(ms);
+        if (ms > leaseMs / 2) {
+          // A long pause: give every buffered row back to the queue rather than hold leases through it.
+          giveBack(lane, row, ms, "throttled", outcome.detail);
+        } else {
+          // Tried again under the same claim: the claim's attempt goes to that try, the throttled one is not
+          // counted (it used to be subtracted as well, which left a sent row at 0 attempts, and a row
+          // throttled before each transient failure was retried for ever).
+          lane.buffer.unshift(row);
+          lane.wakeDispatcher?.();
+        }
+        return;
+      }
+      case "retry":
+        return retryOrFail(lane, row, outcome.detail);
+      case "recipient_gone":
+        if (gone.size > 50_000) gone.clear();
+        gone.set(row.subscriber_id, claims);
+        record({ ...base, state: "failed", errorKind: "recipient_gone", errorDetail: outcome.detail });
+        lane.count.failed.inc();
+        return;
+      case "outside_window":
+        record({ ...base, state: "outside_window", errorKind: "outside_window", errorDetail: outcome.detail });
+        lane.count.outside_window.inc();
+        return;
+      case "pause_channel":
+        // Our configuration is wrong (token revoked, API not granted): no message on this channel can go, and
+        // failing them all would lose them. Pause the channel and give everything back until it is fixed.
+        logger.error("channel configuration error; pausing the channel", { channel, detail: outcome.detail, pauseMs: configPauseMs });
+        lane.limiter.pause(configPauseMs);
+        giveBack(lane, row, configPauseMs, "config", outcome.detail);
+        return;
+      case "fail":
+        record({ ...base, state: "failed", errorKind: outcome.errorKind, errorDetail: outcome.detail });
+        lane.count.failed.inc();
+    }
+  }
+
+  /** This row and every buffered one back to the queue after `ms`, their attempt not counted. */
+  function giveBack(lane: Lane, row: ClaimedRow, ms: number, errorKind: string, detail: string) {
+    for (const r of [row, ...lane.buffer.splice(0)]) {
+      record({ id: r.id, subscriberId: r.subscriber_id, state: "queued", retryInMs: ms, attemptDelta: -1, errorKind, errorDetail: detail });
+    }
+  }
+
+  function retryOrFail(lane: Lane, row: ClaimedRow, detail: string) {
+    const base = { id: row.id, subscriberId: row.subscriber_id, errorKind: "transient", errorDetail: detail };
     const attempts = row.attempts;
     if (attempts >= maxAttempts) {
       record({ ...base, state: "failed" });
@@ -440,49 +295,19 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
     }
   }
 
-  // ---- waiting ----------------------------------------------------------------------------------
-
-  function waitFor(lane: Lane, who: "claimer" | "dispatcher", ms: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(t);
-        if (who === "claimer") lane.wakeClaimer = null;
-        else lane.wakeDispatcher = null;
-        resolve();
-      };
-      const t = setTimeout(done, ms);
-      if (who === "claimer") lane.wakeClaimer = done;
-      else lane.wakeDispatcher = done;
-    });
-  }
-
-  async function reclaim() {
-    try {
-      // Our own rows first: a send slower than the lease (or rows held through a throttle pause) must not
-      // return to the queue and go out a second time.
-      if (running) await extendLeases(db, owner, leaseMs);
-      const n = await reclaimExpiredLeases(db);
-      if (n) {
-        logger.warn("deliveries whose lease expired went back to the queue", { count: n });
-        for (const lane of lanes) lane.wakeClaimer?.();
-      }
-    } catch (err) {
-      if (running) logger.error("reclaiming expired leases failed", { err });
-    }
-  }
+  // ---- life cycle -----------------------------------------------------------------------------------
 
   function idle(): boolean {
-    return !pending.length && !flushing && lanes.every((l) => !l.buffer.length && !l.inFlight && !l.claiming && l.exhausted);
+    return outcomes.idle() && lanes.every((l) => !l.buffer.length && !l.inFlight && !l.claiming && l.exhausted);
   }
 
   async function start() {
     if (running) return;
     running = true;
-    await reclaim();
-    reclaimTimer = setInterval(() => void reclaim(), Math.max(1000, Math.floor(leaseMs / 4)));
-    reclaimTimer.unref();
+    await leases.reclaim();
+    leases.start();
     for (const lane of lanes) {
-      lane.limiter = createRateLimiter({ ...opts.pacing?.[lane.channel], ratePerSecond: lane.limiter.ratePerSecond }); // w12 pacing
+      lane.limiter = createRateLimiter({ ...opts.pacing?.[lane.channel], ratePerSecond: lane.limiter.ratePerSecond });
       lane.exhausted = false;
       lane.claimer = claimerLoop(lane);
       lane.dispatcher = dispatcherLoop(lane);
@@ -492,7 +317,7 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
   async function stop() {
     if (!running) return;
     running = false;
-    if (reclaimTimer) clearInterval(reclaimTimer);
+    leases.stop();
     for (const lane of lanes) {
       lane.wakeClaimer?.();
       lane.wakeDispatcher?.();
@@ -503,33 +328,30 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
     // What was claimed but not sent goes back to the queue at once (attempt not counted).
     for (const lane of lanes) {
       for (const r of lane.buffer.splice(0)) {
-        pending.push({ id: r.id, subscriberId: r.subscriber_id, state: "queued", retryInMs: 0, attemptDelta: -1, errorKind: null, errorDetail: r.error_detail });
+        record({ id: r.id, subscriberId: r.subscriber_id, state: "queued", retryInMs: 0, attemptDelta: -1, errorKind: null, errorDetail: r.error_detail });
       }
     }
-    await flush();
-    await flushing;
+    await outcomes.flush();
+  }
+
+  function wakeClaimers(urgent: boolean) {
+    for (const lane of lanes) {
+      if (urgent) lane.urgent = true;
+      lane.kicked = true;
+      lane.exhausted = false;
+      lane.wakeClaimer?.();
+    }
   }
 
   return {
     start,
     stop,
-    kick() {
-      for (const lane of lanes) {
-        lane.urgent = true;
-        lane.kicked = true;
-        lane.exhausted = false;
-        lane.wakeClaimer?.();
-      }
-    },
+    kick: () => wakeClaimers(true),
     async drain() {
       const wasRunning = running;
       const before = processed;
       if (!wasRunning) await start();
-      for (const lane of lanes) {
-        lane.kicked = true;
-        lane.exhausted = false;
-        lane.wakeClaimer?.();
-      }
+      wakeClaimers(false);
       // Idle (every lane's last claim, begun after this call, found nothing) twice in a row, 20 ms apart.
       let quiet = 0;
       while (quiet < 2) {
@@ -540,8 +362,4 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
       return processed - before;
     },
   };
-}
-
-function sleep(ms: number) {
-  return new Promise<void>((r) => setTimeout(r, ms));
 }

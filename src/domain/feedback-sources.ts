@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { countedCommuneSql } from "./counted-commune.js";
+import { effectiveDeadlineSql } from "./drafts/deadline.js";
 
 /**
  * Common table expressions over one draft's feedback, shared by the statistics and the exports:
@@ -19,7 +20,7 @@ export function feedbackSources(draftId: string): SQL {
   const countedCommune = (subscriberId: SQL) => countedCommuneSql(subscriberId, sql`${draftId}::uuid`);
   return sql`
     with d as (
-      select id, least(comment_closes_at, coalesce(closed_at, comment_closes_at)) as deadline
+      select id, ${effectiveDeadlineSql()} as deadline
       from drafts where id = ${draftId}::uuid
     ),
     targets as (

@@ -5,10 +5,10 @@ import { isQuiet, type QuietHours } from "../delivery/quiet-hours.js";
 import { enqueue } from "../delivery/outbox.js";
 import { t, type Locale } from "../i18n/index.js";
 import { encodeAction } from "../messages/actions.js";
-import { localStamp } from "./digest/render.js";
+import { localStamp } from "../text/local-time.js";
 import { ts } from "./digest/data.js";
 
-/** Design §5 Relay: a propagandist who has not confirmed within 24 h gets one reminder. */
+/** Relay follow-up (docs/architecture.md, "Words used in the code"): a propagandist who has not confirmed within 24 h gets one reminder. */
 export const RELAY_REMIND_AFTER_MS = 24 * 3_600_000;
 export interface RelayReminderOptions {
   now: Date;

@@ -2,6 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 import { createArrivalJudge, type ArrivalJudge } from "./arrival-judge.js";
+import { nextCalls } from "./next-calls.js";
 
 /**
  * A local fake of the Zalo Bot API (127.0.0.1, random port): `/bot<TOKEN>/<method>`, `{ok, result}` or
@@ -22,6 +23,10 @@ export interface FakeZaloBot {
   /** The sendMessage rate limit judged on arrival (none until configured) and its records. */
   limit: ArrivalJudge;
   block(chatId: string): void;
+  /** Answer the next n sendMessage calls with this status and error_code (5xx, 400…). */
+  failNext(code: number, description: string, n?: number): void;
+  /** Drop the connection of the next n sendMessage calls without answering. */
+  dropNext(n?: number): void;
   /** Longest a getUpdates call waits when nothing is queued (ms); the real API waits `timeout` s. */
   pollWaitMs: number;
   /** Build an update as Zalo sends it (bare; wrap it in {ok,result} for the documented form). */
@@ -36,6 +41,8 @@ export async function startFakeZaloBot(): Promise<FakeZaloBot> {
   const waiters: (() => void)[] = [];
   const blocked = new Set<string>();
   let throttle = 0;
+  const failures = nextCalls<{ code: number; description: string }>();
+  const drops = nextCalls<true>();
   let n = 0;
   const state: FakeZaloBot = {
     url: "",
@@ -51,6 +58,8 @@ export async function startFakeZaloBot(): Promise<FakeZaloBot> {
     },
     throttleNext: (k) => void (throttle = k),
     block: (chatId) => void blocked.add(chatId),
+    failNext: (code, description, k = 1) => failures.arm(k, { code, description }),
+    dropNext: (k = 1) => drops.arm(k, true),
     textUpdate(chatId, text, messageId = randomBytes(8).toString("hex")) {
       return {
         event_name: "message.text.received",
@@ -105,6 +114,9 @@ export async function startFakeZaloBot(): Promise<FakeZaloBot> {
             throttle--;
             return fail(res, 429, "Too Many Requests");
           }
+          if (drops.take()) return void req.socket.destroy();
+          const failure = failures.take();
+          if (failure) return fail(res, failure.code, failure.description);
           const chatId = String(body.chat_id ?? "");
           if (!state.limit.admit(chatId)) return fail(res, 429, "Too Many Requests");
           const text = body.text;

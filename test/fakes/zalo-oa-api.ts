@@ -2,6 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { createHash, randomBytes } from "node:crypto";
 import { createArrivalJudge, type ArrivalJudge } from "./arrival-judge.js";
+import { nextCalls } from "./next-calls.js";
 
 /**
  * A local fake of the Zalo OA Open API and OAuth token endpoint (127.0.0.1, random port), following
@@ -45,6 +46,10 @@ export interface FakeZaloOa {
   rejectButtons: boolean;
   /** Answer the next n sends with this error code. */
   failNext(code: number, message: string, n?: number): void;
+  /** Answer the next n sends with this HTTP status and a plain-text body (no envelope: a proxy, an outage). */
+  failNextHttp(status: number, n?: number): void;
+  /** Drop the connection of the next n sends without answering. */
+  dropNext(n?: number): void;
   /** Set a user's last interaction (epoch ms) as Zalo knows it; unknown users are outside the window. */
   setLastInteraction(userId: string, atMs: number): void;
   /** Build a signed webhook request for an event object (timestamp filled in when absent). */
@@ -70,6 +75,8 @@ export async function startFakeZaloOa(): Promise<FakeZaloOa> {
   const oaSecretKey = "oa-secret-" + randomBytes(6).toString("hex");
   let throttle = 0;
   let failures: { code: number; message: string; n: number } | null = null;
+  const httpFailures = nextCalls<number>();
+  const drops = nextCalls<true>();
   let expired = false;
   const lastInteraction = new Map<string, number>();
   let counter = 0;
@@ -90,6 +97,8 @@ export async function startFakeZaloOa(): Promise<FakeZaloOa> {
     throttleNext: (n) => void (throttle = n),
     expireAccessToken: () => void (expired = true),
     failNext: (code, message, n = 1) => void (failures = { code, message, n }),
+    failNextHttp: (status, n = 1) => httpFailures.arm(n, status),
+    dropNext: (n = 1) => drops.arm(n, true),
     setLastInteraction: (userId, atMs) => void lastInteraction.set(userId, atMs),
     signedEvent(event) {
       const e = { app_id: appId, timestamp: String(Date.now()), ...event };
@@ -156,6 +165,13 @@ export async function startFakeZaloOa(): Promise<FakeZaloOa> {
       }
       if (req.method !== "POST" || (path !== "/v3.0/oa/message/cs" && path !== "/v3.0/oa/message/template")) {
         err(res, -240, "API is not supported (fake)");
+        return;
+      }
+      if (drops.take()) return void req.socket.destroy();
+      const status = httpFailures.take();
+      if (status) {
+        res.writeHead(status, { "content-type": "text/plain" });
+        res.end(`HTTP ${status}`);
         return;
       }
       if (req.headers.access_token !== state.accessToken) return err(res, -216, "Access token is invalid");

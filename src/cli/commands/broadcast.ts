@@ -1,22 +1,18 @@
 import { AppError } from "../../errors.js";
+import { t, type Locale } from "../../i18n/index.js";
 import { broadcastStatus, type BroadcastStatus } from "../../delivery/status.js";
 import { isUuid } from "../../domain/ids.js";
 import { parseCommandArgs } from "../args.js";
 import { CliError, defineCommand, UsageError, type CliCommand } from "../registry.js";
 
-const USAGE = [
-  "Usage: npm run cli -- broadcast status <broadcast-id> [--follow] [--interval SECONDS]",
-  "",
-  "  Where every message of a broadcast stands: counts per state, rate, estimated time left, failures.",
-  "  --follow    print a progress line every interval until the broadcast is finished (Ctrl-C stops)",
-  "  --interval  seconds between lines with --follow (default 2)",
-  "  The ids are in GET /api/v1/drafts/{id}/broadcasts.",
-].join("\n");
+/** The CLI speaks to the operator in English, as every other command does; the Vietnamese is in vi.ts. */
+const L: Locale = "en";
+const USAGE = t(L, "cli.broadcast.usage");
 
 
 /** "1h02m", "3m05s", "12s". */
 export function duration(seconds: number | null): string {
-  if (seconds === null) return "unknown";
+  if (seconds === null) return t(L, "cli.broadcast.unknownDuration");
   const s = Math.max(0, Math.round(seconds));
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
@@ -31,11 +27,11 @@ export function progressLine(s: BroadcastStatus): string {
   const filled = Math.min(cells, Math.floor((s.percent / 100) * cells));
   const bar = "█".repeat(filled) + "░".repeat(cells - filled);
   const c = s.counts;
-  return (
-    `[${bar}] ${s.percent.toFixed(1).padStart(5)}%  ${s.done}/${s.total}  ` +
-    `sent ${c.sent} · failed ${c.failed} · outside window ${c.outside_window} · queued ${c.queued} · sending ${c.sending}  ` +
-    `${s.ratePerSecond} msg/s  ${s.finished ? "finished" : `about ${duration(s.etaSeconds)} left`}`
-  );
+  return t(L, "cli.broadcast.progress", {
+    bar, percent: s.percent.toFixed(1).padStart(5), done: s.done, total: s.total,
+    sent: c.sent, failed: c.failed, outsideWindow: c.outside_window, queued: c.queued, sending: c.sending, rate: s.ratePerSecond,
+    eta: s.finished ? t(L, "cli.broadcast.finished") : t(L, "cli.broadcast.left", { duration: duration(s.etaSeconds) }),
+  });
 }
 
 const status = defineCommand({
@@ -44,11 +40,11 @@ const status = defineCommand({
   usage: USAGE,
   parse(args) {
     const { values, positionals } = parseCommandArgs(args, { follow: { type: "boolean" }, interval: { type: "string" } }, USAGE);
-    if (positionals.length !== 1) throw new UsageError("Give exactly one broadcast id.", USAGE);
+    if (positionals.length !== 1) throw new UsageError(t(L, "cli.broadcast.oneId"), USAGE);
     const id = positionals[0]!.trim();
-    if (!isUuid(id)) throw new UsageError(`'${id}' is not a broadcast id (a UUID).`, USAGE);
+    if (!isUuid(id)) throw new UsageError(t(L, "cli.broadcast.badId", { id }), USAGE);
     const interval = Number(values.interval ?? "2");
-    if (!Number.isFinite(interval) || interval < 0.2 || interval > 3600) throw new UsageError(`--interval must be between 0.2 and 3600 seconds, got '${values.interval}'.`, USAGE);
+    if (!Number.isFinite(interval) || interval < 0.2 || interval > 3600) throw new UsageError(t(L, "cli.broadcast.badInterval", { value: String(values.interval) }), USAGE);
     return { id: id.toLowerCase(), follow: values.follow === true, intervalMs: interval * 1000 };
   },
   async run(ctx, input) {
@@ -56,12 +52,13 @@ const status = defineCommand({
       try {
         return await broadcastStatus(ctx.db, input.id);
       } catch (err) {
-        if (err instanceof AppError && err.status === 404) throw new CliError(`No broadcast ${input.id}.`);
+        if (err instanceof AppError && err.status === 404) throw new CliError(t(L, "cli.broadcast.notFound", { id: input.id }));
         throw err;
       }
     };
     let s = await read();
-    ctx.out(`Broadcast ${s.id} (${s.kind}${s.draftId ? `, draft ${s.draftId}` : ""}), created ${s.createdAt} by ${s.createdBy}`);
+    const draft = s.draftId ? t(L, "cli.broadcast.ofDraft", { id: s.draftId }) : "";
+    ctx.out(t(L, "cli.broadcast.header", { id: s.id, kind: s.kind, draft, createdAt: s.createdAt, createdBy: s.createdBy }));
     ctx.out(progressLine(s));
     while (input.follow && !s.finished && !ctx.signal.aborted) {
       await new Promise<void>((resolve) => {
@@ -74,10 +71,10 @@ const status = defineCommand({
     }
     for (const ch of s.byChannel) ctx.out(`  ${ch.channel}: ${Object.entries(ch.counts).filter(([, n]) => n).map(([k, n]) => `${k} ${n}`).join(", ")}`);
     if (s.failuresByReason.length) {
-      ctx.out("Failures by reason:");
-      for (const f of s.failuresByReason) ctx.out(`  ${f.reason}: ${f.count}${f.example ? `  (e.g. ${f.example})` : ""}`);
+      ctx.out(t(L, "cli.broadcast.failures"));
+      for (const f of s.failuresByReason) ctx.out(`  ${f.reason}: ${f.count}${f.example ? t(L, "cli.broadcast.example", { example: f.example }) : ""}`);
     }
-    if (s.outsideWindow) ctx.out(`Outside the Zalo OA 7-day window: ${s.outsideWindow}`);
+    if (s.outsideWindow) ctx.out(t(L, "cli.broadcast.outsideWindow", { count: s.outsideWindow }));
   },
 });
 

@@ -3,9 +3,11 @@ import { queryRows, type DbOrTx } from "../../db/client.js";
 import type { drafts } from "../../db/schema/index.js";
 import type { OutOfReach } from "../reach.js";
 import { draftStats } from "../stats.js";
+import { effectiveDeadline } from "../drafts/deadline.js";
+import { oneLine } from "../../text/truncate.js";
 
 const HOUR = 3_600_000;
-/** Design §5 Relay: scripts not confirmed within 48 h are shown to officers. */
+/** Relay follow-up (see docs/architecture.md): scripts not confirmed within 48 h are shown to officers. */
 export const RELAY_LATE_MS = 48 * HOUR;
 /** Communes listed per draft (most respondents first). */
 const TOP_COMMUNES = 3;
@@ -42,19 +44,10 @@ type DraftRow = typeof drafts.$inferSelect;
 /** A time as a SQL timestamptz parameter (the same on PGlite and node-postgres). */
 export const ts = (d: Date) => sql`${d.toISOString()}::timestamptz`;
 
-/** One line, at most `max` characters, cut at a word where possible. */
-export function oneLine(text: string, max: number): string {
-  const s = text.replace(/\s+/g, " ").trim();
-  if (s.length <= max) return s;
-  const cut = s.slice(0, max - 1);
-  const at = cut.lastIndexOf(" ");
-  return (at > max * 0.6 ? cut.slice(0, at) : cut) + "…";
-}
-
 /** What one officer's digest says about one open draft, for feedback given after `since` up to `now`. */
 export async function draftDigest(db: DbOrTx, draft: DraftRow, since: Date | null, now: Date): Promise<DraftDigest> {
   const stats = await draftStats(db, draft);
-  const deadline = draft.closedAt && draft.closedAt < draft.commentClosesAt ? draft.closedAt : draft.commentClosesAt;
+  const deadline = effectiveDeadline(draft);
   const from = ts(since ?? new Date(0));
   const until = ts(deadline < now ? deadline : now);
 

@@ -1,5 +1,5 @@
 import { t, type Locale } from "../../i18n/index.js";
-import { localDateTime } from "../../text/local-time.js";
+import { localDate, localStamp } from "../../text/local-time.js";
 import type { DraftDigest } from "./data.js";
 
 const DAY = 86_400_000;
@@ -10,14 +10,6 @@ export interface RenderOptions {
   windowDays: number;
 }
 
-/** "dd/mm/yyyy" and "dd/mm/yyyy HH:MM" in the service's time zone. */
-export function localDate(at: Date, timeZone: string): string {
-  const [y, m, d] = localDateTime(at, timeZone).slice(0, 10).split("-");
-  return `${d}/${m}/${y}`;
-}
-export function localStamp(at: Date, timeZone: string): string {
-  return `${localDate(at, timeZone)} ${localDateTime(at, timeZone).slice(11, 16)}`;
-}
 
 function percent(locale: Locale, part: number, whole: number): string {
   if (!whole) return "–";

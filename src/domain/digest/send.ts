@@ -1,7 +1,7 @@
 import { and, asc, eq, lt, sql } from "drizzle-orm";
 import { queryRows, type Db, type DbOrTx } from "../../db/client.js";
 import { broadcasts, drafts, jobRuns, PRIORITY_BULK } from "../../db/schema/index.js";
-import { localDateTime } from "../../text/local-time.js";
+import { localDay } from "../../text/local-time.js";
 import { enqueue, type OutboxItem } from "../../delivery/outbox.js";
 import type { Locale } from "../../i18n/index.js";
 import { draftDigest, ts, type DraftDigest } from "./data.js";
@@ -70,7 +70,7 @@ async function claimDay(tx: DbOrTx, day: string, now: Date): Promise<boolean> {
 }
 
 /**
- * The officers' daily digest (design §5): one message per officer in chat, through the outbox (kind
+ * The officers' daily digest (README, "Timed jobs"; docs/architecture.md): one message per officer in chat, through the outbox (kind
  * "digest", bulk priority, one "digest" broadcast per day), covering each open draft they follow:
  * new answers per choice since their previous digest, participation per commune, a few new comments,
  * flagged comments, days left, people out of reach and scripts unconfirmed after 48 h.
@@ -78,7 +78,7 @@ async function claimDay(tx: DbOrTx, day: string, now: Date): Promise<boolean> {
  */
 export async function sendDailyDigests(db: Db, opts: DigestOptions): Promise<DigestResult> {
   const { now } = opts;
-  const day = localDateTime(now, opts.timeZone).slice(0, 10);
+  const day = localDay(now, opts.timeZone);
   return db.transaction(async (tx) => {
     const open = await tx.select().from(drafts).where(eq(drafts.status, "open")).orderBy(asc(drafts.commentClosesAt), asc(drafts.createdAt));
     if (!open.length) return { sent: 0, drafts: [] };

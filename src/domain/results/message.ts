@@ -1,5 +1,5 @@
 import { t, type Locale } from "../../i18n/index.js";
-import { oneLine } from "../digest/data.js";
+import { oneLine } from "../../text/truncate.js";
 import type { DraftResults } from "./tally.js";
 
 /** Replaced in SQL, per respondent, by how many questions they answered. */

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "../../../src/db/client.js";
+import { enqueue } from "../../../src/delivery/outbox.js";
 import { t } from "../../../src/i18n/index.js";
 import { encodeAction } from "../../../src/messages/actions.js";
 import { encodeOaPayload } from "../../../bots/zalo-oa/parse.js";
@@ -153,8 +154,7 @@ describe.each(databaseKinds)("Zalo OA resident, end to end (%s)", (kind) => {
     const [sub] = await queryRows<{ id: string }>(svc.database.db, sql`select id from subscribers where external_id = ${silent}`);
     await svc.database.db.execute(sql`update subscribers set last_interaction_at = now() - interval '8 days' where id = ${sub!.id}`);
     const before = fake.sent.length;
-    await svc.database.db.execute(sql`insert into deliveries (subscriber_id, channel, kind, message)
-      values (${sub!.id}, 'zalo-oa', 'reminder', ${JSON.stringify({ text: "Nhắc góp ý" })}::jsonb)`);
+    await enqueue(svc.database.db, [{ subscriberId: sub!.id, channel: "zalo-oa", kind: "reminder", message: { text: "Nhắc góp ý" } }]);
     await expect.poll(async () => (await queryRows<{ state: string; error_kind: string | null }>(svc.database.db, sql`
       select state, error_kind from deliveries where subscriber_id = ${sub!.id} and kind = 'reminder'`))[0], { timeout: 15_000 })
       .toEqual({ state: "outside_window", error_kind: "outside_window" });
