@@ -93,6 +93,10 @@ describe.each(databaseKinds)("scheduler: deadline reminders on %s", (kind) => {
     expect(await instance("C").catchUp(vn("2031-04-17T11:05:00"))).toEqual([]);
     expect((await messagesTo(db, r.id, "reminder")).map((m) => m.text)).toEqual([expect.stringContaining("còn 3 ngày")]);
 
+    // Back at 22:00 on the day of the 1-day reminder: it could only arrive tomorrow, the deadline's day: withheld.
+    expect(await job.run({ db, logger: quietLogger(), config, now: vn("2031-04-19T22:00:00") })).toMatchObject({
+      sent: [], withheld: [{ draftId: draft.id, daysBefore: 1, reason: "day-over" }],
+    });
     // A deadline at 06:00: a 1-day reminder first found at 22:00 could only arrive after quiet hours, after the deadline.
     const { draft: early } = await openDraft(db, { agencyId: a.id, closesAt: vn("2031-05-10T06:00:00"), units: [U4], reminderDays: [1] });
     const withheld = await job.run({ db, logger: quietLogger(), config, now: vn("2031-05-09T22:00:00") });

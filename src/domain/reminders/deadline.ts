@@ -29,7 +29,7 @@ export interface ReminderSent {
 export interface DeadlineReminderResult {
   sent: ReminderSent[];
   /** Periods due today that were not sent, and why. */
-  withheld: { draftId: string; daysBefore: number; reason: "after-deadline" }[];
+  withheld: { draftId: string; daysBefore: number; reason: "after-deadline" | "day-over" }[];
 }
 
 const DAY = 86_400_000;
@@ -61,7 +61,8 @@ export function periodDueAt(closesAt: Date, days: number[], now: Date, timeZone:
  *   per person;
  * - only on its own day: a period whose day passed while the service was down is not sent late (the
  *   next one comes on its day), so residents never get two reminders in a row or one after the deadline;
- * - a period that could only arrive after the deadline (quiet hours end after it) is withheld;
+ * - a period that could only arrive after the deadline, or after its own day (found in the evening's quiet
+ *   hours, e.g. by a catch-up at 22:00), is withheld;
  * - the dates follow the current deadline: an extension moves every period not yet sent;
  * - a draft without questions has nothing to answer and gets no reminders.
  */
@@ -75,8 +76,15 @@ export async function sendDeadlineReminders(db: Db, opts: DeadlineReminderOption
   for (const d of open) {
     const daysBefore = periodDueAt(d.commentClosesAt, d.reminderDays ?? opts.defaultDays, now, timeZone);
     if (daysBefore === null) continue;
-    if (endOf(opts.quietHours, now).getTime() >= d.commentClosesAt.getTime()) {
+    // Quiet hours hold bulk until they end: a reminder that would only arrive after the deadline, or on a
+    // later day than its own (its "days left" would be wrong), is not sent.
+    const arrives = endOf(opts.quietHours, now);
+    if (arrives.getTime() >= d.commentClosesAt.getTime()) {
       result.withheld.push({ draftId: d.id, daysBefore, reason: "after-deadline" });
+      continue;
+    }
+    if (localDateTime(arrives, timeZone).slice(0, 10) !== localDateTime(now, timeZone).slice(0, 10)) {
+      result.withheld.push({ draftId: d.id, daysBefore, reason: "day-over" });
       continue;
     }
     const recipients = await db.transaction(async (tx) => {
