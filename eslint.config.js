@@ -34,9 +34,17 @@ export default tseslint.config(
   // outbox, delivery). Only the composition root (src/service.ts) wires handlers/, bots/ and scheduler/.
   {
     files: ["src/**/*.ts"],
-    ignores: ["src/service.ts"],
+    ignores: ["src/service.ts", "src/cli/**/*.ts"],
     rules: {
       "no-restricted-imports": ["error", { patterns: [layer(["handlers", "bots", "scheduler"], "src/ is below handlers/, bots/ and scheduler/: only the composition root (src/service.ts) imports them")] }],
+    },
+  },
+  // The CLI is the operator's entry point: like the timer, it may run the timed jobs (`jobs run`), but it
+  // reaches channels and conversations only through domain services.
+  {
+    files: ["src/cli/**/*.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [layer(["handlers", "bots"], "the CLI reaches channels and conversations through domain services (e.g. src/domain/channel-tokens.ts), never handlers/ or bots/")] }],
     },
   },
   {

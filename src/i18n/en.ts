@@ -57,7 +57,6 @@ export const en: Record<keyof typeof vi, string> = {
   "broadcast.announce": "📢 Draft open for comment: {title}\n\n{summary}\n\n⏰ Comments until: {deadline}\n📄 Full text: {url}",
   "broadcast.extension": "⏰ Comment period extended for the draft: {title}\nYou can comment until {deadline}.\n📄 Full text: {url}",
   "broadcast.correction": "✏️ Correction about the draft: {title}\n\n{note}\n\n📄 Full text: {url}",
-  "broadcast.relay": "📣 Script for the loudspeaker and bulletin board ({unit})\n\nDear residents! {agency} is asking for your opinion on the draft: {title}.\n\n{necessity}\n\nMain content: {main}\n\nChanges to rights and obligations: {rights}\n\nComments are open until {deadline} on the commune's Zalo or Telegram. Full text: {url}\n\nWhen you have read it out, please press \"Read\".",
   "broadcast.deadline": "{time} on {date}",
   "broadcast.button.answer": "Comment",
   "broadcast.button.more": "More",

@@ -56,7 +56,6 @@ export const vi = {
   "broadcast.announce": "📢 Lấy ý kiến dự thảo: {title}\n\n{summary}\n\n⏰ Hạn góp ý: {deadline}\n📄 Toàn văn: {url}",
   "broadcast.extension": "⏰ Gia hạn lấy ý kiến dự thảo: {title}\nBạn có thể góp ý đến {deadline}.\n📄 Toàn văn: {url}",
   "broadcast.correction": "✏️ Đính chính về dự thảo: {title}\n\n{note}\n\n📄 Toàn văn: {url}",
-  "broadcast.relay": "📣 Bài đọc trên loa truyền thanh và bảng tin ({unit})\n\nKính thưa bà con! {agency} đang lấy ý kiến nhân dân về dự thảo: {title}.\n\n{necessity}\n\nNội dung chính: {main}\n\nNhững thay đổi về quyền và nghĩa vụ: {rights}\n\nBà con góp ý đến {deadline} qua Zalo hoặc Telegram của xã/phường. Toàn văn dự thảo: {url}\n\nSau khi đọc xong, xin bấm «Đã đọc».",
   "broadcast.deadline": "{time} ngày {date}",
   "broadcast.button.answer": "Góp ý",
   "broadcast.button.more": "Xem thêm",
