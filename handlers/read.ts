@@ -1,4 +1,4 @@
-import { formatTime } from "../src/messages/clock.js";
+import { localTime as formatTime } from "../src/text/local-time.js";
 import { text } from "../src/messages/replies.js";
 import type { Turn } from "./types.js";
 

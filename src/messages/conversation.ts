@@ -2,7 +2,8 @@ import type { Button, OutboundMessage } from "../channels/message.js";
 import type { SubscriptionRole } from "../db/schema/index.js";
 import { t } from "../i18n/index.js";
 import { act, encodeAction } from "./actions.js";
-import { formatDate, formatTime } from "./clock.js";
+import { localDate as formatDate, localTime as formatTime } from "../text/local-time.js";
+import { truncate } from "../text/truncate.js";
 import { button, withButtons } from "./replies.js";
 
 /** "17:00 ngày 30/06/2026": a deadline in the service's time zone. */
@@ -39,8 +40,7 @@ const PART_MAX = 900;
 
 function cut(s: string | null): string | null {
   if (!s?.trim()) return null;
-  const chars = Array.from(s.trim());
-  return chars.length > PART_MAX ? chars.slice(0, PART_MAX - 1).join("") + "…" : chars.join("");
+  return truncate(s.trim(), PART_MAX);
 }
 
 export interface DraftDetails {

@@ -2,6 +2,7 @@ import { asc, eq, sql, type SQL } from "drizzle-orm";
 import { queryRows, type DbOrTx } from "../../db/client.js";
 import { mapRow } from "../../db/rows.js";
 import { drafts, questions } from "../../db/schema/index.js";
+import { pastDeadline } from "../drafts/deadline.js";
 
 export type DraftRow = typeof drafts.$inferSelect;
 export type QuestionRow = typeof questions.$inferSelect;
@@ -26,7 +27,7 @@ export async function findQuestion(tx: DbOrTx, id: string): Promise<QuestionRow 
 /** Where the draft's comment period stands at `now`; the deadline is the end of the period. */
 export function periodOf(d: DraftRow, now: Date): Period {
   if (d.status === "draft" || d.status === "withdrawn") return "gone";
-  if (d.status === "closed" || now >= d.commentClosesAt) return "closed";
+  if (pastDeadline(d, now)) return "closed";
   if (d.status === "scheduled" || now < d.commentOpensAt) return "not_open";
   return "open";
 }
