@@ -1,4 +1,4 @@
-import http from "node:http";
+import type http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Config } from "./config.js";
 import { openDatabase, type Database } from "./db/client.js";
