@@ -18,6 +18,8 @@ type Outcome = "allowed" | 401 | 403 | 404;
 interface Rule {
   /** Which row the {id} of the path is. */
   id?: "draft" | "comment" | "broadcast";
+  /** The commune code for a {code} in the path. */
+  code?: string;
   query?: string;
   body?: unknown;
   expect: Record<Who, Outcome>;
@@ -45,6 +47,10 @@ const CONTRACT: Record<string, Rule> = {
   "POST /api/v1/invites": { body: { role: "propagandist", communes: ["05977"] }, expect: { admin: "allowed", drafter: "allowed", viewer: 403, otherAgency: "allowed", none: 401 } },
   "GET /api/v1/communes": { query: "?q=dong%20kinh", expect: READ_ANY },
   "GET /api/v1/audit": { expect: ADMIN_ONLY },
+  "GET /api/v1/communes/{code}/poster": { code: "05977", query: "?format=svg", expect: READ_ANY },
+  "GET /api/v1/communes/posters": { query: "?format=pdf", expect: READ_ANY },
+  "GET /api/v1/drafts/{id}/relays": { id: "draft", expect: READ_OWN },
+  "POST /api/v1/drafts/{id}/outcome": { id: "draft", body: { text: "Đã tiếp thu ý kiến về mức phí." }, expect: WRITE_OWN },
 };
 
 describe("authorization follows the contract (every operation of /openapi.json)", () => {
@@ -90,7 +96,7 @@ describe("authorization follows the contract (every operation of /openapi.json)"
       const rule = CONTRACT[op.key];
       if (!rule) continue;
       for (const w of who) {
-        const path = (rule.id ? op.path.replace("{id}", ids[rule.id]) : op.path) + (rule.query ?? "");
+        const path = (rule.id ? op.path.replace("{id}", ids[rule.id]) : op.path).replace("{code}", rule.code ?? "") + (rule.query ?? "");
         const res = await svc.api(op.method, path, { key: w === "none" ? undefined : keys[w], body: rule.body });
         const expected = rule.expect[w];
         const got = [401, 403, 404].includes(res.status) ? res.status : res.status >= 500 ? "5xx" : "allowed";
