@@ -5,3 +5,4 @@ export * from "./drafts.js";
 export * from "./delivery.js";
 export * from "./settings.js";
 export * from "./reports.js";
+export * from "./offline-feedback.js";

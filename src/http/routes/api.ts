@@ -7,6 +7,8 @@ import { readRoutes } from "./reads.js";
 import { broadcastRoutes } from "./broadcasts.js";
 import { inviteRoutes } from "./invites.js";
 import { commentRoutes } from "./comments.js";
+import { offlineFeedbackRoutes } from "./offline-feedback.js";
+import { reportRoutes } from "./reports.js";
 
 
 export type { ApiDeps } from "./deps.js";
@@ -32,5 +34,7 @@ export function apiRouter(deps: ApiDeps): Router {
   router.use(broadcastRoutes(deps));
   router.use(inviteRoutes(deps));
   router.use(commentRoutes(deps));
+  router.use(offlineFeedbackRoutes(deps));
+  router.use(reportRoutes(deps));
   return router;
 }

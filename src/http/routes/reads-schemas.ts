@@ -30,6 +30,10 @@ const communesQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(10).describe("Most matches to return when q is given"),
 });
 
+const offlineFigures = z
+  .object({ meetings: z.number().int(), attendees: z.number().int(), answers: z.number().int().describe("Sum of the counts per choice"), comments: z.number().int() })
+  .describe("Gathered at offline meetings: beside the online figures, never added to them");
+
 const stats = z.object({
   draft: z.object({ id: z.uuid(), code: z.string().nullable(), title: z.string(), status: z.string(), commentClosesAt: dateTime, closedAt: dateTime.nullable() }),
   totals: z.object({
@@ -47,12 +51,25 @@ const stats = z.object({
       text: z.string(),
       article: z.string().nullable(),
       answers: z.number().int(),
-      choices: z.array(z.object({ index: z.number().int(), label: z.string(), count: z.number().int() })),
+      offlineAnswers: z.number().int().describe("Sum of the offline counts of this question"),
+      choices: z.array(
+        z.object({
+          index: z.number().int(),
+          label: z.string(),
+          count: z.number().int().describe("Online answers, every channel"),
+          byChannel: z.record(z.string(), z.number().int()).describe("Online answers per channel (telegram, zalo-oa, zalo-bot, sim)"),
+          offline: z.number().int().describe("People counted at offline meetings"),
+        }),
+      ),
     }),
   ),
   communes: z.array(
-    z.object({ code: z.string(), name: z.string(), type: z.string(), subscribers: z.number().int(), respondents: z.number().int() }),
+    z.object({ code: z.string(), name: z.string(), type: z.string(), subscribers: z.number().int(), respondents: z.number().int(), offline: offlineFigures }),
   ),
+  byChannel: z
+    .array(z.object({ channel: z.string(), respondents: z.number().int(), answers: z.number().int(), comments: z.number().int() }))
+    .describe("Online figures per channel (channels with feedback)"),
+  offline: offlineFigures,
   outOfReach: z
     .object({
       outsideWindow: z.number().int().describe("Zalo OA recipients outside the 7-day window whom none of the draft's messages reached"),
