@@ -10,7 +10,8 @@ import { participationPng } from "./chart.js";
 import { dmy, reportTables, type Cell, type RenderOptions, type ReportTable } from "./tables.js";
 
 /** Decree 30/2020/NĐ-CP: A4, margins (mm), Times New Roman 13–14 pt (sizes in half-points). */
-const A4 = { width: convertMillimetersToTwip(210), height: convertMillimetersToTwip(297) };
+/** A4 in twips, as Word writes it. */
+const A4 = { width: 11906, height: 16838 };
 const MARGIN_MM = { top: 20, bottom: 20, left: 30, right: 15 };
 const FONT = "Times New Roman";
 const BODY = 28;
