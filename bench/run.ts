@@ -27,6 +27,7 @@ import type { ChannelAdapter } from "../src/channels/adapter.js";
 import { seedSubscribers, someUnits } from "../test/support/delivery.js";
 import { benchDatabaseUrl, createDatabaseRef, freshDatabase } from "./db.js";
 import { benchInbound } from "./inbound.js";
+import { benchReport, reportBenchRows } from "./report.js";
 
 const logger = createLogger({ level: process.env.BENCH_LOG_LEVEL ?? "error", json: false });
 const quick = process.env.BENCH_QUICK === "1";
@@ -263,4 +264,14 @@ async function main() {
   }
 }
 
-await main();
+/** `npm run bench -- report`: the annual report only; otherwise everything, the report last. */
+async function reportOnly() {
+  console.log(`gopy annual report benchmark — database: ${benchDatabaseUrl() ? "PostgreSQL" : "PGlite (embedded)"}; ${os.cpus().length} CPUs; node ${process.version}`);
+  const r = await benchReport();
+  for (const row of reportBenchRows(r)) console.log([row.what, row.value, row.target, row.ok ? "yes" : "NO"].join(" | "));
+  await mkdir("bench/results", { recursive: true });
+  await writeFile("bench/results/report-latest.json", JSON.stringify({ at: new Date().toISOString(), database: benchDatabaseUrl() ? "PostgreSQL" : "PGlite", ...r }, null, 2) + "\n");
+}
+
+if (!process.argv.includes("report")) await main();
+await reportOnly();

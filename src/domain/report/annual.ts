@@ -130,10 +130,9 @@ const addOffline = (a: OfflineFigures, b: OfflineFigures): OfflineFigures => ({
 interface DraftRowSql {
   id: string; code: string | null; title: string; agency_id: string; agency_name: string; status: string;
   published_at: string | Date; comment_opens_at: string | Date; comment_closes_at: string | Date; shortened_period_reason: string | null;
-  high_impact: boolean; relays_sent: number; relays_confirmed: number; accepted: number; explained: number; pending: number;
+  high_impact: boolean; relays_sent: number; relays_confirmed: number;
   meetings: number; attendees: number; offline_answers: number; offline_comments: number;
 }
-type Keyed = { key: string; channel: string; answers: number; comments: number; respondents: number };
 
 async function draftRows(db: DbOrTx, src: ReturnType<typeof reportSources>) {
   return queryRows<DraftRowSql>(db, sql`${src}
@@ -142,9 +141,6 @@ async function draftRows(db: DbOrTx, src: ReturnType<typeof reportSources>) {
       (d.requires_policy_proposal and d.affects_rights_and_obligations and d.sensitive_or_contested and d.province_wide) as high_impact,
       (select count(*) from relays r where r.draft_id = d.id)::int as relays_sent,
       (select count(*) from relays r where r.draft_id = d.id and r.confirmed_at is not null)::int as relays_confirmed,
-      (select count(*) from com where com.draft_id = d.id and com.handling = 'accepted')::int as accepted,
-      (select count(*) from com where com.draft_id = d.id and com.handling = 'explained')::int as explained,
-      (select count(*) from com where com.draft_id = d.id and com.handling = 'pending')::int as pending,
       (select count(*) from offline_feedback o where o.draft_id = d.id)::int as meetings,
       (select coalesce(sum(o.attendees), 0) from offline_feedback o where o.draft_id = d.id)::int as attendees,
       (select coalesce(sum(x.n), 0) from ${offlineCountsSql(sql`o.draft_id = d.id`)} x)::int as offline_answers,
@@ -153,40 +149,50 @@ async function draftRows(db: DbOrTx, src: ReturnType<typeof reportSources>) {
     order by d.published_at, d.title`);
 }
 
-/** Online answers, comments and respondents per (key, channel): key is the draft or the commune. */
-async function onlineBy(db: DbOrTx, src: ReturnType<typeof reportSources>, key: "draft_id" | "unit_code") {
-  const k = sql.raw(key);
-  return queryRows<Keyed>(db, sql`${src},
-    a as (select ${k}::text as key, channel, count(*)::int as n from ontime group by 1, 2),
-    c as (select ${k}::text as key, channel, count(*)::int as n from com group by 1, 2),
-    r as (
-      select key, channel, count(distinct subscriber_id)::int as n from (
-        select ${k}::text as key, channel, subscriber_id from ontime union select ${k}::text, channel, subscriber_id from com
-      ) p group by 1, 2
+/** One row of the online figures; `g` tells the grouping: 2 (draft, channel), 3 draft, 4 (commune, channel), 5 commune, 7 all. */
+interface OnlineRow {
+  g: number;
+  draft_id: string | null;
+  unit_code: string | null;
+  channel: string | null;
+  answers: number;
+  comments: number;
+  respondents: number;
+  accepted: number;
+  explained: number;
+  pending: number;
+}
+
+/**
+ * Every online figure in one pass: answers and comments are first reduced to one row per (draft,
+ * commune, channel, person), then counted per draft and per commune, each with and without the channel.
+ */
+async function onlineRows(db: DbOrTx, src: ReturnType<typeof reportSources>) {
+  return queryRows<OnlineRow>(db, sql`${src},
+    p0 as (
+      select draft_id, unit_code, channel, subscriber_id, 1 as a, 0 as c, 0 as acc, 0 as expl, 0 as pend from ontime
+      union all
+      select draft_id, unit_code, channel, subscriber_id, 0, 1, (handling = 'accepted')::int, (handling = 'explained')::int, (handling = 'pending')::int from com
+    ),
+    p as (
+      select draft_id, unit_code, channel, subscriber_id, sum(a) as a, sum(c) as c, sum(acc) as acc, sum(expl) as expl, sum(pend) as pend
+      from p0 group by 1, 2, 3, 4
     )
-    select r.key, r.channel, coalesce(a.n, 0) as answers, coalesce(c.n, 0) as comments, r.n as respondents
-    from r left join a on a.key = r.key and a.channel = r.channel left join c on c.key = r.key and c.channel = r.channel
-    where r.key is not null`);
+    select grouping(draft_id, unit_code, channel)::int as g, draft_id::text, unit_code, channel,
+      sum(a)::int as answers, sum(c)::int as comments, count(distinct subscriber_id)::int as respondents,
+      sum(acc)::int as accepted, sum(expl)::int as explained, sum(pend)::int as pending
+    from p group by grouping sets ((draft_id, channel), (draft_id), (unit_code, channel), (unit_code), ())`);
 }
 
-/** Distinct respondents over every channel per key (a person on two channels is two subscribers anyway). */
-async function respondentsBy(db: DbOrTx, src: ReturnType<typeof reportSources>, key: "draft_id" | "unit_code" | "'all'") {
-  const k = sql.raw(key);
-  return queryRows<{ key: string; n: number }>(db, sql`${src}
-    select key, count(distinct subscriber_id)::int as n from (
-      select ${k}::text as key, subscriber_id from ontime union select ${k}::text, subscriber_id from com
-    ) p where key is not null group by 1`);
-}
-
-function fold(rows: Keyed[], respondents: Map<string, number>) {
-  const out = new Map<string, { online: OnlineFigures; byChannel: Record<string, OnlineFigures> }>();
+function fold(rows: OnlineRow[], key: "draft_id" | "unit_code", byChannel: number, total: number) {
+  const out = new Map<string, { online: OnlineFigures; byChannel: Record<string, OnlineFigures>; handling: Handling }>();
+  const entry = (k: string) => out.get(k) ?? out.set(k, { online: online0(), byChannel: {}, handling: handling0() }).get(k)!;
   for (const r of rows) {
-    const e = out.get(r.key) ?? { online: online0(), byChannel: {} };
-    e.byChannel[r.channel] = { answers: r.answers, comments: r.comments, respondents: r.respondents };
-    e.online.answers += r.answers;
-    e.online.comments += r.comments;
-    e.online.respondents = respondents.get(r.key) ?? 0;
-    out.set(r.key, e);
+    const k = r[key];
+    if (k === null) continue;
+    const figures = { answers: r.answers, comments: r.comments, respondents: r.respondents };
+    if (r.g === byChannel && r.channel !== null) entry(k).byChannel[r.channel] = figures;
+    if (r.g === total) Object.assign(entry(k), { online: figures, handling: { accepted: r.accepted, explained: r.explained, pending: r.pending } });
   }
   return out;
 }
@@ -234,20 +240,26 @@ const dateOf = (v: string | Date) => (v instanceof Date ? v : new Date(v));
  * and offline, messages per channel, subscribers per commune, relays and comment handling.
  */
 export async function annualReport(db: DbOrTx, input: AnnualReportInput): Promise<AnnualReport> {
+  // One transaction: the queries see the same data. JIT off: these few big aggregates are estimated
+  // costly enough to be JIT-compiled with optimisation, which costs more than it saves. More work
+  // memory: the per-person reduction of a million answers is hashed or sorted in memory, not on disk.
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`set local jit = off`);
+    await tx.execute(sql`set local work_mem = '128MB'`);
+    return buildReport(tx, input);
+  });
+}
+
+async function buildReport(db: DbOrTx, input: AnnualReportInput): Promise<AnnualReport> {
   const period = reportPeriod(input.year, input.periodStart, input.now, input.timeZone);
   const src = reportSources(period.fromAt, period.untilAt, input.agencyId);
-  const [rows, perDraft, perUnit, draftResp, unitResp, allResp, messages, c] = await Promise.all([
-    draftRows(db, src),
-    onlineBy(db, src, "draft_id"),
-    onlineBy(db, src, "unit_code"),
-    respondentsBy(db, src, "draft_id"),
-    respondentsBy(db, src, "unit_code"),
-    respondentsBy(db, src, "'all'"),
-    messageRows(db, src),
-    communeRows(db, input, period),
-  ]);
-  const draftOnline = fold(perDraft, new Map(draftResp.map((r) => [r.key, r.n])));
-  const unitOnline = fold(perUnit, new Map(unitResp.map((r) => [r.key, r.n])));
+  const rows = await draftRows(db, src);
+  const online = await onlineRows(db, src);
+  const messages = await messageRows(db, src);
+  const c = await communeRows(db, input, period);
+  const draftOnline = fold(online, "draft_id", 2, 3);
+  const unitOnline = fold(online, "unit_code", 4, 5);
+  const all = online.find((r) => r.g === 7);
 
   const drafts: ReportDraft[] = rows.map((r) => {
     const opens = dateOf(r.comment_opens_at);
@@ -263,7 +275,7 @@ export async function annualReport(db: DbOrTx, input: AnnualReportInput): Promis
       byChannel: o?.byChannel ?? {},
       offline: { meetings: r.meetings, attendees: r.attendees, answers: r.offline_answers, comments: r.offline_comments },
       relays: { sent: r.relays_sent, confirmed: r.relays_confirmed },
-      handling: { accepted: r.accepted, explained: r.explained, pending: r.pending },
+      handling: o?.handling ?? handling0(),
     };
   });
 
@@ -294,7 +306,7 @@ export async function annualReport(db: DbOrTx, input: AnnualReportInput): Promis
     })
     .sort((a, b) => a.name.localeCompare(b.name, "vi"));
 
-  const channels = [...new Set([...perDraft.map((r) => r.channel), ...messages.map((m) => m.channel), ...c.subs.map((s) => s.channel)])].sort(byChannelOrder);
+  const channels = [...new Set([...online.flatMap((r) => (r.channel ? [r.channel] : [])), ...messages.map((m) => m.channel), ...c.subs.map((s) => s.channel)])].sort(byChannelOrder);
   const sum = <T>(xs: T[], f: (x: T) => number) => xs.reduce((a, x) => a + f(x), 0);
   let agencyName: { id: string; name: string } | null = null;
   if (input.agencyId) {
@@ -316,7 +328,7 @@ export async function annualReport(db: DbOrTx, input: AnnualReportInput): Promis
       highImpact: drafts.filter((d) => d.highImpact).length,
       fullPeriods: drafts.filter((d) => d.periodDays >= input.minCommentDays).length,
       shortenedPeriods: drafts.filter((d) => d.periodDays < input.minCommentDays).length,
-      online: { answers: sum(drafts, (d) => d.online.answers), comments: sum(drafts, (d) => d.online.comments), respondents: allResp[0]?.n ?? 0 },
+      online: { answers: sum(drafts, (d) => d.online.answers), comments: sum(drafts, (d) => d.online.comments), respondents: all?.respondents ?? 0 },
       offline: drafts.reduce((a, d) => addOffline(a, d.offline), noOffline()),
       relays: { sent: sum(drafts, (d) => d.relays.sent), confirmed: sum(drafts, (d) => d.relays.confirmed) },
       handling: { accepted: sum(drafts, (d) => d.handling.accepted), explained: sum(drafts, (d) => d.handling.explained), pending: sum(drafts, (d) => d.handling.pending) },

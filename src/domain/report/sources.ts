@@ -7,7 +7,8 @@ import { ts } from "../digest/data.js";
  * - `sd`: the drafts published in [from, until) (scheduled, open or closed; of one agency when given),
  *   with their effective deadline (the earlier of the period's end and an early close);
  * - `ontime`: one row per (question, subscriber), the answer that counts, as in the draft statistics:
- *   the current answer when given by the deadline, else the last one given by the deadline (history);
+ *   the current answer when given by the deadline; when it was changed after the deadline, the last
+ *   one given by the deadline (from the history; the late answers are few, so only they are looked up);
  * - `com`: the comments given by the deadline.
  *
  * Rows of `ontime` and `com` carry `unit_code` (when not recorded: the subscriber's resident commune,
@@ -27,6 +28,11 @@ export function reportSources(from: Date, until: Date, agencyId: string | null):
         and d.status in ('scheduled', 'open', 'closed')
         and (${agencyId}::uuid is null or d.agency_id = ${agencyId}::uuid)
     ),
+    late_cur as materialized (
+      select a.draft_id, a.question_id, a.subscriber_id, sd.deadline
+      from answers a join sd on sd.id = a.draft_id
+      where a.updated_at > sd.deadline
+    ),
     ontime_raw as (
       select a.draft_id, a.question_id, a.subscriber_id, a.channel, a.unit_code
       from answers a join sd on sd.id = a.draft_id
@@ -34,9 +40,9 @@ export function reportSources(from: Date, until: Date, agencyId: string | null):
       union all
       select h.draft_id, h.question_id, h.subscriber_id, h.channel, h.unit_code from (
         select distinct on (h.question_id, h.subscriber_id) h.draft_id, h.question_id, h.subscriber_id, h.channel, h.unit_code
-        from answer_history h join sd on sd.id = h.draft_id
-        where not h.late and h.at <= sd.deadline
-          and not exists (select 1 from answers a where a.question_id = h.question_id and a.subscriber_id = h.subscriber_id and a.updated_at <= sd.deadline)
+        from late_cur l
+        join answer_history h on h.draft_id = l.draft_id and h.question_id = l.question_id and h.subscriber_id = l.subscriber_id
+        where not h.late and h.at <= l.deadline
         order by h.question_id, h.subscriber_id, h.at desc, h.id desc
       ) h
     ),
