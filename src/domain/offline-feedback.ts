@@ -213,3 +213,36 @@ export async function draftOfflineFigures(db: DbOrTx, draftId: string) {
     byChoice: new Map(perChoice.map((r) => [`${r.question_id}:${r.choice_index}`, r.n])),
   };
 }
+
+/** One line of an export: the count of one choice of one question at one meeting. */
+export interface OfflineExportRow {
+  communeCode: string;
+  communeName: string;
+  meetingDate: string;
+  attendees: number;
+  questionNumber: number;
+  question: string;
+  choiceNumber: number;
+  choice: string;
+  count: number;
+  /** The meeting's comments and their summary (on every line of that meeting). */
+  comments: number;
+  commentSummary: string | null;
+}
+
+/** A draft's offline feedback, one row per meeting × question × choice, for the feedback exports. */
+export async function offlineExportRows(db: DbOrTx, draftId: string): Promise<OfflineExportRow[]> {
+  const qs = await db.select().from(questions).where(eq(questions.draftId, draftId)).orderBy(asc(questions.position));
+  const byId = new Map(qs.map((q, i) => [q.id, { number: i + 1, q }]));
+  return (await toViews(db, draftId)).flatMap((v) =>
+    v.answers.flatMap((a) => {
+      const q = byId.get(a.questionId);
+      if (!q) return [];
+      return a.counts.map((count, i) => ({
+        communeCode: v.commune.code, communeName: v.commune.name, meetingDate: v.meetingDate, attendees: v.attendees,
+        questionNumber: q.number, question: q.q.text, choiceNumber: i + 1, choice: q.q.choices[i] ?? "", count,
+        comments: v.comments, commentSummary: v.commentSummary,
+      }));
+    }),
+  );
+}

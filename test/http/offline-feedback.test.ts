@@ -1,7 +1,9 @@
 import { sql } from "drizzle-orm";
+import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "../../src/db/client.js";
 import { localDateTime } from "../../src/export/local-time.js";
+import { parseCsv } from "../support/csv.js";
 import { databaseKinds } from "../support/database.js";
 import { DONG_KINH, LUONG_VAN_TRI, TAM_THANH, seedFeedback } from "../support/feedback-seed.js";
 import { startTestService, type TestService } from "../support/service.js";
@@ -113,5 +115,32 @@ describe.each(databaseKinds)("offline feedback API on %s", (kind) => {
     expect(stats.body.byChannel).toEqual([{ channel: "telegram", respondents: 3, answers: 4, comments: 1 }]);
     const dk = stats.body.communes.find((c: { code: string }) => c.code === DONG_KINH);
     expect(dk).toMatchObject({ subscribers: 2, respondents: 2, offline: { meetings: 1, attendees: 40, answers: 73, comments: 4 } });
+  });
+
+  it("exports the offline counts apart from the online rows: a CSV section, an XLSX sheet, a JSON list", async () => {
+    const auth = { authorization: `Bearer ${keys.drafter}` };
+    const csv = await (await fetch(`${svc.url}/api/v1/drafts/${seed.draft.id}/feedback?format=csv`, { headers: auth })).text();
+    const [online, offline] = csv.split("\r\n\r\n");
+    const rows = parseCsv(offline!);
+    expect(rows[0]).toEqual(["Trực tiếp"]);
+    expect(rows[1]).toEqual(["Mã xã/phường", "Xã/phường", "Ngày họp", "Số người dự", "Câu hỏi số", "Câu hỏi", "Phương án số", "Phương án trả lời", "Số người chọn", "Số ý kiến", "Tóm tắt ý kiến"]);
+    expect(rows.slice(2).filter((r) => r[0] === DONG_KINH).map((r) => [r[4], r[6], r[8]])).toEqual([
+      ["1", "1", "25"], ["1", "2", "10"], ["1", "3", "2"], ["2", "1", "30"], ["2", "2", "6"],
+    ]);
+    // The online rows are the same eight as without offline feedback.
+    expect(parseCsv(online!.slice(1) + "\r\n").slice(1)).toHaveLength(8);
+
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await (await fetch(`${svc.url}/api/v1/drafts/${seed.draft.id}/feedback?format=xlsx&lang=en`, { headers: auth })).arrayBuffer());
+    expect(wb.worksheets.map((w) => w.name)).toEqual(["Answers", "Comments", "Offline"]);
+    const sheet = wb.getWorksheet("Offline")!;
+    expect(sheet.views[0]).toMatchObject({ state: "frozen", ySplit: 1 });
+    const counts: unknown[] = [];
+    sheet.eachRow((row, n) => n > 1 && counts.push(row.getCell(9).value));
+    expect(counts).toEqual([25, 10, 2, 30, 6, 3, 0, 0]);
+
+    const json = await svc.api("GET", `/api/v1/drafts/${seed.draft.id}/feedback`, { key: keys.drafter });
+    expect(json.body.offline).toHaveLength(8);
+    expect(json.body.answers).toHaveLength(6);
   });
 });

@@ -115,6 +115,15 @@ const feedback = z.object({
       handlingNote: z.string().nullable(),
     }),
   ),
+  offline: z
+    .array(
+      z.object({
+        communeCode: z.string(), communeName: z.string(), meetingDate: z.iso.date(), attendees: z.number().int(),
+        questionNumber: z.number().int(), question: z.string(), choiceNumber: z.number().int(), choice: z.string(),
+        count: z.number().int().describe("People at the meeting who chose this"), comments: z.number().int(), commentSummary: z.string().nullable(),
+      }),
+    )
+    .describe("Offline feedback, one row per meeting × question × choice; never mixed into the online rows"),
 });
 
 const former = z.object({ code: z.string(), name: z.string(), districtName: z.string().nullable(), merge: z.string() });
