@@ -105,4 +105,14 @@ describe.each(databaseKinds)("annual report API on %s", (kind) => {
     expect(xml).toContain("SỞ TƯ PHÁP");
     expect(xml).toContain("No.: …/BC-STP");
   });
+
+  it("documents the report and offline feedback in the OpenAPI document", async () => {
+    const doc = (await svc.api("GET", "/openapi.json")).body;
+    const report = doc.paths["/api/v1/reports/annual"].get;
+    expect(report.parameters.map((p: { name: string }) => p.name).sort()).toEqual(["agency", "format", "lang", "year"]);
+    expect(report.responses["200"].content["application/json"].schema.properties.communes).toBeDefined();
+    expect(Object.keys(doc.paths["/api/v1/drafts/{id}/offline-feedback"]).sort()).toEqual(["get", "post"]);
+    const body = doc.paths["/api/v1/drafts/{id}/offline-feedback"].post.requestBody.content["application/json"].schema;
+    expect(body.required).toEqual(expect.arrayContaining(["commune", "meetingDate", "attendees"]));
+  });
 });
