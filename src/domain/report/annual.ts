@@ -3,7 +3,7 @@ import { queryRows, type DbOrTx } from "../../db/client.js";
 import { ts } from "../digest/data.js";
 import { noOffline, offlineCountsSql, type OfflineFigures } from "../offline-feedback.js";
 import { reportPeriod, type ReportPeriod } from "./period.js";
-import { reportSources } from "./sources.js";
+import { reportSources, resolvedUnit } from "./sources.js";
 
 /** Online figures of one channel (or every channel together). */
 export interface OnlineFigures {
@@ -165,7 +165,8 @@ interface OnlineRow {
 
 /**
  * Every online figure in one pass: answers and comments are first reduced to one row per (draft,
- * commune, channel, person), then counted per draft and per commune, each with and without the channel.
+ * recorded commune, channel, person) — a hash aggregate on plain columns — then given their commune
+ * and counted per draft and per commune, each with and without the channel.
  */
 async function onlineRows(db: DbOrTx, src: ReturnType<typeof reportSources>) {
   return queryRows<OnlineRow>(db, sql`${src},
@@ -174,10 +175,11 @@ async function onlineRows(db: DbOrTx, src: ReturnType<typeof reportSources>) {
       union all
       select draft_id, unit_code, channel, subscriber_id, 0, 1, (handling = 'accepted')::int, (handling = 'explained')::int, (handling = 'pending')::int from com
     ),
-    p as (
+    p1 as (
       select draft_id, unit_code, channel, subscriber_id, sum(a) as a, sum(c) as c, sum(acc) as acc, sum(expl) as expl, sum(pend) as pend
       from p0 group by 1, 2, 3, 4
-    )
+    ),
+    p as (select draft_id, ${resolvedUnit("p1")} as unit_code, channel, subscriber_id, a, c, acc, expl, pend from p1)
     select grouping(draft_id, unit_code, channel)::int as g, draft_id::text, unit_code, channel,
       sum(a)::int as answers, sum(c)::int as comments, count(distinct subscriber_id)::int as respondents,
       sum(acc)::int as accepted, sum(expl)::int as explained, sum(pend)::int as pending

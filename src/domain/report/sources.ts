@@ -11,15 +11,10 @@ import { ts } from "../digest/data.js";
  *   one given by the deadline (from the history; the late answers are few, so only they are looked up);
  * - `com`: the comments given by the deadline.
  *
- * Rows of `ontime` and `com` carry `unit_code` (when not recorded: the subscriber's resident commune,
- * a target of the draft first), so per-commune figures agree with the draft statistics.
+ * Rows of `ontime` and `com` carry the `unit_code` recorded with them (possibly null): reduce them
+ * first, then resolve the commune with `resolvedUnit` on the fewer rows left.
  */
 export function reportSources(from: Date, until: Date, agencyId: string | null): SQL {
-  const unitOf = (x: string) => sql.raw(`coalesce(${x}.unit_code,
-      (select min(s.unit_code) from subscriptions s where s.subscriber_id = ${x}.subscriber_id and s.role = 'resident'
-        and (exists (select 1 from drafts t where t.id = ${x}.draft_id and t.target_all)
-          or s.unit_code in (select t.unit_code from draft_targets t where t.draft_id = ${x}.draft_id))),
-      (select min(s.unit_code) from subscriptions s where s.subscriber_id = ${x}.subscriber_id and s.role = 'resident'))`);
   return sql`
     with sd as (
       select d.id, d.agency_id, least(d.comment_closes_at, coalesce(d.closed_at, d.comment_closes_at)) as deadline
@@ -47,12 +42,24 @@ export function reportSources(from: Date, until: Date, agencyId: string | null):
       ) h
     ),
     ontime as (
-      select o.draft_id, o.question_id, o.subscriber_id, o.channel, ${unitOf("o")} as unit_code from ontime_raw o
+      select o.draft_id, o.question_id, o.subscriber_id, o.channel, o.unit_code from ontime_raw o
     ),
     com as (
-      select c.draft_id, c.subscriber_id, c.channel, c.handling, ${unitOf("c")} as unit_code
+      select c.draft_id, c.subscriber_id, c.channel, c.handling, c.unit_code
       from comments c join sd on sd.id = c.draft_id
       where not c.late and c.created_at <= sd.deadline
     )
   `;
+}
+
+/**
+ * The commune of a row of `x` (with draft_id, subscriber_id, unit_code): the one recorded, else the
+ * subscriber's resident commune, a target of the draft first, as the draft statistics do.
+ */
+export function resolvedUnit(x: string): SQL {
+  return sql.raw(`coalesce(${x}.unit_code,
+      (select min(s.unit_code) from subscriptions s where s.subscriber_id = ${x}.subscriber_id and s.role = 'resident'
+        and (exists (select 1 from drafts t where t.id = ${x}.draft_id and t.target_all)
+          or s.unit_code in (select t.unit_code from draft_targets t where t.draft_id = ${x}.draft_id))),
+      (select min(s.unit_code) from subscriptions s where s.subscriber_id = ${x}.subscriber_id and s.role = 'resident'))`);
 }
