@@ -1,4 +1,4 @@
-import { asc, eq, sql } from "drizzle-orm";
+import { asc, eq, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { queryRows, type Db, type DbOrTx } from "../db/client.js";
 import { adminUnits, offlineFeedback, questions, type drafts } from "../db/schema/index.js";
@@ -86,14 +86,15 @@ async function problemsOf(db: DbOrTx, draft: DraftRow, input: OfflineFeedbackInp
   return problems;
 }
 
-async function toViews(db: DbOrTx, draftId: string, where?: string): Promise<OfflineFeedbackView[]> {
+/** The draft's records as API views (only the record `onlyId` when given). */
+async function toViews(db: DbOrTx, draftId: string, onlyId?: string): Promise<OfflineFeedbackView[]> {
   const qs = await db.select({ id: questions.id, position: questions.position }).from(questions).where(eq(questions.draftId, draftId)).orderBy(asc(questions.position));
   const number = new Map(qs.map((q, i) => [q.id, i + 1]));
   const rows = await db
     .select({ f: offlineFeedback, name: adminUnits.name })
     .from(offlineFeedback)
     .innerJoin(adminUnits, eq(adminUnits.code, offlineFeedback.unitCode))
-    .where(where ? eq(offlineFeedback.id, where) : eq(offlineFeedback.draftId, draftId))
+    .where(onlyId ? eq(offlineFeedback.id, onlyId) : eq(offlineFeedback.draftId, draftId))
     .orderBy(asc(offlineFeedback.meetingDate), asc(offlineFeedback.enteredAt));
   return rows.map(({ f, name }) => ({
     id: f.id,
@@ -173,7 +174,7 @@ export async function listOfflineFeedback(db: DbOrTx, draftId: string): Promise<
  * `offline_counts(id, draft_id, unit_code, question_id, choice_index, n)`. `where` narrows the records
  * (a SQL condition on `o`, the offline_feedback row). Shared by the statistics, the exports and the report.
  */
-export function offlineCountsSql(where: ReturnType<typeof sql>) {
+export function offlineCountsSql(where: SQL): SQL {
   return sql`(
     select o.id, o.draft_id, o.unit_code, (q.value->>'questionId')::uuid as question_id,
       (c.ord - 1)::int as choice_index, c.n::int as n

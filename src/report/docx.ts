@@ -51,22 +51,22 @@ export function placeDateLine(locale: Locale, province: string, at: Date, timeZo
 }
 
 /** Dates in the tables are wall-clock dates already (their UTC fields are the local date). */
-function cellText(v: Cell): string {
+function cellText(v: Cell, locale: Locale): string {
   if (v === null) return "";
   if (v instanceof Date) return dmy(v.toISOString().slice(0, 10));
-  if (typeof v === "number") return new Intl.NumberFormat("vi-VN").format(v);
+  if (typeof v === "number") return new Intl.NumberFormat(locale === "en" ? "en-GB" : "vi-VN").format(v);
   return v;
 }
 
 /** A bordered table: the header row in bold; numbers right-aligned; 13 pt. */
-function docxTable(table: ReportTable): Table {
+function docxTable(table: ReportTable, locale: Locale): Table {
   const cell = (text: string, bold: boolean, right: boolean) =>
     new TableCell({ children: [new Paragraph({ alignment: right ? AlignmentType.RIGHT : AlignmentType.LEFT, children: [run(text, { bold, size: SMALL })] })] });
   return new Table({
     width: { size: 100, type: WidthType.PERCENTAGE },
     rows: [
       new TableRow({ tableHeader: true, children: table.columns.map((c) => cell(c.header, true, false)) }),
-      ...table.rows.map((r) => new TableRow({ children: r.map((v, i) => cell(cellText(v), false, table.columns[i]?.kind === "number")) })),
+      ...table.rows.map((r) => new TableRow({ children: r.map((v, i) => cell(cellText(v, locale), false, table.columns[i]?.kind === "number")) })),
     ],
   });
 }
@@ -138,7 +138,7 @@ export async function reportDocx(r: AnnualReport, o: RenderOptions): Promise<Buf
   const tbl = (id: ReportTable["id"]) => tables.get(id)!;
   const n = r.channels.length;
   const tot = r.totals;
-  const orNone = (table: ReportTable) => (table.rows.length ? docxTable(table) : body(t(L, "report.none")));
+  const orNone = (table: ReportTable) => (table.rows.length ? docxTable(table, L) : body(t(L, "report.none")));
 
   const shortened = tbl("periods");
   const sections = [

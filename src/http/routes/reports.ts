@@ -3,8 +3,8 @@ import { z } from "zod";
 import { findAgency } from "../../domain/agencies.js";
 import { annualReport, type AnnualReport } from "../../domain/report/annual.js";
 import { recordReportDownload } from "../../domain/report/downloads.js";
+import { reportPeriod } from "../../domain/report/period.js";
 import { notFound, unprocessable } from "../../errors.js";
-import { wallClockDate } from "../../export/local-time.js";
 import { reportDocx } from "../../report/docx.js";
 import { reportXlsx } from "../../report/xlsx.js";
 import { principalOf } from "../auth.js";
@@ -42,15 +42,16 @@ export function reportRoutes(deps: ApiDeps): Router {
       400: err("A bad query parameter"),
       401: err("Missing or unknown API key"),
       404: err("No such agency, or another agency than the key's"),
-      422: err("A year not begun yet"),
+      422: err("A year whose report period has not begun"),
     },
   });
   router.get("/reports/annual", async (req, res) => {
     const q = annualQuery.parse(req.query);
     const principal = principalOf(res);
     const now = new Date();
-    if (q.year > wallClockDate(now, config.TZ_NAME).getUTCFullYear()) {
-      throw unprocessable(`The year ${q.year} has not begun.`, [{ field: "year", message: "a future year" }]);
+    const period = reportPeriod(q.year, config.REPORT_PERIOD_START, now, config.TZ_NAME);
+    if (period.untilAt <= period.fromAt) {
+      throw unprocessable(`The report period of ${q.year} begins on ${period.from}, after today.`, [{ field: "year", message: "its period has not begun" }]);
     }
     let agencyId: string | null = q.agency ?? null;
     if (principal.role !== "admin") {
