@@ -2,7 +2,7 @@ import { asc, eq, sql } from "drizzle-orm";
 import { queryRows, type DbOrTx } from "../db/client.js";
 import { questions, type drafts } from "../db/schema/index.js";
 import { feedbackSources } from "./feedback-sources.js";
-import { draftOfflineFigures, noOffline, type OfflineFigures } from "./offline-feedback.js";
+import { draftOfflineFigures, type OfflineFigures } from "./offline-feedback.js";
 import { draftOutOfReach, type OutOfReach } from "./reach.js";
 
 export interface ChoiceCount {
@@ -35,8 +35,12 @@ export interface CommuneStats {
   subscribers: number;
   /** Distinct subscribers who answered or commented (by the deadline) for this commune. */
   respondents: number;
-  /** Offline meetings held in this commune and what they gathered. */
-  offline: OfflineFigures;
+}
+
+/** Offline meetings held in one commune and what they gathered. */
+export interface CommuneOffline extends OfflineFigures {
+  code: string;
+  name: string;
 }
 
 /** Online figures of one channel. */
@@ -66,6 +70,8 @@ export interface DraftStats {
   /** Online figures per channel (channels with feedback only), beside the offline ones: never summed. */
   byChannel: ChannelFigures[];
   offline: OfflineFigures;
+  /** Offline figures per commune (communes with a meeting), beside `communes`. */
+  offlineByCommune: CommuneOffline[];
   /** Recipients none of the draft's messages reached: outside the Zalo OA window, gone, failed. */
   outOfReach: OutOfReach;
 }
@@ -133,8 +139,7 @@ export async function draftStats(db: DbOrTx, draft: DraftRow): Promise<DraftStat
     left join resp on resp.unit_code = u.code
     where u.code in (select unit_code from targets)`,
   );
-  const communeStats: CommuneStats[] = communes.map((c) => ({ ...c, offline: offline.byUnit.get(c.code) ?? noOffline() }));
-  communeStats.sort((a, b) => a.name.localeCompare(b.name, "vi"));
+  communes.sort((a, b) => a.name.localeCompare(b.name, "vi"));
 
   const [totals] = await queryRows<DraftStats["totals"]>(
     db,
@@ -178,9 +183,13 @@ export async function draftStats(db: DbOrTx, draft: DraftRow): Promise<DraftStat
         choices,
       };
     }),
-    communes: communeStats,
+    communes,
     byChannel,
     offline: offline.total,
+    offlineByCommune: communes.flatMap((c) => {
+      const f = offline.byUnit.get(c.code);
+      return f ? [{ code: c.code, name: c.name, ...f }] : [];
+    }),
     outOfReach: await draftOutOfReach(db, draft.id),
   };
 }

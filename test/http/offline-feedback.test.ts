@@ -114,7 +114,11 @@ describe.each(databaseKinds)("offline feedback API on %s", (kind) => {
     expect(stats.body.offline).toEqual({ meetings: 2, attendees: 45, answers: 76, comments: 4 });
     expect(stats.body.byChannel).toEqual([{ channel: "telegram", respondents: 3, answers: 4, comments: 1 }]);
     const dk = stats.body.communes.find((c: { code: string }) => c.code === DONG_KINH);
-    expect(dk).toMatchObject({ subscribers: 2, respondents: 2, offline: { meetings: 1, attendees: 40, answers: 73, comments: 4 } });
+    expect(dk).toMatchObject({ subscribers: 2, respondents: 2 });
+    expect(stats.body.offlineByCommune).toEqual([
+      { code: DONG_KINH, name: "Phường Đông Kinh", meetings: 1, attendees: 40, answers: 73, comments: 4 },
+      { code: LUONG_VAN_TRI, name: "Phường Lương Văn Tri", meetings: 1, attendees: 5, answers: 3, comments: 0 },
+    ]);
   });
 
   it("exports the offline counts apart from the online rows: a CSV section, an XLSX sheet, a JSON list", async () => {

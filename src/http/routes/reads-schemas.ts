@@ -64,12 +64,15 @@ const stats = z.object({
     }),
   ),
   communes: z.array(
-    z.object({ code: z.string(), name: z.string(), type: z.string(), subscribers: z.number().int(), respondents: z.number().int(), offline: offlineFigures }),
+    z.object({ code: z.string(), name: z.string(), type: z.string(), subscribers: z.number().int(), respondents: z.number().int() }),
   ),
   byChannel: z
     .array(z.object({ channel: z.string(), respondents: z.number().int(), answers: z.number().int(), comments: z.number().int() }))
     .describe("Online figures per channel (channels with feedback)"),
   offline: offlineFigures,
+  offlineByCommune: z
+    .array(offlineFigures.extend({ code: z.string(), name: z.string() }))
+    .describe("Offline figures per target commune with a meeting, beside `communes`"),
   outOfReach: z
     .object({
       outsideWindow: z.number().int().describe("Zalo OA recipients outside the 7-day window whom none of the draft's messages reached"),
