@@ -10,7 +10,8 @@ export const TZ = "Asia/Ho_Chi_Minh";
 /**
  * The feedback seed (draft A of Sở Tư pháp, closed, 39-day period) plus, for the annual report:
  *
- * - draft B of Sở Tài chính: high impact (all four criteria), every commune, a 25-day period with its
+ * - draft B of Sở Tài chính, published with draft A (so both fall in one report year whatever the date):
+ *   high impact (all four criteria), every commune, a 25-day period with its
  *   reason, open; answered by s1 on Telegram (Đông Kinh) and by s8 on Zalo OA (Tam Thanh), who also
  *   comments (explained);
  * - on draft A: an accepted comment by s1 (Đông Kinh); a broadcast whose deliveries are sent (s1),
@@ -32,7 +33,7 @@ export async function seedReport(db: Db) {
     requiresPolicyProposal: true, affectsRightsAndObligations: true, sensitiveOrContested: true, provinceWide: true,
     summaryNecessity: "n", summaryMainContent: "m", summaryRightsChanges: "r", fullTextUrl: "https://example.gov.vn/qd.pdf",
     commentOpensAt: at(20 * DAY), commentClosesAt: at(-5 * DAY), targetAll: true, status: "open",
-    shortenedPeriodReason: "Thiên tai, cần ban hành gấp", publishedAt: at(20 * DAY), createdBy: "test",
+    shortenedPeriodReason: "Thiên tai, cần ban hành gấp", publishedAt: base.draft.publishedAt, createdBy: "test",
   }).returning();
   const [bq] = await db.insert(questions).values({ draftId: b!.id, position: 1, text: "Đồng ý mức hỗ trợ?", choices: ["Có", "Không"] }).returning();
   const when = at(1 * DAY);
