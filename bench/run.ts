@@ -31,6 +31,7 @@ import { benchInbound } from "./inbound.js";
 import { benchIdleRss } from "./idle-rss.js";
 import { BENCH_TOKEN, bareLoop, control, pipeline, queueBroadcast, startFake, type PipelineResult } from "./pipeline.js";
 import { spawn } from "node:child_process";
+import { benchReport, reportBenchRows } from "./report.js";
 
 const logger = createLogger({ level: process.env.BENCH_LOG_LEVEL ?? "error", json: false });
 const quick = process.env.BENCH_QUICK === "1";
@@ -205,4 +206,14 @@ async function main() {
   }
 }
 
-await main();
+/** `npm run bench -- report`: the annual report only; otherwise everything, the report last. */
+async function reportOnly() {
+  console.log(`gopy annual report benchmark — database: ${benchDatabaseUrl() ? "PostgreSQL" : "PGlite (embedded)"}; ${os.cpus().length} CPUs; node ${process.version}`);
+  const r = await benchReport();
+  for (const row of reportBenchRows(r)) console.log([row.what, row.value, row.target, row.ok ? "yes" : "NO"].join(" | "));
+  await mkdir("bench/results", { recursive: true });
+  await writeFile("bench/results/report-latest.json", JSON.stringify({ at: new Date().toISOString(), database: benchDatabaseUrl() ? "PostgreSQL" : "PGlite", ...r }, null, 2) + "\n");
+}
+
+if (!process.argv.includes("report")) await main();
+await reportOnly();

@@ -32,6 +32,19 @@ CREATE TABLE "console_sessions" (
 	"expires_at" timestamp with time zone NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "offline_feedback" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"draft_id" uuid NOT NULL,
+	"unit_code" text NOT NULL,
+	"meeting_date" date NOT NULL,
+	"attendees" integer NOT NULL,
+	"counts" jsonb DEFAULT '[]'::jsonb NOT NULL,
+	"comments" integer DEFAULT 0 NOT NULL,
+	"comment_summary" text,
+	"entered_by" text NOT NULL,
+	"entered_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 ALTER TABLE "audit_log" ADD COLUMN "ip" text;--> statement-breakpoint
 ALTER TABLE "audit_log" ADD COLUMN "user_agent" text;--> statement-breakpoint
 ALTER TABLE "drafts" ADD COLUMN "reminder_days" integer[];--> statement-breakpoint
@@ -44,6 +57,9 @@ ALTER TABLE "draft_reminders" ADD CONSTRAINT "draft_reminders_broadcast_id_broad
 ALTER TABLE "console_accounts" ADD CONSTRAINT "console_accounts_officer_id_officers_id_fk" FOREIGN KEY ("officer_id") REFERENCES "public"."officers"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "console_accounts" ADD CONSTRAINT "console_accounts_agency_id_agencies_id_fk" FOREIGN KEY ("agency_id") REFERENCES "public"."agencies"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "console_sessions" ADD CONSTRAINT "console_sessions_account_id_console_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."console_accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "offline_feedback" ADD CONSTRAINT "offline_feedback_draft_id_drafts_id_fk" FOREIGN KEY ("draft_id") REFERENCES "public"."drafts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "offline_feedback" ADD CONSTRAINT "offline_feedback_unit_code_admin_units_code_fk" FOREIGN KEY ("unit_code") REFERENCES "public"."admin_units"("code") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "console_accounts_login_uq" ON "console_accounts" USING btree ("login");--> statement-breakpoint
 CREATE INDEX "console_sessions_account_idx" ON "console_sessions" USING btree ("account_id");--> statement-breakpoint
+CREATE INDEX "offline_feedback_draft_idx" ON "offline_feedback" USING btree ("draft_id","unit_code");--> statement-breakpoint
 CREATE INDEX "audit_log_actor_idx" ON "audit_log" USING btree ("actor","id");

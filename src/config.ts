@@ -52,6 +52,11 @@ export const configSchema = z.object({
   CONSOLE_SESSION_MAX_HOURS: z.coerce.number().int().min(1).default(12),
   CONSOLE_LOCKOUT_FAILURES: z.coerce.number().int().min(1).default(5),
   CONSOLE_LOCKOUT_MINUTES: z.coerce.number().int().min(1).default(15),
+  PROVINCE_NAME: z.string().trim().min(1).default("Lạng Sơn"),
+  REPORT_PERIOD_START: z
+    .string()
+    .regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, "must be MM-DD, e.g. 01-01")
+    .default("01-01"),
   DIGEST_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (24 h), e.g. 17:00").default("17:00"),
   SIMULATOR_ENABLED: optionalString.pipe(bool.optional()),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(15000),

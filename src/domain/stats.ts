@@ -2,12 +2,18 @@ import { asc, eq, sql } from "drizzle-orm";
 import { queryRows, type DbOrTx } from "../db/client.js";
 import { questions, type drafts } from "../db/schema/index.js";
 import { feedbackSources } from "./feedback-sources.js";
+import { draftOfflineFigures, type OfflineFigures } from "./offline-feedback.js";
 import { draftOutOfReach, type OutOfReach } from "./reach.js";
 
 export interface ChoiceCount {
   index: number;
   label: string;
+  /** Online answers (every channel together). */
   count: number;
+  /** The same online answers per channel (telegram, zalo-oa, zalo-bot, sim: the channels present). */
+  byChannel: Record<string, number>;
+  /** People counted at offline meetings: shown beside the online count, never added to it. */
+  offline: number;
 }
 
 export interface QuestionStats {
@@ -16,6 +22,8 @@ export interface QuestionStats {
   text: string;
   article: string | null;
   answers: number;
+  /** Sum of the offline counts of this question. */
+  offlineAnswers: number;
   choices: ChoiceCount[];
 }
 
@@ -27,6 +35,21 @@ export interface CommuneStats {
   subscribers: number;
   /** Distinct subscribers who answered or commented (by the deadline) for this commune. */
   respondents: number;
+}
+
+/** Offline meetings held in one commune and what they gathered. */
+export interface CommuneOffline extends OfflineFigures {
+  code: string;
+  name: string;
+}
+
+/** Online figures of one channel. */
+export interface ChannelFigures {
+  channel: string;
+  /** Distinct subscribers of this channel who answered or commented by the deadline. */
+  respondents: number;
+  answers: number;
+  comments: number;
 }
 
 export interface DraftStats {
@@ -44,6 +67,11 @@ export interface DraftStats {
   };
   questions: QuestionStats[];
   communes: CommuneStats[];
+  /** Online figures per channel (channels with feedback only), beside the offline ones: never summed. */
+  byChannel: ChannelFigures[];
+  offline: OfflineFigures;
+  /** Offline figures per commune (communes with a meeting), beside `communes`. */
+  offlineByCommune: CommuneOffline[];
   /** Recipients none of the draft's messages reached: outside the Zalo OA window, gone, failed. */
   outOfReach: OutOfReach;
 }
@@ -68,6 +96,25 @@ export async function draftStats(db: DbOrTx, draft: DraftRow): Promise<DraftStat
     m.set(c.choice_index, c.n);
     byQuestion.set(c.question_id, m);
   }
+  const perChannel = await queryRows<{ question_id: string; choice_index: number; channel: string; n: number }>(
+    db,
+    sql`${src} select question_id, choice_index, channel, count(*)::int as n from ontime group by 1, 2, 3`,
+  );
+  const byChannel = await queryRows<ChannelFigures>(
+    db,
+    sql`${src},
+    ans as (select channel, count(*)::int as n from ontime group by 1),
+    com as (select channel, count(*)::int as n from fb_comments where not late group by 1),
+    resp as (
+      select channel, count(distinct subscriber_id)::int as n from (
+        select channel, subscriber_id from ontime union select channel, subscriber_id from fb_comments where not late
+      ) p group by 1
+    )
+    select resp.channel, resp.n as "respondents", coalesce(ans.n, 0) as "answers", coalesce(com.n, 0) as "comments"
+    from resp left join ans on ans.channel = resp.channel left join com on com.channel = resp.channel
+    order by resp.channel`,
+  );
+  const offline = await draftOfflineFigures(db, draft.id);
 
   const communes = await queryRows<{ code: string; name: string; type: string; subscribers: number; respondents: number }>(
     db,
@@ -119,17 +166,30 @@ export async function draftStats(db: DbOrTx, draft: DraftRow): Promise<DraftStat
     totals: totals ?? { subscribers: 0, respondents: 0, answers: 0, comments: 0, lateAnswers: 0, lateComments: 0 },
     questions: qs.map((q, i) => {
       const m = byQuestion.get(q.id) ?? new Map<number, number>();
-      const choices = q.choices.map((label, index) => ({ index, label, count: m.get(index) ?? 0 }));
+      const choices = q.choices.map((label, index) => ({
+        index,
+        label,
+        count: m.get(index) ?? 0,
+        byChannel: Object.fromEntries(perChannel.filter((r) => r.question_id === q.id && r.choice_index === index).map((r) => [r.channel, r.n])),
+        offline: offline.byChoice.get(`${q.id}:${index}`) ?? 0,
+      }));
       return {
         id: q.id,
         number: i + 1,
         text: q.text,
         article: q.article,
         answers: choices.reduce((a, c) => a + c.count, 0),
+        offlineAnswers: choices.reduce((a, c) => a + c.offline, 0),
         choices,
       };
     }),
     communes,
+    byChannel,
+    offline: offline.total,
+    offlineByCommune: communes.flatMap((c) => {
+      const f = offline.byUnit.get(c.code);
+      return f ? [{ code: c.code, name: c.name, ...f }] : [];
+    }),
     outOfReach: await draftOutOfReach(db, draft.id),
   };
 }

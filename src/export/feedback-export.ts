@@ -1,4 +1,5 @@
 import type { Feedback } from "../domain/feedback.js";
+import type { OfflineExportRow } from "../domain/offline-feedback.js";
 import { catalogues, t, type Locale, type MessageKey } from "../i18n/index.js";
 import { toCsv, type CsvValue } from "./csv.js";
 import { localDateTime, wallClockDate } from "../text/local-time.js";
@@ -14,8 +15,27 @@ const label = (locale: Locale, prefix: "export.moderation." | "export.handling."
   return key in catalogues[locale] ? t(locale, key) : v;
 };
 
-/** One CSV for both kinds of feedback: a Type column tells answers from comments. */
-export function feedbackCsv(fb: Feedback, o: ExportOptions): string {
+const OFFLINE_COLUMNS = [
+  ["communeCode", 12], ["communeName", 24], ["meetingDate", 14], ["attendees", 12], ["questionNumber", 10], ["question", 50],
+  ["choiceNumber", 10], ["choice", 30], ["count", 10], ["offlineComments", 12], ["commentSummary", 60],
+] as const;
+const offlineHeader = (L: Locale) => OFFLINE_COLUMNS.map(([c]) => t(L, `export.col.${c}` as MessageKey));
+const offlineValues = (r: OfflineExportRow): CsvValue[] => [
+  r.communeCode, r.communeName, r.meetingDate, r.attendees, r.questionNumber, r.question, r.choiceNumber, r.choice, r.count, r.comments, r.commentSummary,
+];
+
+/**
+ * One CSV for both kinds of feedback: a Type column tells answers from comments. Offline feedback,
+ * when there is some, follows as a second section (a blank line, its title, its own header): its
+ * counts are never mixed into the online rows.
+ */
+export function feedbackCsv(fb: Feedback, o: ExportOptions, offline: OfflineExportRow[] = []): string {
+  const online = onlineCsv(fb, o);
+  if (!offline.length) return online;
+  return online + "\r\n" + toCsv([t(o.locale, "export.sheet.offline")], [offlineHeader(o.locale), ...offline.map(offlineValues)]).slice(1);
+}
+
+function onlineCsv(fb: Feedback, o: ExportOptions): string {
   const L = o.locale;
   const header = (
     ["type", "respondent", "communeCode", "communeName", "channel", "at", "questionNumber", "question", "article",
@@ -38,8 +58,8 @@ export function feedbackCsv(fb: Feedback, o: ExportOptions): string {
   return toCsv(header, rows.map((r) => r.row));
 }
 
-/** An XLSX workbook with two sheets: answers and comments. */
-export async function feedbackXlsx(fb: Feedback, o: ExportOptions): Promise<Buffer> {
+/** An XLSX workbook with two sheets, answers and comments, and a third for offline feedback when there is some. */
+export async function feedbackXlsx(fb: Feedback, o: ExportOptions, offline: OfflineExportRow[] = []): Promise<Buffer> {
   // Loaded on first use: exceljs and its zip libraries are ~400 modules, kept out of an idle service's memory.
   const { default: ExcelJS } = await import("exceljs");
   const L = o.locale;
@@ -76,7 +96,14 @@ export async function feedbackXlsx(fb: Feedback, o: ExportOptions): Promise<Buff
       handling: label(L, "export.handling.", c.handling),
     });
   }
-  for (const ws of [answers, comments]) {
+  const sheets = [answers, comments];
+  if (offline.length) {
+    const ws = wb.addWorksheet(t(L, "export.sheet.offline"));
+    ws.columns = OFFLINE_COLUMNS.map(([key, width]) => ({ header: t(L, `export.col.${key}` as MessageKey), key, width }));
+    for (const r of offline) ws.addRow(offlineValues(r));
+    sheets.push(ws);
+  }
+  for (const ws of sheets) {
     ws.getRow(1).font = { bold: true };
     ws.views = [{ state: "frozen", ySplit: 1 }];
   }

@@ -50,6 +50,9 @@ const CONTRACT: Record<string, Rule> = {
   "GET /api/v1/communes/{code}/poster": { code: "05977", query: "?format=svg", expect: READ_ANY },
   "GET /api/v1/communes/posters": { query: "?format=pdf", expect: READ_ANY },
   "GET /api/v1/drafts/{id}/relays": { id: "draft", expect: READ_OWN },
+  "GET /api/v1/reports/annual": { query: "?year=2026&format=json", expect: READ_ANY },
+  "GET /api/v1/drafts/{id}/offline-feedback": { id: "draft", expect: READ_OWN },
+  "POST /api/v1/drafts/{id}/offline-feedback": { id: "draft", body: {}, expect: WRITE_OWN },
   "POST /api/v1/drafts/{id}/outcome": { id: "draft", body: { text: "Đã tiếp thu ý kiến về mức phí." }, expect: WRITE_OWN },
 };
 

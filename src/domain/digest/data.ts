@@ -2,7 +2,8 @@ import { sql } from "drizzle-orm";
 import { queryRows, type DbOrTx } from "../../db/client.js";
 import type { drafts } from "../../db/schema/index.js";
 import type { OutOfReach } from "../reach.js";
-import { draftStats } from "../stats.js";
+import type { OfflineFigures } from "../offline-feedback.js";
+import { draftStats, type ChannelFigures } from "../stats.js";
 import { effectiveDeadline } from "../drafts/deadline.js";
 import { oneLine } from "../../text/truncate.js";
 
@@ -35,6 +36,9 @@ export interface DraftDigest {
   /** Comments flagged and awaiting moderation (all of the draft's, not only new ones). */
   flagged: number;
   outOfReach: OutOfReach;
+  /** Online figures per channel and offline figures, side by side (never added together). */
+  byChannel: ChannelFigures[];
+  offline: OfflineFigures;
   /** Propagandists who have not confirmed the script within 48 h, and some of their communes. */
   lateRelays: { count: number; units: string[]; moreUnits: number };
 }
@@ -98,6 +102,8 @@ export async function draftDigest(db: DbOrTx, draft: DraftRow, since: Date | nul
     sample: sample.map((s) => ({ text: oneLine(s.text, COMMENT_CHARS), unit: s.unit })),
     flagged: c?.flagged ?? 0,
     outOfReach: stats.outOfReach,
+    byChannel: stats.byChannel,
+    offline: stats.offline,
     lateRelays: { count: late.reduce((a, r) => a + r.n, 0), units: late.slice(0, LATE_RELAY_UNITS).map((r) => r.name ?? "?"), moreUnits: Math.max(0, late.length - LATE_RELAY_UNITS) },
   };
 }

@@ -1,5 +1,6 @@
 import { t, type Locale } from "../../i18n/index.js";
-import { localDate, localStamp } from "../../text/local-time.js";
+import { localDate, localDateTime, localStamp } from "../../text/local-time.js";
+import { channelLabel } from "../../report/tables.js";
 import type { DraftDigest } from "./data.js";
 
 const DAY = 86_400_000;
@@ -38,6 +39,12 @@ function renderDraft(locale: Locale, d: DraftDigest, now: Date, opts: RenderOpti
     const list = d.communes.map((c) => t(locale, "digest.commune", { name: c.name, respondents: c.respondents, subscribers: c.subscribers })).join("; ");
     lines.push(t(locale, "digest.communes", { list }));
   }
+  // Per channel, and offline beside it: shown when feedback came from more than one source.
+  if (d.byChannel.length > 1 || d.offline.meetings) {
+    const list = d.byChannel.map((c) => t(locale, "digest.channel", { channel: channelLabel(locale, c.channel), respondents: c.respondents, answers: c.answers })).join("; ");
+    if (list) lines.push(t(locale, "digest.byChannel", { list }));
+  }
+  if (d.offline.meetings) lines.push(t(locale, "digest.offline", { ...d.offline }));
   lines.push(t(locale, "digest.commentsNew", { count: d.newComments }));
   for (const c of d.sample) lines.push(c.unit ? t(locale, "digest.comment", { text: c.text, unit: c.unit }) : t(locale, "digest.commentNoUnit", { text: c.text }));
   if (d.flagged) lines.push(t(locale, "digest.flagged", { count: d.flagged }));

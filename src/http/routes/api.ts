@@ -13,6 +13,8 @@ import { communePosterRoutes } from "./communes-posters.js";
 import { relayRoutes } from "./relays.js";
 import { auditRoutes } from "./audit.js";
 import { outcomeRoutes } from "./outcome.js";
+import { offlineFeedbackRoutes } from "./offline-feedback.js";
+import { reportRoutes } from "./reports.js";
 
 
 export type { ApiDeps } from "./deps.js";
@@ -44,5 +46,7 @@ export function apiRouter(deps: ApiDeps): Router {
   router.use(relayRoutes(deps));
   router.use(auditRoutes(deps));
   router.use(outcomeRoutes(deps));
+  router.use(offlineFeedbackRoutes(deps));
+  router.use(reportRoutes(deps));
   return router;
 }

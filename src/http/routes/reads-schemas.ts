@@ -31,6 +31,10 @@ const communesQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(10).describe("Most matches to return when q is given"),
 });
 
+const offlineFigures = z
+  .object({ meetings: z.number().int(), attendees: z.number().int(), answers: z.number().int().describe("Sum of the counts per choice"), comments: z.number().int() })
+  .describe("Gathered at offline meetings: beside the online figures, never added to them");
+
 const stats = z.object({
   draft: z.object({ id: z.uuid(), code: z.string().nullable(), title: z.string(), status: z.string(), commentClosesAt: dateTime, closedAt: dateTime.nullable() }),
   totals: z.object({
@@ -48,12 +52,28 @@ const stats = z.object({
       text: z.string(),
       article: z.string().nullable(),
       answers: z.number().int(),
-      choices: z.array(z.object({ index: z.number().int(), label: z.string(), count: z.number().int() })),
+      offlineAnswers: z.number().int().describe("Sum of the offline counts of this question"),
+      choices: z.array(
+        z.object({
+          index: z.number().int(),
+          label: z.string(),
+          count: z.number().int().describe("Online answers, every channel"),
+          byChannel: z.record(z.string(), z.number().int()).describe("Online answers per channel (telegram, zalo-oa, zalo-bot, sim)"),
+          offline: z.number().int().describe("People counted at offline meetings"),
+        }),
+      ),
     }),
   ),
   communes: z.array(
     z.object({ code: z.string(), name: z.string(), type: z.string(), subscribers: z.number().int(), respondents: z.number().int() }),
   ),
+  byChannel: z
+    .array(z.object({ channel: z.string(), respondents: z.number().int(), answers: z.number().int(), comments: z.number().int() }))
+    .describe("Online figures per channel (channels with feedback)"),
+  offline: offlineFigures,
+  offlineByCommune: z
+    .array(offlineFigures.extend({ code: z.string(), name: z.string() }))
+    .describe("Offline figures per target commune with a meeting, beside `communes`"),
   outOfReach: z
     .object({
       outsideWindow: z.number().int().describe("Zalo OA recipients outside the 7-day window whom none of the draft's messages reached"),
@@ -99,6 +119,15 @@ const feedback = z.object({
       handlingNote: z.string().nullable(),
     }),
   ),
+  offline: z
+    .array(
+      z.object({
+        communeCode: z.string(), communeName: z.string(), meetingDate: z.iso.date(), attendees: z.number().int(),
+        questionNumber: z.number().int(), question: z.string(), choiceNumber: z.number().int(), choice: z.string(),
+        count: z.number().int().describe("People at the meeting who chose this"), comments: z.number().int(), commentSummary: z.string().nullable(),
+      }),
+    )
+    .describe("Offline feedback, one row per meeting × question × choice; never mixed into the online rows"),
 });
 
 const former = z.object({ code: z.string(), name: z.string(), districtName: z.string().nullable(), merge: z.string() });

@@ -4,6 +4,7 @@ import { badRequest } from "../../errors.js";
 import { listCommunes, searchCommunes } from "../../domain/communes.js";
 import { getReadableDraft } from "../../domain/draft-access.js";
 import { draftFeedback } from "../../domain/feedback.js";
+import { offlineExportRows } from "../../domain/offline-feedback.js";
 import { pseudonymSecret } from "../../domain/pseudonym.js";
 import { draftStats } from "../../domain/stats.js";
 import { feedbackCsv, feedbackXlsx } from "../../export/feedback-export.js";
@@ -75,20 +76,21 @@ export function readRoutes(deps: ApiDeps): Router {
     const fb = await draftFeedback(db, draft, await pseudonymSecret(db, config.PSEUDONYM_SECRET));
     await audit(db, res, { action: "feedback.export", entityType: "draft", entityId: draft.id, details: { format: query.format } });
     const opts = { locale: query.lang, timeZone: config.TZ_NAME };
+    const offline = await offlineExportRows(db, draft.id);
     if (query.format === "json") {
-      res.json(fb);
+      res.json({ ...fb, offline });
       return;
     }
     res.setHeader("Cache-Control", "no-store");
     if (query.format === "csv") {
       res.setHeader("Content-Type", "text/csv; charset=utf-8; header=present");
       res.attachment(exportFileName(draft, "csv"));
-      res.send(feedbackCsv(fb, opts));
+      res.send(feedbackCsv(fb, opts, offline));
       return;
     }
     res.setHeader("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     res.attachment(exportFileName(draft, "xlsx"));
-    res.send(await feedbackXlsx(fb, opts));
+    res.send(await feedbackXlsx(fb, opts, offline));
   });
 
   openapi.register({
