@@ -1,5 +1,5 @@
 import { t, type Locale } from "../../i18n/index.js";
-import { localDate, localDateTime, localStamp } from "../../text/local-time.js";
+import { localDate, localStamp } from "../../text/local-time.js";
 import { channelLabel } from "../../report/tables.js";
 import type { DraftDigest } from "./data.js";
 
