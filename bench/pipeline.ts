@@ -9,6 +9,7 @@ import { queryRows, type Database } from "../src/db/client.js";
 import type { Logger } from "../src/logger.js";
 import { createMetrics } from "../src/metrics.js";
 import { createDeliveryWorker } from "../src/delivery/worker.js";
+import { enqueueSelected } from "../src/delivery/outbox.js";
 import type { ChannelAdapter } from "../src/channels/adapter.js";
 
 export const BENCH_TOKEN = "123456:bench_token_bench_token";
@@ -46,9 +47,10 @@ export async function control(url: string, path: string, body?: unknown): Promis
 export async function queueBroadcast(database: Database, n: number): Promise<string> {
   const [b] = await queryRows<{ id: string }>(database.db, sql`insert into broadcasts (kind, created_by) values ('announcement', 'bench') returning id`);
   const message = JSON.stringify({ text: "📢 Lấy ý kiến dự thảo: Nghị quyết về phí thu gom rác thải\n\nQuy định mức phí thu gom rác thải sinh hoạt.", buttons: [[{ label: "Góp ý", action: "unsub" }]] });
-  await database.db.execute(sql`
-    insert into deliveries (broadcast_id, subscriber_id, channel, kind, message)
-    select ${b!.id}, id, 'telegram', 'announcement', ${message}::jsonb from subscribers order by external_id limit ${n}`);
+  await database.db.execute(enqueueSelected({
+    broadcastId: b!.id, kind: "announcement", message: sql`${message}::jsonb`,
+    from: sql`from (select id, 'telegram' as channel from subscribers order by external_id limit ${n}) s`,
+  }));
   return b!.id;
 }
 
