@@ -120,21 +120,21 @@ describe.each(databaseKinds)("the officers' console over HTTP on %s", (kind) => 
     expect(ok.body.createdBy).toBe("officer:tuphap");
   });
 
-  it("a drafter opening another agency's draft gets the refusal page, and cannot change it through the API", async () => {
+  it("a drafter opening another agency's draft gets the not-found page (as for an unknown draft: no hint that it exists), and cannot change it through the API", async () => {
     const s = await logInHttp(svc, "tuphap");
     const [before] = await svc.database.db.select().from(drafts).where(eq(drafts.id, otherDraftId));
     const page = await fetch(`${svc.url}/console/drafts/${otherDraftId}`, { headers: { cookie: s.cookie } });
-    expect(page.status).toBe(403);
+    expect(page.status).toBe(404);
     const html = await page.text();
-    expect(html).toContain("Bạn không có quyền xem hoặc thay đổi nội dung này.");
+    expect(html).toContain("Không tìm thấy nội dung này.");
     expect(html).not.toContain(before!.title);
     const edit = await fetch(`${svc.url}/console/drafts/${otherDraftId}/edit`, { headers: { cookie: s.cookie } });
-    expect(edit.status).toBe(403);
+    expect(edit.status).toBe(404);
     const patch = await svc.api("PATCH", `/api/v1/drafts/${otherDraftId}`, {
       body: { title: "Đổi tên" },
       headers: { cookie: s.cookie, "x-csrf-token": s.csrf },
     });
-    expect(patch.status).toBe(403);
+    expect(patch.status).toBe(404);
     const [after] = await svc.database.db.select().from(drafts).where(eq(drafts.id, otherDraftId));
     expect(after).toEqual(before);
     const missing = await fetch(`${svc.url}/console/drafts/00000000-0000-4000-8000-000000000000`, { headers: { cookie: s.cookie } });

@@ -38,7 +38,7 @@ describe.each(databaseKinds)("POST /api/v1/drafts/{id}/outcome on %s", (kind) =>
     await db.update(drafts).set({ status: "closed", closedAt: vn("2031-10-30T17:00:00") }).where(eq(drafts.id, draft.id));
 
     expect((await post(viewer, { text })).status).toBe(403);
-    expect((await post(otherDrafter, { text })).status).toBe(403);
+    expect((await post(otherDrafter, { text })).status).toBe(404);
     const empty = await post(drafter, { text: "  " });
     expect(empty.status).toBe(400);
     expect(empty.body.errors[0].field).toBe("text");

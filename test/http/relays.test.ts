@@ -80,17 +80,17 @@ describe.each(databaseKinds)("relay coverage API on %s", (kind) => {
 
   it("is described in the OpenAPI document with its response schema", async () => {
     const op = (await svc.api("GET", "/openapi.json")).body.paths["/api/v1/drafts/{id}/relays"].get;
-    expect(Object.keys(op.responses)).toEqual(["200", "401", "403", "404"]);
+    expect(Object.keys(op.responses)).toEqual(["200", "401", "404"]);
     const schema = op.responses["200"].content["application/json"].schema;
     expect(Object.keys(schema.properties)).toEqual(["draftId", "totals", "communes"]);
   });
 
-  it("refuses another agency's drafter with 403 (as the other draft routes do), 404 unknown, 401 without a key", async () => {
+  it("answers another agency's drafter 404, as the other draft routes do and as for an unknown draft; 404 unknown, 401 without a key", async () => {
     const created = await svc.api("POST", "/api/v1/drafts", { key: keys.drafter, body: draftBody(AGENCY) });
     const id = created.body.id as string;
     const other = await svc.api("GET", `/api/v1/drafts/${id}/relays`, { key: keys.other });
     const otherGet = await svc.api("GET", `/api/v1/drafts/${id}`, { key: keys.other });
-    expect(other.status).toBe(403);
+    expect(other.status).toBe(404);
     expect(other.status).toBe(otherGet.status);
     expect(other.headers.get("content-type")).toMatch(/application\/problem\+json/);
     expect(other.body.errors).toEqual(otherGet.body.errors);

@@ -59,8 +59,8 @@ export async function telegramOnFake(): Promise<ChannelOnFake> {
     to,
     delivered: () => fake.messages(to.externalId).map((m) => m.text),
     script: {
-      // A rate limit so small that the next send finds the bucket empty: 429 with retry_after.
-      throttled: () => fake.configure({ rateLimitPerSecond: 1e-9 }),
+      // A token bucket so small that the next send finds it empty: 429 with retry_after.
+      throttled: () => fake.configure({ rateLimitPerSecond: 1e-9, limitMode: "bucket" }),
       recipientGone: () => fake.failChat(to.externalId, "blocked", 1),
       serverError: () => fake.failChat(to.externalId, "server_error", 1),
       dropConnection: () => fake.failChat(to.externalId, "drop", 1),

@@ -1,6 +1,6 @@
 import { Router } from "express";
 import { z } from "zod";
-import { actorOf, getReadableDraft } from "../../domain/draft-access.js";
+import { actorOf, assertCanWrite, getReadableDraft } from "../../domain/draft-access.js";
 import { listOfflineFeedback, offlineFeedbackBody, recordOfflineFeedback } from "../../domain/offline-feedback.js";
 import { principalOf } from "../auth.js";
 import type { ApiDeps } from "./deps.js";
@@ -38,14 +38,17 @@ export function offlineFeedbackRoutes(deps: ApiDeps): Router {
       201: { description: "Recorded", schema: view },
       400: err("A field of the wrong type or shape (a negative or fractional count, a bad date)"),
       401: err("Missing or unknown API key"),
-      403: err("A viewer key, or a draft of another agency"),
-      404: err("No such draft"),
+      403: err("A viewer key"),
+      404: err("No such draft, or a draft of another agency"),
       409: err("The draft has not been published"),
       422: err("Unknown or non-target commune, unknown question, too many choices, a meeting date in the future or before publication, fewer attendees than answers"),
     },
   });
   router.post("/drafts/:id/offline-feedback", async (req, res) => {
     const actor = actorOf(principalOf(res));
+    // Who may write comes before what is written: a viewer or another agency learns nothing from validation.
+    assertCanWrite(actor);
+    await getReadableDraft(db, actor, req.params.id);
     const body = offlineFeedbackBody.parse(req.body);
     res.status(201).json(await recordOfflineFeedback({ db, timeZone: config.TZ_NAME }, actor, req.params.id, body));
   });
