@@ -61,7 +61,7 @@ export const en: Record<keyof typeof vi, string> = {
   "sub.formerLabel": "{unit} (includes former {former})",
   "sub.yes": "Yes",
   "sub.no": "No, another one",
-  "sub.consent": "Before you subscribe: we keep your chat account id, the communes you choose and the opinions you send, only to send you drafts and to report feedback to the drafting agency.\nOpinions on policy are sensitive personal data under Decree 13/2023/ND-CP; you can stop at any time with /stop. Do you agree?",
+  "sub.consent": "Before you subscribe (personal data notice, version {version}): we keep your chat account id, display name, the communes you choose and the opinions you send, for two purposes: (1) sending you drafts and reminders for the communes you follow; (2) keeping your answers and comments for the drafting agency's tallies.\nOpinions on policy are sensitive personal data under the Personal Data Protection Law (Law No. 91/2025/QH15); at any time you can see your data (/dulieu), withdraw consent (/rutdongy), delete your data (/xoadulieu) or stop all messages (/stop). Do you agree?",
   "sub.consentYes": "I agree",
   "sub.consentNo": "I do not agree",
   "sub.consentAsk": "Please press \"I agree\" or \"I do not agree\" (or type: yes / no).",

@@ -60,7 +60,7 @@ export const vi = {
   "sub.formerLabel": "{unit} (có {former} cũ)",
   "sub.yes": "Có",
   "sub.no": "Không, chọn nơi khác",
-  "sub.consent": "Trước khi đăng ký: chúng tôi lưu mã tài khoản chat, xã/phường bạn chọn và ý kiến bạn gửi, chỉ để gửi dự thảo và tổng hợp góp ý cho cơ quan soạn thảo.\nÝ kiến về chính sách là dữ liệu cá nhân nhạy cảm theo Nghị định 13/2023/NĐ-CP; bạn có thể dừng bất cứ lúc nào bằng /stop. Bạn đồng ý chứ?",
+  "sub.consent": "Trước khi đăng ký (thông báo về dữ liệu cá nhân, phiên bản {version}): chúng tôi lưu mã tài khoản chat, tên hiển thị, xã/phường bạn chọn và ý kiến bạn gửi, cho hai mục đích: (1) gửi dự thảo và lời nhắc của các xã/phường bạn theo dõi; (2) lưu câu trả lời và góp ý để tổng hợp cho cơ quan soạn thảo.\nÝ kiến về chính sách là dữ liệu cá nhân nhạy cảm theo Luật Bảo vệ dữ liệu cá nhân (Luật số 91/2025/QH15); bất cứ lúc nào bạn có thể xem dữ liệu (/dulieu), rút đồng ý (/rutdongy), xoá dữ liệu (/xoadulieu) hoặc dừng nhận tin (/stop). Bạn đồng ý chứ?",
   "sub.consentYes": "Đồng ý",
   "sub.consentNo": "Không đồng ý",
   "sub.consentAsk": "Xin bấm \"Đồng ý\" hoặc \"Không đồng ý\" (hoặc gõ: có / không).",
