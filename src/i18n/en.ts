@@ -105,7 +105,7 @@ export const en: Record<keyof typeof vi, string> = {
   "erase.done": "Your data is deleted. Your earlier answers remain only as anonymous counts. Type /start to subscribe again.",
   "withdraw.done": "Consent withdrawn and your data deleted; we will send you nothing more. Type /start to subscribe again.",
   "erase.cancelled": "Cancelled. Your data is kept as it was.",
-  "help.text": "Help:\n• Type a commune name to receive drafts (e.g. mai pha).\n• /subs: see or remove your communes.\n• Press \"Comment\" under a draft to answer its questions and write a comment.\n• /stop (or type: huỷ, dừng): stop all messages.",
+  "help.text": "Help:\n• Type a commune name to receive drafts (e.g. mai pha).\n• /subs: see or remove your communes.\n• Press \"Comment\" under a draft to answer its questions and write a comment.\n• /stop (or type: huỷ, dừng): stop all messages.\n• /dulieu: see what we keep about you; /rutdongy: withdraw consent; /xoadulieu: delete your data.",
   "help.subsLabel": "My communes",
   "help.stopLabel": "Stop messages",
   "common.notUnderstood": "Sorry, I did not understand. Type /help for help.",

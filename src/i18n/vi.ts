@@ -104,7 +104,7 @@ export const vi = {
   "erase.done": "Đã xoá dữ liệu của bạn. Câu trả lời trước đây chỉ còn là số đếm ẩn danh. Gõ /start nếu muốn đăng ký lại.",
   "withdraw.done": "Đã rút đồng ý và xoá dữ liệu của bạn; chúng tôi sẽ không gửi thêm tin nào. Gõ /start nếu muốn đăng ký lại.",
   "erase.cancelled": "Đã huỷ. Dữ liệu của bạn được giữ nguyên.",
-  "help.text": "Hướng dẫn:\n• Gõ tên xã/phường để đăng ký nhận dự thảo (ví dụ: mai pha).\n• /subs: xem hoặc bỏ xã/phường đã đăng ký.\n• Bấm \"Góp ý\" dưới mỗi dự thảo để trả lời câu hỏi và viết ý kiến.\n• /stop (hoặc gõ: huỷ, dừng): dừng nhận mọi tin nhắn.",
+  "help.text": "Hướng dẫn:\n• Gõ tên xã/phường để đăng ký nhận dự thảo (ví dụ: mai pha).\n• /subs: xem hoặc bỏ xã/phường đã đăng ký.\n• Bấm \"Góp ý\" dưới mỗi dự thảo để trả lời câu hỏi và viết ý kiến.\n• /stop (hoặc gõ: huỷ, dừng): dừng nhận mọi tin nhắn.\n• /dulieu: xem dữ liệu chúng tôi lưu về bạn; /rutdongy: rút đồng ý; /xoadulieu: xoá dữ liệu của bạn.",
   "help.subsLabel": "Xã/phường đã đăng ký",
   "help.stopLabel": "Dừng nhận tin",
   "common.notUnderstood": "Xin lỗi, tôi chưa hiểu. Gõ /help để xem hướng dẫn.",

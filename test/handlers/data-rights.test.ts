@@ -197,6 +197,11 @@ describe.each(databaseKinds)("residents' data rights on %s", (kind) => {
     expect(Object.values(await rowsNaming(database, s!.id)).every((v) => v === 0)).toBe(true);
   });
 
+  it("/help names the data commands", async () => {
+    const help = await say("bob", "/help");
+    for (const cmd of ["/dulieu", "/rutdongy", "/xoadulieu"]) expect(help.replies[0]!.text).toContain(cmd);
+  });
+
   it("a stale erase button does nothing", async () => {
     const stale = await press("bob", "erase:yes");
     expect(stale.replies[0]!.text).not.toContain("Đã xoá");
