@@ -45,6 +45,14 @@ CREATE TABLE "offline_feedback" (
 	"entered_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "consents" (
+	"subscriber_id" uuid NOT NULL,
+	"purpose" text NOT NULL,
+	"notice_version" text NOT NULL,
+	"given_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "consents_subscriber_id_purpose_pk" PRIMARY KEY("subscriber_id","purpose")
+);
+--> statement-breakpoint
 ALTER TABLE "audit_log" ADD COLUMN "ip" text;--> statement-breakpoint
 ALTER TABLE "audit_log" ADD COLUMN "user_agent" text;--> statement-breakpoint
 ALTER TABLE "drafts" ADD COLUMN "reminder_days" integer[];--> statement-breakpoint
@@ -59,6 +67,7 @@ ALTER TABLE "console_accounts" ADD CONSTRAINT "console_accounts_agency_id_agenci
 ALTER TABLE "console_sessions" ADD CONSTRAINT "console_sessions_account_id_console_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."console_accounts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "offline_feedback" ADD CONSTRAINT "offline_feedback_draft_id_drafts_id_fk" FOREIGN KEY ("draft_id") REFERENCES "public"."drafts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "offline_feedback" ADD CONSTRAINT "offline_feedback_unit_code_admin_units_code_fk" FOREIGN KEY ("unit_code") REFERENCES "public"."admin_units"("code") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "consents" ADD CONSTRAINT "consents_subscriber_id_subscribers_id_fk" FOREIGN KEY ("subscriber_id") REFERENCES "public"."subscribers"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "console_accounts_login_uq" ON "console_accounts" USING btree ("login");--> statement-breakpoint
 CREATE INDEX "console_sessions_account_idx" ON "console_sessions" USING btree ("account_id");--> statement-breakpoint
 CREATE INDEX "offline_feedback_draft_idx" ON "offline_feedback" USING btree ("draft_id","unit_code");--> statement-breakpoint

@@ -3,13 +3,14 @@ import { helpReply, text } from "../src/messages/replies.js";
 import { choose, answerText, startAnswering } from "./answer.js";
 import { commentText, skipComment } from "./comment.js";
 import { consentAnswer, consentStep } from "./consent.js";
+import { dataRights, eraseAnswer, eraseStep } from "./data-rights.js";
 import { joinByInvite } from "./invite.js";
 import { more } from "./more.js";
 import { confirmRead } from "./read.js";
 import { confirmStep, searchByName, start, startWithUnitCode, subscribeTo } from "./subscribe.js";
 import { askUnitName, mySubscriptions, removeUnit } from "./subscriptions.js";
 import { stop, unfollow } from "./stop.js";
-import { inviteCodeOf, isEmojiOnly, isHelp, isStop, isSubsRequest, parseCommand } from "./text-match.js";
+import { dataRightsRequest, inviteCodeOf, isEmojiOnly, isHelp, isStop, isSubsRequest, parseCommand } from "./text-match.js";
 import type { Turn } from "./types.js";
 
 /** Decide what one inbound event means. STOP always wins, whatever the conversation step. */
@@ -49,6 +50,7 @@ async function startWith(turn: Turn, payload: string | undefined): Promise<void>
 async function onAction(turn: Turn, raw: string): Promise<void> {
   const a = decodeAction(raw);
   if (a?.type === "unsub") return stop(turn);
+  if (a?.type === "raw" && a.name === "erase") return eraseAnswer(turn, a.arg === "yes");
   if (turn.subscriber.status === "stopped" && !(a?.type === "raw" && a.name === "help")) {
     turn.reply(text(turn.locale, "sub.stoppedHint"));
     return;
@@ -99,6 +101,10 @@ async function onText(turn: Turn, raw: string): Promise<void> {
     turn.reply(helpReply(turn.locale));
     return;
   }
+  // The data rights work in every status and every step.
+  const rights = dataRightsRequest(typed, cmd?.name);
+  if (rights) return dataRights(turn, rights);
+  if (turn.state.step === "erase_confirm" && !cmd) return eraseStep(turn, typed);
   if (turn.subscriber.status === "stopped") {
     turn.reply(text(turn.locale, "sub.stoppedHint"));
     return;

@@ -56,6 +56,24 @@ const CHOICE_LEAD_IN = new RegExp(`^(${words("match.choiceLeadIn").join("|")})\\
 /** "Điều 5: …": the article word, in the spellings typed. */
 const ARTICLE = new RegExp(`^\\s*(?:${words("match.articleWord").join("|")})\\s*(\\d{1,3}[a-zđ]?)\\s*(?:[:.,\\-–—]\\s*|\\s+)([\\s\\S]+)$`, "iu");
 
+const MY_DATA = new Set(words("match.myData"));
+const ERASE = new Set(words("match.erase"));
+const WITHDRAW = new Set(words("match.withdraw"));
+const DATA_COMMANDS: Record<string, DataRightsRequest> = { dulieu: "data", mydata: "data", xoadulieu: "erase", deletemydata: "erase", rutdongy: "withdraw", withdraw: "withdraw" };
+
+/** The residents' data rights: see what is kept, erase it, withdraw consent. */
+export type DataRightsRequest = "data" | "erase" | "withdraw";
+
+/** "/dulieu", "dữ liệu của tôi", "/xoadulieu", "xoá dữ liệu", "/rutdongy", "rút đồng ý"… → the request; else null. */
+export function dataRightsRequest(text: string, command: string | undefined): DataRightsRequest | null {
+  if (command !== undefined) return DATA_COMMANDS[command] ?? null;
+  const f = fold(text);
+  if (MY_DATA.has(f)) return "data";
+  if (ERASE.has(f)) return "erase";
+  if (WITHDRAW.has(f)) return "withdraw";
+  return null;
+}
+
 export const isHelp = (text: string) => text.trim() === "?" || HELP.has(fold(text));
 export const isSubsRequest = (text: string) => SUBS.has(fold(text));
 export const isSkip = (text: string) => SKIP.has(fold(text));

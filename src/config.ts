@@ -57,6 +57,8 @@ export const configSchema = z.object({
     .string()
     .regex(/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, "must be MM-DD, e.g. 01-01")
     .default("01-01"),
+  // Identities of subscribers who sent nothing for this many months are erased by the daily `retention` job.
+  RETENTION_INACTIVE_MONTHS: z.coerce.number().int().min(1).max(600).default(24),
   DIGEST_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM (24 h), e.g. 17:00").default("17:00"),
   SIMULATOR_ENABLED: optionalString.pipe(bool.optional()),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(15000),

@@ -8,6 +8,7 @@ import { housekeepingJob } from "./housekeeping.js";
 import { deadlineRemindersJob } from "./deadline-reminders.js";
 import { closingResultsJob } from "./closing-results.js";
 import { reportRemindersJob } from "./report-reminders.js";
+import { retentionJob } from "./retention.js";
 
 /** Every timed job of the service (the same list in the service and in `npm run cli -- jobs …`). */
 export interface JobDeps {
@@ -25,5 +26,6 @@ export function defaultJobs(deps: JobDeps): Job[] {
     relayReminderJob({ broadcaster }),
     reportRemindersJob({ broadcaster, dates: config.REPORT_REMINDER_DATES }),
     housekeepingJob(),
+    retentionJob(),
   ];
 }

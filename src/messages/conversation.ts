@@ -74,8 +74,13 @@ export function draftDetailsMessage(locale: string, d: DraftDetails, open: boole
 }
 
 /** "My communes": the communes followed (with the role when not a resident), a button to remove each, one to add. */
+/** "Phường Đông Kinh", or "Phường Đông Kinh (tuyên truyền viên)" for a role other than resident. */
+export function unitWithRole(locale: string, s: { unitName: string; role: SubscriptionRole }): string {
+  return s.role === "resident" ? s.unitName : `${s.unitName} (${t(locale, s.role === "officer" ? "sub.role.officer" : "sub.role.propagandist")})`;
+}
+
 export function subscriptionsMessage(locale: string, subs: { unitCode: string; unitName: string; role: SubscriptionRole }[]): OutboundMessage {
-  const lines = subs.map((s) => (s.role === "resident" ? `• ${s.unitName}` : `• ${s.unitName} (${t(locale, s.role === "officer" ? "sub.role.officer" : "sub.role.propagandist")})`));
+  const lines = subs.map((s) => `• ${unitWithRole(locale, s)}`);
   const buttons = subs.filter((s) => s.role === "resident").map((s) => button(t(locale, "sub.removeLabel", { unit: s.unitName }), act.remove(s.unitCode)));
   buttons.push(button(t(locale, "sub.addLabel"), act.add()));
   return withButtons(t(locale, "sub.list", { units: lines.join("\n") }), buttons);

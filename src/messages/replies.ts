@@ -1,5 +1,6 @@
 import type { Button, OutboundMessage } from "../channels/message.js";
 import { t, type MessageKey } from "../i18n/index.js";
+import { CONSENT_NOTICE_VERSION } from "../domain/residents/data-rights.js";
 import { act, encodeAction } from "./actions.js";
 
 /** A plain text message from the catalogue. */
@@ -26,5 +27,5 @@ export function helpReply(locale: string): OutboundMessage {
  * (`sub.consentAsk` when it is asked again).
  */
 export function consentNotice(locale: string, key: "sub.consent" | "sub.consentAsk" = "sub.consent"): OutboundMessage {
-  return withButtons(t(locale, key), [button(t(locale, "sub.consentYes"), act.consentYes()), button(t(locale, "sub.consentNo"), act.consentNo())]);
+  return withButtons(t(locale, key, { version: CONSENT_NOTICE_VERSION }), [button(t(locale, "sub.consentYes"), act.consentYes()), button(t(locale, "sub.consentNo"), act.consentNo())]);
 }

@@ -56,7 +56,7 @@ describe.each(databaseKinds)("conversations on %s", (kind) => {
     expect(confirm.replies[0]!.text).toBe("Xã Mai Pha nay thuộc Phường Đông Kinh. Bạn muốn nhận tin của Phường Đông Kinh?");
     expect(actions(confirm.replies[0])).toEqual(["confirm:05977", "other"]);
     const consent = await say("alice", "có");
-    expect(consent.replies[0]!.text).toContain("Nghị định 13/2023");
+    expect(consent.replies[0]!.text).toContain("Luật số 91/2025/QH15");
     expect(consent.replies[0]!.text.split("\n")).toHaveLength(2);
     let s = await subscriberOf(database.db, "alice");
     expect(s).toMatchObject({ status: "pending", consentAt: null });
@@ -271,7 +271,7 @@ describe.each(databaseKinds)("conversations on %s", (kind) => {
       { code: "OLDC2345", role: "propagandist", unitCodes: ["06529"], createdBy: "test", expiresAt: new Date(Date.now() - 1000) },
     ]);
     const consent = await say("ivy", "/start i_PROP2345");
-    expect(consent.replies[0]!.text).toContain("Nghị định 13/2023");
+    expect(consent.replies[0]!.text).toContain("Luật số 91/2025/QH15");
     const joined = await press("ivy", "consent:yes");
     expect(joined.replies[0]!.text).toContain("tuyên truyền viên của: Xã Lộc Bình");
     const s = await subscriberOf(database.db, "ivy");

@@ -103,6 +103,7 @@ describe.each(databaseKinds)("one way to run a job on %s", (kind) => {
       ["relay-reminder", "7 * * * *"],
       ["report-reminders", "0 9 1,15 11 *"],
       ["housekeeping", "30 3 * * *"],
+      ["retention", "45 3 * * *"],
     ]);
     const byName = Object.fromEntries(list.map((j) => [j.name, j]));
     expect(byName.housekeeping!.last).toMatchObject({ slot: vn("2031-03-02T03:30:00").toISOString(), owner: "F", status: "done" });

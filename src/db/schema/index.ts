@@ -8,3 +8,4 @@ export * from "./reports.js";
 export * from "./reminders.js";
 export * from "./console.js";
 export * from "./offline-feedback.js";
+export * from "./consents.js";

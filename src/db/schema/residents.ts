@@ -5,8 +5,11 @@ import { adminUnits } from "./units.js";
 
 export { channelNames, type ChannelName };
 
-export const subscriberStatuses = ["pending", "active", "stopped", "gone"] as const;
-/** pending: talking to the bot, no consent yet · active · stopped: said STOP · gone: blocked or unfollowed. */
+export const subscriberStatuses = ["pending", "active", "stopped", "gone", "erased"] as const;
+/**
+ * pending: talking to the bot, no consent yet · active · stopped: said STOP · gone: blocked or unfollowed ·
+ * erased: an anonymous stand-in that keeps an erased person's answers in the tallies (no identity, never messaged).
+ */
 export type SubscriberStatus = (typeof subscriberStatuses)[number];
 
 /** A person on one channel. Residents, propagandists and officers in chat are all subscribers. */

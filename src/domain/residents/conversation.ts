@@ -15,6 +15,8 @@ export type ConversationStep =
   | { step: "choose_unit"; codes: string[] }
   | { step: "confirm_unit"; code: string }
   | { step: "consent"; pending: Pending }
+  /** `/xoadulieu` or `/rutdongy` asked: waiting for yes or no. */
+  | { step: "erase_confirm"; withdraw: boolean }
   | { step: "answer"; draftId: string; questionId: string }
   | { step: "comment"; draftId: string; questionId: string | null };
 

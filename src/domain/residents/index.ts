@@ -10,6 +10,7 @@ export type { SubscriberRow } from "./subscribers.js";
 export type { DraftRow, QuestionRow, Period } from "./drafts.js";
 export { periodOf } from "./drafts.js";
 export { keptComment, MAX_COMMENT_CHARS } from "./comments.js";
+export { CONSENT_NOTICE_VERSION, type PersonalData, type ConsentView } from "./data-rights.js";
 export { inviteRefusal, type InviteRefusal } from "./invite-redemption.js";
 
 /** The residents' side of the domain, as the service wires it: inbound turns, and the numbered choices of other messages. */

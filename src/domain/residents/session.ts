@@ -7,6 +7,7 @@ import { addComment, type NewComment } from "./comments.js";
 import { draftQuestions, findDraft, findQuestion, type DraftCache, type DraftRow, type QuestionRow } from "./drafts.js";
 import { findInvite, redeemInvite, type InviteRow, type Redemption } from "./invite-redemption.js";
 import { confirmRelay, type RelayConfirmation } from "./relays.js";
+import { detachContributions, personalData, recordConsent, type PersonalData } from "./data-rights.js";
 import { cancelQueued, setStatus, type SubscriberRow } from "./subscribers.js";
 import { addSubscription, listSubscriptions, removeSubscription, unitByCode, type SubscriptionView } from "./subscriptions.js";
 
@@ -17,10 +18,15 @@ type UnitRow = NonNullable<Awaited<ReturnType<typeof unitByCode>>>;
  * the turn's transaction and to the person. Handlers get this, never a transaction or SQL.
  */
 export interface ResidentSession {
-  /** Set the person's status (and record consent, the first time, with `consent`). */
+  /** Set the person's status (and record consent to every purpose of the notice, the first time, with `consent`). */
   setStatus(status: SubscriberRow["status"], consent?: boolean): Promise<void>;
   /** Stop (STOP) or mark gone (unfollow): the status, and everything still queued marked failed("stopped"). */
   stop(status: "stopped" | "gone"): Promise<number>;
+
+  /** Everything kept about the person (`/dulieu`). */
+  personalData(): Promise<PersonalData>;
+  /** Before the person is erased: move their answers and comments to an anonymous stand-in (see data-rights.ts). */
+  detachContributions(): Promise<void>;
 
   subscriptions(): Promise<SubscriptionView[]>;
   /** Follow a commune with a role; false when already followed so. */
@@ -64,7 +70,14 @@ export function createResidentSession(ctx: SessionContext): ResidentSession {
   const id = subscriber.id;
   const mine = <T extends object>(c: T) => ({ ...c, subscriberId: id, channel: subscriber.channel });
   return {
-    setStatus: (status, consent = false) => setStatus(tx, id, status, consent),
+    async setStatus(status, consent = false) {
+      await setStatus(tx, id, status, consent);
+      if (consent) await recordConsent(tx, id);
+    },
+    personalData: () => personalData(tx, subscriber),
+    async detachContributions() {
+      await detachContributions(tx, subscriber);
+    },
     async stop(status) {
       await setStatus(tx, id, status);
       return cancelQueued(tx, id);

@@ -39,7 +39,7 @@ describe.each(databaseKinds)("the simulator on %s", (kind) => {
     expect(confirm!.text).toContain("Phường Đông Kinh");
     expect(confirm!.buttons.map((b) => b.label)).toEqual(["Có", "Không, chọn nơi khác"]);
     const [consent] = await press("an", confirm!.buttons[0]!.action);
-    expect(consent!.text).toContain("Nghị định 13/2023");
+    expect(consent!.text).toContain("Luật số 91/2025/QH15");
     const [ok] = await press("an", consent!.buttons.find((b) => b.label === "Đồng ý")!.action);
     expect(ok!.text).toContain("Đã đăng ký nhận tin của Phường Đông Kinh");
 
