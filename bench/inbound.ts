@@ -83,7 +83,7 @@ async function startService(env: Record<string, string>, script = "src/main.ts")
   // BENCH_INBOUND_NODE_ARGS: extra node flags for the service child, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const extra = (process.env.BENCH_INBOUND_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
   const child = spawn(process.execPath, [...extra, "--import", "tsx", script], {
-    env: { ...process.env, ...env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", NODE_ENV: "production", API_RATE_LIMIT_PER_MINUTE: "1000000" },
+    env: { ...process.env, ...env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", NODE_ENV: "production", API_RATE_LIMIT_PER_KEY_PER_MINUTE: "1000000" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";

@@ -130,8 +130,8 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     version: "1",
     description: t("en", "service.apiDescription"),
   });
-  routers.push({ path: "/api/v1", router: apiRouter({ config, db: database.db, logger, broadcaster, openapi }), rateLimited: true });
-  routers.push({ path: "/console", router: consoleRouter({ db: database.db, config, logger, rules: consoleRulesFrom(config), page: createPageRenderer() }), rateLimited: true });
+  routers.push({ path: "/api/v1", router: apiRouter({ config, db: database.db, logger, broadcaster, openapi }) });
+  routers.push({ path: "/console", router: consoleRouter({ db: database.db, config, logger, rules: consoleRulesFrom(config), page: createPageRenderer() }) });
   routers.push({ path: "/", router: openApiRoute(openapi) });
   scheduler.push(createScheduler({ db: database.db, logger, config, jobs: defaultJobs({ broadcaster, config }) }));
 

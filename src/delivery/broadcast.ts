@@ -5,10 +5,10 @@ import { conflict, notFound } from "../errors.js";
 import { t, type Locale } from "../i18n/index.js";
 import { encodeAction } from "../messages/actions.js";
 import { byLocale, perLocale } from "../messages/per-locale.js";
+import { deadlineText } from "../messages/conversation.js";
 import { composeRelayScript } from "../domain/relay-script.js";
 import type { Broadcaster, BroadcastRef } from "./broadcaster.js";
 import { enqueueSelected } from "./outbox.js";
-import { localDate, localTime } from "../text/local-time.js";
 import { shorten } from "../text/truncate.js";
 
 export interface BroadcasterOptions {
@@ -34,11 +34,6 @@ interface DraftRow {
 /** Replaced in SQL by the commune's name, per propagandist. */
 const UNIT_MARK = "⟦unit⟧";
 
-/** "hh:mm dd/mm/yyyy" deadline line of residents' messages, in the service's time zone. */
-export function deadlineText(locale: Locale, timeZone: string, at: Date): string {
-  return t(locale, "broadcast.deadline", { time: localTime(at, timeZone), date: localDate(at, timeZone) });
-}
-
 /** The text of a draft's announcement as residents receive it (also the console's live preview). */
 export function announcementText(
   locale: Locale,
@@ -46,7 +41,7 @@ export function announcementText(
   d: { title: string; mainContent: string; closesAt: Date; fullTextUrl: string },
 ): string {
   return t(locale, "broadcast.announce", {
-    title: d.title, summary: shorten(d.mainContent, 600), deadline: deadlineText(locale, timeZone, d.closesAt), url: d.fullTextUrl,
+    title: d.title, summary: shorten(d.mainContent, 600), deadline: deadlineText(locale, d.closesAt, timeZone), url: d.fullTextUrl,
   });
 }
 
@@ -55,7 +50,7 @@ export function announcementText(
  * delivery per person whatever the number of communes they follow, with the message in their locale.
  */
 export function createBroadcaster(opts: BroadcasterOptions): Broadcaster {
-  const formatDeadline = (locale: Locale, at: Date) => deadlineText(locale, opts.timeZone, at);
+  const formatDeadline = (locale: Locale, at: Date) => deadlineText(locale, at, opts.timeZone);
 
   async function loadDraft(tx: DbOrTx, draftId: string): Promise<DraftRow> {
     const [d] = await queryRows<DraftRow>(tx, sql`

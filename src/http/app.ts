@@ -13,11 +13,6 @@ export interface MountedRouter {
   /** Mount path, e.g. "/api/v1" or "/webhooks". */
   path: string;
   router: Router;
-  /**
-   * Kept for routers that set it; the officers' API limits itself (failed keys per address, valid requests
-   * per key: see auth.ts and rate-limits.ts), and webhooks are not limited (platforms retry).
-   */
-  rateLimited?: boolean;
 }
 
 export interface AppDeps {

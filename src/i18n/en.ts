@@ -57,7 +57,6 @@ export const en: Record<keyof typeof vi, string> = {
   "broadcast.announce": "📢 Draft open for comment: {title}\n\n{summary}\n\n⏰ Comments until: {deadline}\n📄 Full text: {url}",
   "broadcast.extension": "⏰ Comment period extended for the draft: {title}\nYou can comment until {deadline}.\n📄 Full text: {url}",
   "broadcast.correction": "✏️ Correction about the draft: {title}\n\n{note}\n\n📄 Full text: {url}",
-  "broadcast.deadline": "{time} on {date}",
   "broadcast.button.answer": "Comment",
   "broadcast.button.more": "More",
   "broadcast.button.unsub": "Unsubscribe",

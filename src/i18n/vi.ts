@@ -56,7 +56,6 @@ export const vi = {
   "broadcast.announce": "📢 Lấy ý kiến dự thảo: {title}\n\n{summary}\n\n⏰ Hạn góp ý: {deadline}\n📄 Toàn văn: {url}",
   "broadcast.extension": "⏰ Gia hạn lấy ý kiến dự thảo: {title}\nBạn có thể góp ý đến {deadline}.\n📄 Toàn văn: {url}",
   "broadcast.correction": "✏️ Đính chính về dự thảo: {title}\n\n{note}\n\n📄 Toàn văn: {url}",
-  "broadcast.deadline": "{time} ngày {date}",
   "broadcast.button.answer": "Góp ý",
   "broadcast.button.more": "Xem thêm",
   "broadcast.button.unsub": "Huỷ đăng ký",

@@ -6,7 +6,7 @@ import { localDate as formatDate, localTime as formatTime } from "../text/local-
 import { truncate } from "../text/truncate.js";
 import { button, withButtons } from "./replies.js";
 
-/** "17:00 ngày 30/06/2026": a deadline in the service's time zone. */
+/** "17:00 ngày 30/06/2026": a deadline in the service's time zone (every message that states a deadline). */
 export function deadlineText(locale: string, at: Date, timeZone: string): string {
   return t(locale, "answer.deadline", { time: formatTime(at, timeZone), date: formatDate(at, timeZone) });
 }

@@ -5,7 +5,7 @@ import { draftReminders, drafts } from "../../db/schema/index.js";
 import { localDateTime } from "../../text/local-time.js";
 import { endOf, type QuietHours } from "../../delivery/quiet-hours.js";
 import { t } from "../../i18n/index.js";
-import { deadlineText } from "../../delivery/broadcast.js";
+import { deadlineText } from "../../messages/conversation.js";
 import { answerButton, byLocale, createBroadcast, enqueueAudience, perLocale } from "./bulk.js";
 
 /** Deadline reminders go out on their local calendar day from this local time. */
@@ -95,7 +95,7 @@ export async function sendDeadlineReminders(db: Db, opts: DeadlineReminderOption
         .returning({ draftId: draftReminders.draftId });
       if (!claimed.length) return null;
       const message = perLocale((l) => ({
-        text: t(l, "reminder.deadline", { title: d.title, days: daysBefore, deadline: deadlineText(l, timeZone, d.commentClosesAt) }),
+        text: t(l, "reminder.deadline", { title: d.title, days: daysBefore, deadline: deadlineText(l, d.commentClosesAt, timeZone) }),
         buttons: [[answerButton(l, d.id)]],
       }));
       const broadcastId = await createBroadcast(tx, d.id, "reminder", REMINDER_ACTOR, now);
