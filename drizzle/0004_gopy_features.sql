@@ -55,6 +55,7 @@ CREATE TABLE "consents" (
 --> statement-breakpoint
 ALTER TABLE "audit_log" ADD COLUMN "ip" text;--> statement-breakpoint
 ALTER TABLE "audit_log" ADD COLUMN "user_agent" text;--> statement-breakpoint
+ALTER TABLE "comments" ADD COLUMN "moderation_reason" text;--> statement-breakpoint
 ALTER TABLE "drafts" ADD COLUMN "reminder_days" integer[];--> statement-breakpoint
 ALTER TABLE "drafts" ADD COLUMN "results_sent_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "drafts" ADD COLUMN "outcome_text" text;--> statement-breakpoint

@@ -18,6 +18,7 @@ export const commentUpdateBody = z
     moderation: z.enum(moderationStates).optional(),
     handling: z.enum(handlingStates).optional(),
     handlingNote: safeText(4000).nullable().optional(),
+    moderationReason: safeText(500).nullable().optional().meta({ description: "Why the comment is hidden (abuse, personal data…); kept with it, shown to officers only" }),
   })
   .strict();
 export type CommentUpdate = z.infer<typeof commentUpdateBody>;
@@ -28,13 +29,14 @@ export const commentView = z.object({
   moderation: z.enum(moderationStates),
   handling: z.enum(handlingStates),
   handlingNote: z.string().nullable(),
+  moderationReason: z.string().nullable(),
 });
 
 /** Moderate or record the handling of one comment. Admins: any draft; drafters: their agency's; viewers: never. */
 export async function updateComment(db: Db, principal: Principal, id: string, input: CommentUpdate) {
   assertCanWrite(principal);
-  if (input.moderation === undefined && input.handling === undefined && input.handlingNote === undefined) {
-    throw badRequest("Nothing to change: send moderation, handling or handlingNote.", [{ field: "(body)", message: "empty update" }]);
+  if (input.moderation === undefined && input.handling === undefined && input.handlingNote === undefined && input.moderationReason === undefined) {
+    throw badRequest("Nothing to change: send moderation, moderationReason, handling or handlingNote.", [{ field: "(body)", message: "empty update" }]);
   }
   const row = await accessibleComment(db, principal, id);
   return db.transaction(async (tx) => {
@@ -44,6 +46,7 @@ export async function updateComment(db: Db, principal: Principal, id: string, in
         ...(input.moderation !== undefined ? { moderation: input.moderation } : {}),
         ...(input.handling !== undefined ? { handling: input.handling } : {}),
         ...(input.handlingNote !== undefined ? { handlingNote: input.handlingNote || null } : {}),
+        ...(input.moderationReason !== undefined ? { moderationReason: input.moderationReason || null } : {}),
       })
       .where(eq(comments.id, id))
       .returning({
@@ -52,6 +55,7 @@ export async function updateComment(db: Db, principal: Principal, id: string, in
         moderation: comments.moderation,
         handling: comments.handling,
         handlingNote: comments.handlingNote,
+        moderationReason: comments.moderationReason,
       });
     await recordAudit(tx, {
       actor: principalLabel(principal),

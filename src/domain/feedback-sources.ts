@@ -71,7 +71,7 @@ export function feedbackSources(draftId: string): SQL {
     ),
     fb_comments as (
       select c.id, c.subscriber_id, c.question_id, c.channel, c.article, c.text, c.moderation, c.handling,
-        c.handling_note, c.created_at as at, (c.late or c.created_at > d.deadline) as late,
+        c.handling_note, c.moderation_reason, c.created_at as at, (c.late or c.created_at > d.deadline) as late,
         coalesce(c.unit_code, ${countedCommune(sql`c.subscriber_id`)}) as unit_code
       from comments c join d on c.draft_id = d.id
     )

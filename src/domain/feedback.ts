@@ -33,6 +33,7 @@ export interface CommentRow {
   moderation: string;
   handling: string;
   handlingNote: string | null;
+  moderationReason: string | null;
 }
 
 export interface Feedback {
@@ -74,13 +75,13 @@ export async function draftFeedback(db: DbOrTx, draft: DraftRow, secret: string)
   const comments = await queryRows<{
     id: string; subscriber_id: string; unit_code: string | null; unit_name: string | null; channel: string; at: Date | string;
     question_number: number | null; question: string | null; article: string | null; text: string; late: boolean;
-    moderation: string; handling: string; handling_note: string | null;
+    moderation: string; handling: string; handling_note: string | null; moderation_reason: string | null;
   }>(
     db,
     sql`${src},
     qn as (select q.*, row_number() over (order by q.position)::int as number from questions q join d on q.draft_id = d.id)
     select c.id, c.subscriber_id, c.unit_code, u.name as unit_name, c.channel, c.at, qn.number as question_number,
-      qn.text as question, coalesce(c.article, qn.article) as article, c.text, c.late, c.moderation, c.handling, c.handling_note
+      qn.text as question, coalesce(c.article, qn.article) as article, c.text, c.late, c.moderation, c.handling, c.handling_note, c.moderation_reason
     from fb_comments c
     left join qn on qn.id = c.question_id
     left join admin_units u on u.code = c.unit_code
@@ -117,6 +118,7 @@ export async function draftFeedback(db: DbOrTx, draft: DraftRow, secret: string)
       moderation: r.moderation,
       handling: r.handling,
       handlingNote: r.handling_note,
+      moderationReason: r.moderation_reason,
     })),
   };
 }

@@ -147,6 +147,7 @@ export const consoleEn: Record<keyof typeof consoleVi, string> = {
   "console.comments.handling.explained": "Explained",
   "console.comments.hide": "Hide",
   "console.comments.hideReason": "Why hide it",
+  "console.comments.hiddenBecause": "Hidden because: {reason}",
   "console.comments.show": "Show again",
   "console.comments.flag": "Flag for review",
   "console.comments.handling": "Handling",

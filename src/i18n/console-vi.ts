@@ -145,6 +145,7 @@ export const consoleVi = {
   "console.comments.handling.explained": "Giải trình",
   "console.comments.hide": "Ẩn",
   "console.comments.hideReason": "Lý do ẩn",
+  "console.comments.hiddenBecause": "Đã ẩn vì: {reason}",
   "console.comments.show": "Hiện lại",
   "console.comments.flag": "Đánh dấu cần xem lại",
   "console.comments.handling": "Xử lý",

@@ -133,6 +133,8 @@ describe.each(databaseKinds)("the officers' console in Chromium on %s", (kind) =
     await expect.poll(() => page.locator("#comments article.comment").first().getAttribute("data-moderation")).toBe("hidden");
     const [stored] = await svc.database.db.select().from(comments).where(eq(comments.draftId, draftId));
     expect(stored!.moderation).toBe("hidden");
+    expect(stored!.moderationReason).toBe("Lời lẽ xúc phạm");
+    await expect.poll(() => page.locator("#comments article.comment").first().textContent()).toContain("Lời lẽ xúc phạm");
     await shot("draft-page", true);
 
     // The XLSX export, downloaded by the browser, opens with exceljs.

@@ -182,7 +182,7 @@
     }
     hide.addEventListener("click", function () {
       if (c.moderation === "hidden") send({ moderation: "visible" });
-      else send(reason.value.trim() ? { moderation: "hidden", handlingNote: reason.value.trim() } : { moderation: "hidden" });
+      else send({ moderation: "hidden", moderationReason: reason.value.trim() || null });
     });
     flag.addEventListener("click", function () { send({ moderation: "flagged" }); });
     form.addEventListener("submit", function (e) { e.preventDefault(); send({ handling: handling.value, handlingNote: note.value.trim() || null }); });
@@ -204,6 +204,7 @@
         box.appendChild(el("article", { class: "comment moderation-" + c.moderation, "data-comment": c.id, "data-moderation": c.moderation }, [
           el("p", { class: "meta", text: meta + " · " + G.text("console.comments.moderation." + c.moderation) + " · " + G.text("console.comments.handling." + c.handling) }),
           el("blockquote", { text: c.text }),
+          c.moderationReason ? el("p", { class: "note reason", text: G.text("console.comments.hiddenBecause", { reason: c.moderationReason }) }) : null,
           c.handlingNote ? el("p", { class: "note", text: c.handlingNote }) : null,
           canWrite ? commentForm(c) : null,
         ]));

@@ -109,5 +109,7 @@ export const comments = pgTable("comments", {
   moderation: text("moderation").$type<(typeof moderationStates)[number]>().notNull().default("visible"),
   handling: text("handling").$type<(typeof handlingStates)[number]>().notNull().default("pending"),
   handlingNote: text("handling_note"),
+  /** Why an officer hid the comment (abuse, personal data…), shown to officers only. */
+  moderationReason: text("moderation_reason"),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [index("comments_draft_idx").on(t.draftId)]);

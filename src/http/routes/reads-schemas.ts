@@ -117,6 +117,7 @@ const feedback = z.object({
       moderation: z.enum(["visible", "flagged", "hidden"]),
       handling: z.enum(["pending", "accepted", "explained"]),
       handlingNote: z.string().nullable(),
+      moderationReason: z.string().nullable().describe("Why an officer hid the comment"),
     }),
   ),
   offline: z
