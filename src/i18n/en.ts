@@ -92,6 +92,7 @@ export const en: Record<keyof typeof vi, string> = {
   "answer.button": "Comment",
   "answer.needConsent": "Please subscribe before giving your opinion. Type /start to begin.",
   "answer.draftUnknown": "This draft could not be found (it may have been withdrawn). Type /help for help.",
+  "answer.notYourCommune": "The draft \"{title}\" does not ask the communes you follow, so your answer was not recorded. Thank you for your interest.",
   "answer.notOpen": "This draft is not open for comment yet. You will get a message when it opens.",
   "answer.closed": "The comment period for the draft \"{title}\" has closed ({date}). Thank you for your interest.",
   "answer.closedKept": "The comment period for the draft \"{title}\" has closed ({date}). Your reply is kept but not counted in the results.",

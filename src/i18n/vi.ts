@@ -91,6 +91,7 @@ export const vi = {
   "answer.button": "Góp ý",
   "answer.needConsent": "Bạn cần đăng ký trước khi góp ý. Gõ /start để bắt đầu.",
   "answer.draftUnknown": "Không tìm thấy dự thảo này (có thể đã bị rút). Gõ /help để xem hướng dẫn.",
+  "answer.notYourCommune": "Dự thảo \"{title}\" không lấy ý kiến ở xã/phường bạn theo dõi, nên câu trả lời không được ghi nhận. Cảm ơn bạn đã quan tâm.",
   "answer.notOpen": "Dự thảo này chưa mở lấy ý kiến. Bạn sẽ nhận được tin khi bắt đầu.",
   "answer.closed": "Thời gian lấy ý kiến cho dự thảo \"{title}\" đã kết thúc ({date}). Cảm ơn bạn đã quan tâm.",
   "answer.closedKept": "Thời gian lấy ý kiến cho dự thảo \"{title}\" đã kết thúc ({date}). Ý kiến của bạn vẫn được lưu lại nhưng không được tính vào kết quả.",

@@ -2,7 +2,7 @@ import type { SQL } from "drizzle-orm";
 import type { DbOrTx } from "../../db/client.js";
 import type { SubscriptionRole } from "../../db/schema/index.js";
 import { searchUnits, type UnitMatch } from "../../units/search.js";
-import { choiceContext, currentChoice, recordChoiceWrites, recordLateChoice, type ChoiceContext, type ChoiceRecord, type PrefetchedChoice } from "./answers.js";
+import { choiceContext, currentChoice, draftTargets, recordChoiceWrites, recordLateChoice, type ChoiceContext, type ChoiceRecord, type PrefetchedChoice } from "./answers.js";
 import { addComment, type NewComment } from "./comments.js";
 import { draftQuestions, findDraft, findQuestion, type DraftCache, type DraftRow, type QuestionRow } from "./drafts.js";
 import { findInvite, redeemInvite, type InviteRow, type Redemption } from "./invite-redemption.js";
@@ -33,6 +33,8 @@ export interface ResidentSession {
   draft(id: string): Promise<DraftRow | null>;
   questions(draftId: string): Promise<QuestionRow[]>;
   question(id: string): Promise<QuestionRow | null>;
+  /** Whether the draft asks this person (targets every commune or one they follow as a resident). */
+  draftTargetsMe(draftId: string): Promise<boolean>;
 
   /** The person's current answer to a question, or null. */
   currentChoice(questionId: string): Promise<number | null>;
@@ -77,6 +79,7 @@ export function createResidentSession(ctx: SessionContext): ResidentSession {
     draft: (draftId) => findDraft(tx, draftId),
     questions: (draftId) => draftQuestions(tx, draftId),
     question: (questionId) => findQuestion(tx, questionId),
+    draftTargetsMe: (draftId) => draftTargets(tx, id, draftId),
     currentChoice: (questionId) => currentChoice(tx, id, questionId),
     choiceContext: (questionId) => choiceContext(tx, drafts, id, questionId, ctx.prefetched),
     recordChoice: (c) => recordChoiceWrites(mine(c)).forEach((w) => ctx.defer(w)),
