@@ -1,4 +1,5 @@
 import type { Feedback } from "../domain/feedback.js";
+import { maskContacts } from "../domain/moderation/flags.js";
 import { catalogues, t, type Locale, type MessageKey } from "../i18n/index.js";
 import { toCsv, type CsvValue } from "./csv.js";
 import { localDateTime, wallClockDate } from "../text/local-time.js";
@@ -30,7 +31,7 @@ export function feedbackCsv(fb: Feedback, o: ExportOptions): string {
     ...fb.comments.map((c) => ({
       at: c.at,
       row: [t(L, "export.type.comment"), c.respondent, c.communeCode, c.communeName, c.channel, localDateTime(c.at, o.timeZone),
-        c.questionNumber, c.question, c.article, null, null, c.text, yesNo(L, c.late), label(L, "export.moderation.", c.moderation),
+        c.questionNumber, c.question, c.article, null, null, maskContacts(c.text), yesNo(L, c.late), label(L, "export.moderation.", c.moderation),
         label(L, "export.handling.", c.handling), c.handlingNote],
     })),
   ];
@@ -70,6 +71,8 @@ export async function feedbackXlsx(fb: Feedback, o: ExportOptions): Promise<Buff
   for (const c of fb.comments) {
     comments.addRow({
       ...c,
+      // Residents' phone numbers and e-mail addresses never leave in an export.
+      text: maskContacts(c.text),
       at: wallClockDate(c.at, o.timeZone),
       late: yesNo(L, c.late),
       moderation: label(L, "export.moderation.", c.moderation),

@@ -110,6 +110,8 @@ export const en: Record<keyof typeof vi, string> = {
   "comment.saved": "Thank you! Your comment has been recorded.",
   "comment.savedArticle": "Thank you! Your comment on {article} has been recorded.",
   "comment.truncated": "Your comment is longer than {max} characters, so only the first {max} were kept.",
+  "comment.limit": "You have sent {max} comments on this draft, the most one person may send. Thank you for your contribution!",
+  "comment.held": "An officer will look at your comment before it goes into the summaries.",
   "comment.emojiOnly": "Please write your comment in words, or type \"skip\".",
   "more.necessity": "1. Necessity, purpose, scope and subjects:",
   "more.mainContent": "2. Main content:",

@@ -109,6 +109,8 @@ export const vi = {
   "comment.saved": "Cảm ơn bạn! Ý kiến của bạn đã được ghi nhận.",
   "comment.savedArticle": "Cảm ơn bạn! Ý kiến của bạn về {article} đã được ghi nhận.",
   "comment.truncated": "Ý kiến dài hơn {max} ký tự nên chỉ {max} ký tự đầu được lưu.",
+  "comment.limit": "Bạn đã gửi {max} ý kiến cho dự thảo này, là số tối đa mỗi người. Cảm ơn bạn đã đóng góp!",
+  "comment.held": "Ý kiến của bạn sẽ được cán bộ xem trước khi đưa vào bản tổng hợp.",
   "comment.emojiOnly": "Xin viết ý kiến bằng chữ, hoặc gõ \"bỏ qua\".",
   "more.necessity": "1. Sự cần thiết, mục đích, phạm vi, đối tượng:",
   "more.mainContent": "2. Nội dung chính:",

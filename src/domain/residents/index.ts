@@ -19,6 +19,6 @@ export interface ResidentsDomain {
   rememberChoices: RememberChoices;
 }
 
-export function createResidentsDomain({ db }: { db: Db }): ResidentsDomain {
-  return { turns: createResidentTurns({ db }), rememberChoices: rememberOffered(db) };
+export function createResidentsDomain({ db, commentsPerDraft }: { db: Db; commentsPerDraft?: number }): ResidentsDomain {
+  return { turns: createResidentTurns({ db, ...(commentsPerDraft !== undefined ? { commentsPerDraft } : {}) }), rememberChoices: rememberOffered(db) };
 }

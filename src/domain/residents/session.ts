@@ -3,7 +3,7 @@ import type { DbOrTx } from "../../db/client.js";
 import type { SubscriptionRole } from "../../db/schema/index.js";
 import { searchUnits, type UnitMatch } from "../../units/search.js";
 import { choiceContext, currentChoice, draftTargets, recordChoiceWrites, recordLateChoice, type ChoiceContext, type ChoiceRecord, type PrefetchedChoice } from "./answers.js";
-import { addComment, type NewComment } from "./comments.js";
+import { addComment, type CommentOutcome, type NewComment } from "./comments.js";
 import { draftQuestions, findDraft, findQuestion, type DraftCache, type DraftRow, type QuestionRow } from "./drafts.js";
 import { findInvite, redeemInvite, type InviteRow, type Redemption } from "./invite-redemption.js";
 import { confirmRelay, type RelayConfirmation } from "./relays.js";
@@ -44,7 +44,8 @@ export interface ResidentSession {
   recordChoice(c: Omit<ChoiceRecord, "subscriberId" | "channel">): void;
   /** Keep an answer given after the deadline, flagged late. */
   recordLateChoice(c: Omit<ChoiceRecord, "subscriberId" | "channel">): Promise<void>;
-  addComment(c: Omit<NewComment, "subscriberId" | "channel">): Promise<void>;
+  /** Store a comment (flagged when moderation says so), or refuse it over the per-draft limit. */
+  addComment(c: Omit<NewComment, "subscriberId" | "channel">): Promise<CommentOutcome>;
 
   invite(code: string): Promise<InviteRow | null>;
   /** Redeem an invite for the person, whose status is `status` as the turn last set it. */
@@ -57,6 +58,8 @@ export interface SessionContext {
   subscriber: SubscriberRow;
   drafts: DraftCache;
   prefetched?: PrefetchedChoice | undefined;
+  /** Most comments one person may leave on one draft. */
+  commentsPerDraft: number;
   /** Queue a write for the turn's final statement. */
   defer(write: SQL): void;
 }
@@ -84,7 +87,7 @@ export function createResidentSession(ctx: SessionContext): ResidentSession {
     choiceContext: (questionId) => choiceContext(tx, drafts, id, questionId, ctx.prefetched),
     recordChoice: (c) => recordChoiceWrites(mine(c)).forEach((w) => ctx.defer(w)),
     recordLateChoice: (c) => recordLateChoice(tx, mine(c)),
-    addComment: (c) => addComment(tx, mine(c)),
+    addComment: (c) => addComment(tx, mine(c), ctx.commentsPerDraft),
     invite: (code) => findInvite(tx, code),
     redeemInvite: (code, officerName, status) => redeemInvite(tx, { id, status }, code, officerName),
     confirmRelay: (draftId, readAt) => confirmRelay(tx, id, draftId, readAt),

@@ -45,7 +45,10 @@ export interface ResidentTurns {
 }
 
 /** The residents' unit of work; keeps drafts and questions between turns (checked before use). */
-export function createResidentTurns({ db }: { db: Db }): ResidentTurns {
+/** Default most comments one person may leave on one draft (config COMMENTS_PER_DRAFT_LIMIT). */
+export const DEFAULT_COMMENTS_PER_DRAFT = 5;
+
+export function createResidentTurns({ db, commentsPerDraft = DEFAULT_COMMENTS_PER_DRAFT }: { db: Db; commentsPerDraft?: number }): ResidentTurns {
   const drafts = createDraftCache();
 
   /**
@@ -68,6 +71,7 @@ export function createResidentTurns({ db }: { db: Db }): ResidentTurns {
         tx,
         subscriber,
         drafts,
+        commentsPerDraft,
         prefetched: prefetch?.take(admitted.row),
         defer: (write) => void deferred.push(write),
       });
