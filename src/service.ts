@@ -99,7 +99,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const routers: MountedRouter[] = [];
   // Channels → delivery worker (senders) → conversations (handlers/) → webhooks, polling and the simulator.
   const sim = config.simulatorEnabled ? createSimAdapter() : null;
-  const residents = createResidentsDomain({ db: database.db, commentsPerDraft: config.COMMENTS_PER_DRAFT_LIMIT });
+  const residents = createResidentsDomain({ db: database.db, commentsPerDraft: config.COMMENTS_PER_DRAFT_LIMIT, inviteGuessesPerHour: config.INVITE_GUESSES_PER_HOUR });
   const channels: ChannelAdapter[] = [
     ...createChannels({ config, logger, db: database.db, rememberChoices: residents.rememberChoices }),
     ...(sim ? [sim] : []),

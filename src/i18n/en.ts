@@ -123,6 +123,7 @@ export const en: Record<keyof typeof vi, string> = {
   "more.fullText": "Full text: {url}",
   "more.fullTextLabel": "Read the full text",
   "invite.unknown": "This invite code is not valid. Please check the code the officer gave you.",
+  "invite.tooManyGuesses": "Too many wrong invite codes. Please try again in an hour, or ask the officer for the right code.",
   "invite.expired": "This invite code has expired. Please ask the officer for a new one.",
   "invite.used": "This invite code has already been used. Each code works once; please ask the officer for a new one.",
   "invite.alreadyJoined": "You have already joined with this code.",

@@ -122,6 +122,7 @@ export const vi = {
   "more.fullText": "Toàn văn: {url}",
   "more.fullTextLabel": "Đọc toàn văn",
   "invite.unknown": "Mã mời không đúng. Hãy kiểm tra lại mã cán bộ gửi cho bạn.",
+  "invite.tooManyGuesses": "Bạn đã nhập sai mã mời quá nhiều lần. Xin thử lại sau một giờ, hoặc hỏi lại cán bộ mã đúng.",
   "invite.expired": "Mã mời này đã hết hạn. Hãy xin cán bộ một mã mới.",
   "invite.used": "Mã mời này đã được dùng. Mỗi mã chỉ dùng được một lần; hãy xin cán bộ một mã mới.",
   "invite.alreadyJoined": "Bạn đã tham gia bằng mã này rồi.",

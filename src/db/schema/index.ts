@@ -7,3 +7,4 @@ export * from "./settings.js";
 export * from "./reports.js";
 export * from "./reminders.js";
 export * from "./console.js";
+export * from "./invite-guesses.js";

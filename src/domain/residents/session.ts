@@ -5,7 +5,7 @@ import { searchUnits, type UnitMatch } from "../../units/search.js";
 import { choiceContext, currentChoice, draftTargets, recordChoiceWrites, recordLateChoice, type ChoiceContext, type ChoiceRecord, type PrefetchedChoice } from "./answers.js";
 import { addComment, type CommentOutcome, type NewComment } from "./comments.js";
 import { draftQuestions, findDraft, findQuestion, type DraftCache, type DraftRow, type QuestionRow } from "./drafts.js";
-import { findInvite, redeemInvite, type InviteRow, type Redemption } from "./invite-redemption.js";
+import { findInvite, redeemInvite, type InviteRow, type Redemption, mayGuessInvite, recordWrongInviteGuess } from "./invite-redemption.js";
 import { confirmRelay, type RelayConfirmation } from "./relays.js";
 import { cancelQueued, setStatus, type SubscriberRow } from "./subscribers.js";
 import { addSubscription, listSubscriptions, removeSubscription, unitByCode, type SubscriptionView } from "./subscriptions.js";
@@ -48,6 +48,10 @@ export interface ResidentSession {
   addComment(c: Omit<NewComment, "subscriberId" | "channel">): Promise<CommentOutcome>;
 
   invite(code: string): Promise<InviteRow | null>;
+  /** Whether the person may try another invite code (fewer wrong ones than the hourly limit). */
+  mayGuessInvite(): Promise<boolean>;
+  /** Count a wrong invite code against the person's hourly limit. */
+  recordWrongInviteGuess(): Promise<void>;
   /** Redeem an invite for the person, whose status is `status` as the turn last set it. */
   redeemInvite(code: string, officerName: string, status: SubscriberRow["status"]): Promise<Redemption>;
   confirmRelay(draftId: string, readAt: string): Promise<RelayConfirmation>;
@@ -60,6 +64,8 @@ export interface SessionContext {
   prefetched?: PrefetchedChoice | undefined;
   /** Most comments one person may leave on one draft. */
   commentsPerDraft: number;
+  /** Most wrong invite codes one person may try in an hour. */
+  inviteGuessesPerHour: number;
   /** Queue a write for the turn's final statement. */
   defer(write: SQL): void;
 }
@@ -89,6 +95,8 @@ export function createResidentSession(ctx: SessionContext): ResidentSession {
     recordLateChoice: (c) => recordLateChoice(tx, mine(c)),
     addComment: (c) => addComment(tx, mine(c), ctx.commentsPerDraft),
     invite: (code) => findInvite(tx, code),
+    mayGuessInvite: () => mayGuessInvite(tx, id, ctx.inviteGuessesPerHour),
+    recordWrongInviteGuess: () => recordWrongInviteGuess(tx, id),
     redeemInvite: (code, officerName, status) => redeemInvite(tx, { id, status }, code, officerName),
     confirmRelay: (draftId, readAt) => confirmRelay(tx, id, draftId, readAt),
   };
