@@ -15,8 +15,14 @@ const label = (locale: Locale, prefix: "export.moderation." | "export.handling."
   return key in catalogues[locale] ? t(locale, key) : v;
 };
 
+/** The feedback as exported in every format: residents' phone numbers and e-mail addresses masked in comments. */
+export function maskedFeedback(fb: Feedback): Feedback {
+  return { ...fb, comments: fb.comments.map((c) => ({ ...c, text: maskContacts(c.text) })) };
+}
+
 /** One CSV for both kinds of feedback: a Type column tells answers from comments. */
-export function feedbackCsv(fb: Feedback, o: ExportOptions): string {
+export function feedbackCsv(feedback: Feedback, o: ExportOptions): string {
+  const fb = maskedFeedback(feedback);
   const L = o.locale;
   const header = (
     ["type", "respondent", "communeCode", "communeName", "channel", "at", "questionNumber", "question", "article",
@@ -31,7 +37,7 @@ export function feedbackCsv(fb: Feedback, o: ExportOptions): string {
     ...fb.comments.map((c) => ({
       at: c.at,
       row: [t(L, "export.type.comment"), c.respondent, c.communeCode, c.communeName, c.channel, localDateTime(c.at, o.timeZone),
-        c.questionNumber, c.question, c.article, null, null, maskContacts(c.text), yesNo(L, c.late), label(L, "export.moderation.", c.moderation),
+        c.questionNumber, c.question, c.article, null, null, c.text, yesNo(L, c.late), label(L, "export.moderation.", c.moderation),
         label(L, "export.handling.", c.handling), c.handlingNote],
     })),
   ];
@@ -40,7 +46,8 @@ export function feedbackCsv(fb: Feedback, o: ExportOptions): string {
 }
 
 /** An XLSX workbook with two sheets: answers and comments. */
-export async function feedbackXlsx(fb: Feedback, o: ExportOptions): Promise<Buffer> {
+export async function feedbackXlsx(feedback: Feedback, o: ExportOptions): Promise<Buffer> {
+  const fb = maskedFeedback(feedback);
   // Loaded on first use: exceljs and its zip libraries are ~400 modules, kept out of an idle service's memory.
   const { default: ExcelJS } = await import("exceljs");
   const L = o.locale;
@@ -71,8 +78,6 @@ export async function feedbackXlsx(fb: Feedback, o: ExportOptions): Promise<Buff
   for (const c of fb.comments) {
     comments.addRow({
       ...c,
-      // Residents' phone numbers and e-mail addresses never leave in an export.
-      text: maskContacts(c.text),
       at: wallClockDate(c.at, o.timeZone),
       late: yesNo(L, c.late),
       moderation: label(L, "export.moderation.", c.moderation),

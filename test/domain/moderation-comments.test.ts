@@ -7,7 +7,8 @@ import type { Database } from "../../src/db/client.js";
 import { comments, drafts } from "../../src/db/schema/index.js";
 import { draftDigest } from "../../src/domain/digest/data.js";
 import { draftFeedback } from "../../src/domain/feedback.js";
-import { feedbackCsv } from "../../src/export/feedback-export.js";
+import { feedbackCsv, feedbackXlsx, maskedFeedback } from "../../src/export/feedback-export.js";
+import ExcelJS from "exceljs";
 import { t } from "../../src/i18n/index.js";
 import { createTestDatabase, databaseKinds, quietLogger } from "../support/database.js";
 import { answersOf, createOpenDraft, subscriberOf } from "../support/conversation-fixtures.js";
@@ -64,6 +65,13 @@ describe.each(databaseKinds)("comment moderation on %s", (kind) => {
     expect(csv).toContain("Liên hệ tôi 09** *** *** hoặc m***@***");
     expect(csv).not.toContain("345 678");
     expect(csv).not.toContain("gmail");
+    const fb = await draftFeedback(database.db, draft!, "test-secret");
+    expect(JSON.stringify(maskedFeedback(fb))).not.toContain("gmail");
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await feedbackXlsx(fb, { locale: "vi", timeZone: "Asia/Ho_Chi_Minh" }) as unknown as ArrayBuffer);
+    const cells = wb.worksheets.flatMap((ws) => ws.getSheetValues().flat().map(String));
+    expect(cells).toContain("Liên hệ tôi 09** *** *** hoặc m***@***");
+    expect(cells.join(" ")).not.toContain("gmail");
   });
 
   it("the same comment again is flagged as repeated", async () => {

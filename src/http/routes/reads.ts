@@ -6,7 +6,7 @@ import { getReadableDraft } from "../../domain/draft-access.js";
 import { draftFeedback } from "../../domain/feedback.js";
 import { pseudonymSecret } from "../../domain/pseudonym.js";
 import { draftStats } from "../../domain/stats.js";
-import { feedbackCsv, feedbackXlsx } from "../../export/feedback-export.js";
+import { feedbackCsv, feedbackXlsx, maskedFeedback } from "../../export/feedback-export.js";
 import { fold } from "../../text/fold.js";
 import { principalOf } from "../auth.js";
 import { audit } from "../audit.js";
@@ -76,7 +76,7 @@ export function readRoutes(deps: ApiDeps): Router {
     await audit(db, res, { action: "feedback.export", entityType: "draft", entityId: draft.id, details: { format: query.format } });
     const opts = { locale: query.lang, timeZone: config.TZ_NAME };
     if (query.format === "json") {
-      res.json(fb);
+      res.json(maskedFeedback(fb));
       return;
     }
     res.setHeader("Cache-Control", "no-store");
