@@ -53,6 +53,12 @@ CREATE TABLE "consents" (
 	CONSTRAINT "consents_subscriber_id_purpose_pk" PRIMARY KEY("subscriber_id","purpose")
 );
 --> statement-breakpoint
+CREATE TABLE "invite_guesses" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"subscriber_id" uuid NOT NULL,
+	"at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
 ALTER TABLE "audit_log" ADD COLUMN "ip" text;--> statement-breakpoint
 ALTER TABLE "audit_log" ADD COLUMN "user_agent" text;--> statement-breakpoint
 ALTER TABLE "comments" ADD COLUMN "moderation_reason" text;--> statement-breakpoint
@@ -69,7 +75,9 @@ ALTER TABLE "console_sessions" ADD CONSTRAINT "console_sessions_account_id_conso
 ALTER TABLE "offline_feedback" ADD CONSTRAINT "offline_feedback_draft_id_drafts_id_fk" FOREIGN KEY ("draft_id") REFERENCES "public"."drafts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "offline_feedback" ADD CONSTRAINT "offline_feedback_unit_code_admin_units_code_fk" FOREIGN KEY ("unit_code") REFERENCES "public"."admin_units"("code") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "consents" ADD CONSTRAINT "consents_subscriber_id_subscribers_id_fk" FOREIGN KEY ("subscriber_id") REFERENCES "public"."subscribers"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "invite_guesses" ADD CONSTRAINT "invite_guesses_subscriber_id_subscribers_id_fk" FOREIGN KEY ("subscriber_id") REFERENCES "public"."subscribers"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "console_accounts_login_uq" ON "console_accounts" USING btree ("login");--> statement-breakpoint
 CREATE INDEX "console_sessions_account_idx" ON "console_sessions" USING btree ("account_id");--> statement-breakpoint
 CREATE INDEX "offline_feedback_draft_idx" ON "offline_feedback" USING btree ("draft_id","unit_code");--> statement-breakpoint
+CREATE INDEX "invite_guesses_subscriber_idx" ON "invite_guesses" USING btree ("subscriber_id","at");--> statement-breakpoint
 CREATE INDEX "audit_log_actor_idx" ON "audit_log" USING btree ("actor","id");

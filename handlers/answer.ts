@@ -34,6 +34,7 @@ export async function startAnswering(turn: Turn, draftId: string): Promise<void>
   if (!mayAnswer(turn)) return;
   const d = await turn.residents.draft(draftId);
   if (refuse(turn, d) || !d) return;
+  if (!(await turn.residents.draftTargetsMe(d.id))) return notYourCommune(turn, d);
   const qs = await turn.residents.questions(d.id);
   const intro = t(turn.locale, "answer.intro", { title: d.title, date: deadline(turn, d) });
   if (!qs.length) return askComment(turn, d, null, intro);
@@ -86,6 +87,7 @@ export async function choose(turn: Turn, questionId: string, index: number): Pro
     turn.reply(text(locale, "common.unknownAction"));
     return;
   }
+  if (!c.targeted) return notYourCommune(turn, d);
   const record = { questionId: q.id, draftId: d.id, index, unitCode: unit };
   if (periodOf(d, turn.now) === "closed") {
     await turn.residents.recordLateChoice(record);
@@ -103,6 +105,12 @@ export async function choose(turn: Turn, questionId: string, index: number): Pro
   turn.residents.recordChoice(record);
   const prefix = t(locale, current === null ? "answer.recorded" : "answer.changed", { choice: label });
   await advance(turn, d, q, prefix, snapshot.questions);
+}
+
+/** A draft of other communes (an old button, a typed action): refused, nothing written. */
+function notYourCommune(turn: Turn, d: DraftRow): void {
+  turn.setState({ step: "idle" });
+  turn.reply(text(turn.locale, "answer.notYourCommune", { title: d.title }));
 }
 
 function unknownDraft(turn: Turn): void {

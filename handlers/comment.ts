@@ -40,9 +40,14 @@ export async function commentText(turn: Turn, typed: string): Promise<void> {
   const { article, body } = parseArticle(typed);
   const { kept, truncated, chars } = keptComment(body);
   const late = period === "closed";
-  await turn.residents.addComment({ draftId: d.id, questionId: state.questionId, article, text: kept, late });
-  turn.log.info("comment stored", { draftId: d.id, late, truncated, chars });
+  const outcome = await turn.residents.addComment({ draftId: d.id, questionId: state.questionId, article, text: kept, late });
   turn.setState({ step: "idle" });
+  if (!outcome.stored) {
+    turn.log.info("comment refused: per-draft limit", { draftId: d.id });
+    turn.reply(text(locale, "comment.limit", { max: outcome.limit }));
+    return;
+  }
+  turn.log.info("comment stored", { draftId: d.id, late, truncated, chars, flags: outcome.flags });
   const lines = [
     late
       ? t(locale, "answer.closedKept", { title: d.title, date: deadline(turn, d) })
@@ -51,5 +56,6 @@ export async function commentText(turn: Turn, typed: string): Promise<void> {
         : t(locale, "comment.saved"),
   ];
   if (truncated) lines.push(t(locale, "comment.truncated", { max: MAX_COMMENT_CHARS }));
+  if (outcome.flags.length) lines.push(t(locale, "comment.held"));
   turn.reply({ text: lines.join("\n") });
 }

@@ -18,7 +18,13 @@ const REFUSAL: Record<InviteRefusal, MessageKey> = {
  */
 export async function joinByInvite(turn: Turn, code: string, typed: boolean): Promise<boolean> {
   const { locale, subscriber } = turn;
+  if (!(await turn.residents.mayGuessInvite())) {
+    turn.setState({ step: "idle" });
+    turn.reply(text(locale, "invite.tooManyGuesses"));
+    return true;
+  }
   const inv = await turn.residents.invite(code);
+  if (!inv) await turn.residents.recordWrongInviteGuess();
   if (!inv && typed) return false;
   const refusal = inviteRefusal(inv, subscriber.id, turn.now);
   if (refusal) {

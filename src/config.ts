@@ -47,6 +47,10 @@ export const configSchema = z.object({
   METRICS_TOKEN: optionalString.pipe(z.string().min(16, "must be at least 16 characters").max(256).optional()),
   PSEUDONYM_SECRET: optionalString,
   MIN_COMMENT_DAYS: z.coerce.number().int().min(1).default(30),
+  /** Most comments one person may leave on one draft; more are refused politely. */
+  COMMENTS_PER_DRAFT_LIMIT: z.coerce.number().int().min(1).max(1000).default(5),
+  /** Most wrong invite codes one person may try in an hour; then every code is refused until the hour passes. */
+  INVITE_GUESSES_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(5),
   // Officers' web console (/console): session lifetime and lockout after failed logins.
   CONSOLE_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(30),
   CONSOLE_SESSION_MAX_HOURS: z.coerce.number().int().min(1).default(12),

@@ -17,6 +17,7 @@ import { workerSettings } from "./delivery/settings.js";
 import { createDeliveryWorker, type DeliveryWorker } from "./delivery/worker.js";
 import type { ChannelAdapter } from "./channels/adapter.js";
 import { createInboundProcessor, type InboundProcessor } from "../handlers/inbound.js";
+import { inArrivalOrder } from "./channels/arrival-order.js";
 import { createResidentsDomain } from "./domain/residents/index.js";
 import { createChannels } from "../bots/index.js";
 import { channelIntake } from "../bots/intake.js";
@@ -100,14 +101,15 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const routers: MountedRouter[] = [];
   // Channels → delivery worker (senders) → conversations (handlers/) → webhooks, polling and the simulator.
   const sim = config.simulatorEnabled ? createSimAdapter() : null;
-  const residents = createResidentsDomain({ db: database.db });
+  const residents = createResidentsDomain({ db: database.db, commentsPerDraft: config.COMMENTS_PER_DRAFT_LIMIT, inviteGuessesPerHour: config.INVITE_GUESSES_PER_HOUR });
   const channels: ChannelAdapter[] = [
     ...createChannels({ config, logger, db: database.db, rememberChoices: residents.rememberChoices }),
     ...(sim ? [sim] : []),
   ];
   const worker = createDeliveryWorker({ db: database.db, adapters: channels, logger: logger.child({ component: "delivery" }), metrics, ...workerSettings(config) });
   senders.push({ name: "delivery", start: () => worker.start(), stop: () => worker.stop() });
-  const inbound = createInboundProcessor({
+  // One person's messages are handled in arrival order on every channel (Zalo OA answers before handling).
+  const inbound = inArrivalOrder(createInboundProcessor({
     turns: residents.turns,
     logger: logger.child({ component: "handlers" }),
     kick: () => worker.kick(),
@@ -115,7 +117,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     sendDirect: async (channel, to, message) => {
       await channels.find((c) => c.name === channel)?.send(to, message, { kind: "reply" });
     },
-  });
+  }));
   intake.push(...channelIntake(channels, inbound, logger, metrics));
   // Button-press acknowledgements do not hold webhook answers; they are waited for at shutdown.
   const pendingAcks = createPendingTasks();

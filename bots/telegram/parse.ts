@@ -1,4 +1,5 @@
 import type { InboundEvent } from "../../src/channels/adapter.js";
+import { platformDate } from "../../src/channels/sanitize.js";
 
 /**
  * Telegram updates → channel-neutral events. Only private chats are handled (the bot talks to one person
@@ -47,7 +48,7 @@ function parse(raw: unknown): InboundEvent[] {
     if (!externalId) return [];
     const text = typeof m.text === "string" ? m.text : typeof m.caption === "string" ? m.caption : undefined;
     if (text === undefined) return [];
-    const at = typeof m.date === "number" && m.date > 0 ? new Date(m.date * 1000) : new Date();
+    const at = platformDate(m.date, "s");
     const base = { channel: "telegram" as const, externalId, updateKey, at, ...person(m.from) };
     const start = /^\/start(?:@\w+)?(?:\s+(\S.*))?$/is.exec(text.trim());
     if (start) {
@@ -74,7 +75,7 @@ function parse(raw: unknown): InboundEvent[] {
     if (!isPrivate(c.chat) || !isObj(c.new_chat_member)) return [];
     const externalId = idOf(isObj(c.chat) ? c.chat.id : undefined) ?? idOf(isObj(c.from) ? c.from.id : undefined);
     if (!externalId) return [];
-    const at = typeof c.date === "number" && c.date > 0 ? new Date(c.date * 1000) : new Date();
+    const at = platformDate(c.date, "s");
     if (c.new_chat_member.status === "kicked") {
       return [{ channel: "telegram", externalId, updateKey, at, ...person(c.from), type: "unfollow" }];
     }

@@ -1,4 +1,5 @@
 import type { InboundEvent } from "../../src/channels/adapter.js";
+import { platformDate } from "../../src/channels/sanitize.js";
 
 function obj(v: unknown): Record<string, unknown> {
   return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
@@ -33,12 +34,11 @@ export function parseBotUpdate(raw: unknown): BotParseResult {
   if (eventName !== "message.text.received") return { events: [], ignored: { reason: "unsupported", eventName } };
   const text = typeof message.text === "string" ? message.text : "";
   const messageId = str(message.message_id) ?? `${chatId}:${str(message.date) ?? ""}`;
-  const dateMs = Number(message.date);
   const base = {
     channel: "zalo-bot" as const,
     externalId: chatId,
     updateKey: `${eventName}:${messageId}`,
-    at: Number.isFinite(dateMs) && dateMs > 0 ? new Date(dateMs) : new Date(),
+    at: platformDate(message.date, "ms"),
     ...(typeof from.display_name === "string" ? { displayName: from.display_name } : {}),
   };
   const start = /^\/start(?:\s+(\S+))?\s*$/i.exec(text.trim());

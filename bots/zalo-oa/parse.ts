@@ -1,4 +1,5 @@
 import type { InboundEvent } from "../../src/channels/adapter.js";
+import { platformDate } from "../../src/channels/sanitize.js";
 import { decodeAction } from "../../src/messages/actions.js";
 
 /**
@@ -41,11 +42,6 @@ function obj(v: unknown): Record<string, unknown> {
   return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }
 
-function at(ts: string | undefined): Date {
-  const n = Number(ts);
-  return Number.isFinite(n) && n > 0 ? new Date(n) : new Date();
-}
-
 /**
  * Turn one OA webhook body into events. Never throws: unknown shapes and events are ignored with a reason.
  * `oaId`: when set, events addressed to another OA (same app) are ignored.
@@ -60,7 +56,7 @@ export function parseOaWebhook(raw: unknown, oaId?: string): ParseResult {
   const targetOa = str(body.oa_id) ?? str(recipient.id);
   if (oaId && targetOa && targetOa !== oaId) return { events: [], ignored: { reason: "other_oa", eventName } };
   const ts = str(body.timestamp);
-  const when = at(ts);
+  const when = platformDate(ts, "ms");
 
   if (eventName === "follow" || eventName === "unfollow") {
     const userId = str(obj(body.follower).id) ?? str(sender.id) ?? str(body.user_id);

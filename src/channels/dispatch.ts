@@ -2,6 +2,7 @@ import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import type { ChannelAdapter, InboundEvent } from "./adapter.js";
 import type { OutboundMessage } from "./message.js";
+import { sanitizeInboundEvent } from "./sanitize.js";
 
 /** What became of one inbound event. */
 export interface HandledEvent {
@@ -47,7 +48,7 @@ export function createPendingTasks(): PendingTasks {
 }
 
 /**
- * Hand parsed events to the conversations, then acknowledge button presses (Telegram's spinner).
+ * Clean parsed events (src/channels/sanitize.ts), hand them to the conversations, then acknowledge button presses (Telegram's spinner).
  * Used by the webhook router, polling intake and the simulator alike; resolves with what became of each event. A failed acknowledgement is logged, never thrown;
  * a failed `handle` is thrown so the caller can make the platform retry.
  * With `pending`, the acknowledgements are started (after the events were handled) but not waited for:
@@ -56,12 +57,14 @@ export function createPendingTasks(): PendingTasks {
 export async function dispatchInbound<R>(
   adapter: ChannelAdapter,
   inbound: InboundSink<R>,
-  events: InboundEvent[],
+  parsed: InboundEvent[],
   log: Logger,
   metrics?: Metrics,
   pending?: PendingTasks,
 ): Promise<R | undefined> {
-  if (!events.length) return undefined;
+  if (!parsed.length) return undefined;
+  // The one place where platform text, names and dates are cleaned, for every channel.
+  const events = parsed.map((e) => sanitizeInboundEvent(e));
   for (const e of events) metrics?.inbound.inc({ channel: e.channel, type: e.type });
   const handled = await inbound.handle(events, log);
   if (!adapter.acknowledge) return handled;

@@ -1,5 +1,6 @@
 import type { Feedback } from "../domain/feedback.js";
 import type { OfflineExportRow } from "../domain/offline-feedback.js";
+import { maskContacts } from "../domain/moderation/flags.js";
 import { catalogues, t, type Locale, type MessageKey } from "../i18n/index.js";
 import { toCsv, type CsvValue } from "./csv.js";
 import { localDateTime, wallClockDate } from "../text/local-time.js";
@@ -15,6 +16,11 @@ const label = (locale: Locale, prefix: "export.moderation." | "export.handling."
   return key in catalogues[locale] ? t(locale, key) : v;
 };
 
+/** The feedback as exported in every format: residents' phone numbers and e-mail addresses masked in comments. */
+export function maskedFeedback(fb: Feedback): Feedback {
+  return { ...fb, comments: fb.comments.map((c) => ({ ...c, text: maskContacts(c.text) })) };
+}
+
 const OFFLINE_COLUMNS = [
   ["communeCode", 12], ["communeName", 24], ["meetingDate", 14], ["attendees", 12], ["questionNumber", 10], ["question", 50],
   ["choiceNumber", 10], ["choice", 30], ["count", 10], ["offlineComments", 12], ["commentSummary", 60],
@@ -29,8 +35,8 @@ const offlineValues = (r: OfflineExportRow): CsvValue[] => [
  * when there is some, follows as a second section (a blank line, its title, its own header): its
  * counts are never mixed into the online rows.
  */
-export function feedbackCsv(fb: Feedback, o: ExportOptions, offline: OfflineExportRow[] = []): string {
-  const online = onlineCsv(fb, o);
+export function feedbackCsv(feedback: Feedback, o: ExportOptions, offline: OfflineExportRow[] = []): string {
+  const online = onlineCsv(maskedFeedback(feedback), o);
   if (!offline.length) return online;
   return online + "\r\n" + toCsv([t(o.locale, "export.sheet.offline")], [offlineHeader(o.locale), ...offline.map(offlineValues)]).slice(1);
 }
@@ -59,7 +65,8 @@ function onlineCsv(fb: Feedback, o: ExportOptions): string {
 }
 
 /** An XLSX workbook with two sheets, answers and comments, and a third for offline feedback when there is some. */
-export async function feedbackXlsx(fb: Feedback, o: ExportOptions, offline: OfflineExportRow[] = []): Promise<Buffer> {
+export async function feedbackXlsx(feedback: Feedback, o: ExportOptions, offline: OfflineExportRow[] = []): Promise<Buffer> {
+  const fb = maskedFeedback(feedback);
   // Loaded on first use: exceljs and its zip libraries are ~400 modules, kept out of an idle service's memory.
   const { default: ExcelJS } = await import("exceljs");
   const L = o.locale;

@@ -9,3 +9,4 @@ export * from "./reminders.js";
 export * from "./console.js";
 export * from "./offline-feedback.js";
 export * from "./consents.js";
+export * from "./invite-guesses.js";

@@ -5,11 +5,12 @@ import { decodeAction } from "../../messages/actions.js";
 import { countedCommuneSql } from "../counted-commune.js";
 import { draftVersionSql, type DraftCache, type DraftSnapshot } from "./drafts.js";
 
-/** What a press needs besides the draft: the draft's current version, the current answer, the commune. */
+/** What a press needs besides the draft: the draft's current version, the current answer, the commune, whether the draft targets the person. */
 export interface ChoiceReads {
   version: string | null;
   current: number | null;
   unit: string | null;
+  targeted: boolean | null;
 }
 
 /** Prefetched for a press by the turn's first statement (see `choicePrefetch`), for this question and draft. */
@@ -23,6 +24,23 @@ export interface ChoiceContext {
   snapshot: DraftSnapshot;
   current: number | null;
   unit: string | null;
+  /** Whether the draft asks the person at all (targets every commune, or one they follow as a resident). */
+  targeted: boolean;
+}
+
+/**
+ * Whether a draft asks this person: it targets every commune, or one the person follows as a resident.
+ * An answer from anyone else would count in the totals but in none of the draft's communes, so it is refused.
+ */
+export function draftTargetsSql(subscriberId: string | SQL, draftId: string | SQL): SQL {
+  return sql`coalesce((select d.target_all or exists (select 1 from draft_targets t join subscriptions s on s.unit_code = t.unit_code
+      where t.draft_id = d.id and s.subscriber_id = ${subscriberId} and s.role = 'resident') from drafts d where d.id = ${draftId}), false)`;
+}
+
+/** Whether the draft asks this person (see draftTargetsSql). */
+export async function draftTargets(tx: DbOrTx, subscriberId: string, draftId: string): Promise<boolean> {
+  const [row] = await queryRowsPrepared<{ targeted: boolean }>(tx, sql`select ${draftTargetsSql(subscriberId, draftId)} as targeted`);
+  return row?.targeted === true;
 }
 
 /** One answer to record: the question, its draft, the choice, the commune it counts for and the channel. */
@@ -40,7 +58,8 @@ function choiceReadsSql(questionId: string, draftId: string, subscriberId: strin
   const as = (name: string) => sql.raw(`${prefix}${name}`);
   return sql`${draftVersionSql(draftId)} as ${as("version")},
     (select choice_index from answers where question_id = ${questionId} and subscriber_id = ${subscriberId}) as ${as("current")},
-    ${countedCommuneSql(subscriberId, draftId)} as ${as("unit")}`;
+    ${countedCommuneSql(subscriberId, draftId)} as ${as("unit")},
+    ${draftTargetsSql(subscriberId, draftId)} as ${as("targeted")}`;
 }
 
 /**
@@ -63,6 +82,7 @@ export function choicePrefetch(turnDrafts: DraftCache, action: string): { column
       version: row._pc_version as string | null,
       current: row._pc_current as number | null,
       unit: row._pc_unit as string | null,
+      targeted: row._pc_targeted as boolean | null,
     }),
   };
 }
@@ -91,7 +111,7 @@ export async function choiceContext(
     snap = await cache.load(tx, questionId);
     if (!snap) return null;
   }
-  return { snapshot: snap, current: r!.current, unit: r!.unit };
+  return { snapshot: snap, current: r!.current, unit: r!.unit, targeted: r!.targeted === true };
 }
 
 /** The person's current answer to a question (0-based choice), or null. */

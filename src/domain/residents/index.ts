@@ -1,7 +1,7 @@
 import type { RememberChoices } from "../../channels/remember-choices.js";
 import type { Db } from "../../db/client.js";
 import { rememberOffered } from "./offered-choices.js";
-import { createResidentTurns, type ResidentTurns } from "./turns.js";
+import { createResidentTurns, type ResidentLimits, type ResidentTurns } from "./turns.js";
 
 export type { AdmittedTurn, ResidentTurns, TurnDecision, TurnOutcome } from "./turns.js";
 export type { ResidentSession } from "./session.js";
@@ -20,6 +20,6 @@ export interface ResidentsDomain {
   rememberChoices: RememberChoices;
 }
 
-export function createResidentsDomain({ db }: { db: Db }): ResidentsDomain {
-  return { turns: createResidentTurns({ db }), rememberChoices: rememberOffered(db) };
+export function createResidentsDomain({ db, ...limits }: { db: Db } & ResidentLimits): ResidentsDomain {
+  return { turns: createResidentTurns({ db, ...limits }), rememberChoices: rememberOffered(db) };
 }

@@ -1,6 +1,6 @@
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { DbOrTx } from "../../db/client.js";
-import { adminUnits, invites, officers, type SubscriptionRole } from "../../db/schema/index.js";
+import { adminUnits, inviteGuesses, invites, officers, type SubscriptionRole } from "../../db/schema/index.js";
 import { setStatus, type SubscriberRow } from "./subscribers.js";
 import { addSubscription } from "./subscriptions.js";
 
@@ -15,6 +15,23 @@ export type Redemption = { ok: false; refusal: InviteRefusal } | { ok: true; rol
 export async function findInvite(tx: DbOrTx, code: string): Promise<InviteRow | null> {
   const [inv] = await tx.select().from(invites).where(eq(invites.code, code));
   return inv ?? null;
+}
+
+/** The window of the per-person limit on wrong invite codes. */
+const GUESS_WINDOW = "1 hour";
+
+/** Whether the person may try another invite code: fewer than `limit` wrong codes in the last hour. */
+export async function mayGuessInvite(tx: DbOrTx, subscriberId: string, limit: number): Promise<boolean> {
+  const [r] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(inviteGuesses)
+    .where(and(eq(inviteGuesses.subscriberId, subscriberId), sql`${inviteGuesses.at} > now() - ${GUESS_WINDOW}::interval`));
+  return (r?.n ?? 0) < limit;
+}
+
+/** Remember a wrong invite code tried by the person (the code itself is not kept). */
+export async function recordWrongInviteGuess(tx: DbOrTx, subscriberId: string): Promise<void> {
+  await tx.insert(inviteGuesses).values({ subscriberId });
 }
 
 /** Whether an invite can still be used by this person at `now` (null: expiry not checked), and if not why. */

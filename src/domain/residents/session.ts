@@ -2,10 +2,10 @@ import type { SQL } from "drizzle-orm";
 import type { DbOrTx } from "../../db/client.js";
 import type { SubscriptionRole } from "../../db/schema/index.js";
 import { searchUnits, type UnitMatch } from "../../units/search.js";
-import { choiceContext, currentChoice, recordChoiceWrites, recordLateChoice, type ChoiceContext, type ChoiceRecord, type PrefetchedChoice } from "./answers.js";
-import { addComment, type NewComment } from "./comments.js";
+import { choiceContext, currentChoice, draftTargets, recordChoiceWrites, recordLateChoice, type ChoiceContext, type ChoiceRecord, type PrefetchedChoice } from "./answers.js";
+import { addComment, type CommentOutcome, type NewComment } from "./comments.js";
 import { draftQuestions, findDraft, findQuestion, type DraftCache, type DraftRow, type QuestionRow } from "./drafts.js";
-import { findInvite, redeemInvite, type InviteRow, type Redemption } from "./invite-redemption.js";
+import { findInvite, redeemInvite, type InviteRow, type Redemption, mayGuessInvite, recordWrongInviteGuess } from "./invite-redemption.js";
 import { confirmRelay, type RelayConfirmation } from "./relays.js";
 import { detachContributions, personalData, recordConsent, type PersonalData } from "./data-rights.js";
 import { cancelQueued, setStatus, type SubscriberRow } from "./subscribers.js";
@@ -39,6 +39,8 @@ export interface ResidentSession {
   draft(id: string): Promise<DraftRow | null>;
   questions(draftId: string): Promise<QuestionRow[]>;
   question(id: string): Promise<QuestionRow | null>;
+  /** Whether the draft asks this person (targets every commune or one they follow as a resident). */
+  draftTargetsMe(draftId: string): Promise<boolean>;
 
   /** The person's current answer to a question, or null. */
   currentChoice(questionId: string): Promise<number | null>;
@@ -48,9 +50,14 @@ export interface ResidentSession {
   recordChoice(c: Omit<ChoiceRecord, "subscriberId" | "channel">): void;
   /** Keep an answer given after the deadline, flagged late. */
   recordLateChoice(c: Omit<ChoiceRecord, "subscriberId" | "channel">): Promise<void>;
-  addComment(c: Omit<NewComment, "subscriberId" | "channel">): Promise<void>;
+  /** Store a comment (flagged when moderation says so), or refuse it over the per-draft limit. */
+  addComment(c: Omit<NewComment, "subscriberId" | "channel">): Promise<CommentOutcome>;
 
   invite(code: string): Promise<InviteRow | null>;
+  /** Whether the person may try another invite code (fewer wrong ones than the hourly limit). */
+  mayGuessInvite(): Promise<boolean>;
+  /** Count a wrong invite code against the person's hourly limit. */
+  recordWrongInviteGuess(): Promise<void>;
   /** Redeem an invite for the person, whose status is `status` as the turn last set it. */
   redeemInvite(code: string, officerName: string, status: SubscriberRow["status"]): Promise<Redemption>;
   confirmRelay(draftId: string, readAt: string): Promise<RelayConfirmation>;
@@ -61,6 +68,10 @@ export interface SessionContext {
   subscriber: SubscriberRow;
   drafts: DraftCache;
   prefetched?: PrefetchedChoice | undefined;
+  /** Most comments one person may leave on one draft. */
+  commentsPerDraft: number;
+  /** Most wrong invite codes one person may try in an hour. */
+  inviteGuessesPerHour: number;
   /** Queue a write for the turn's final statement. */
   defer(write: SQL): void;
 }
@@ -90,12 +101,15 @@ export function createResidentSession(ctx: SessionContext): ResidentSession {
     draft: (draftId) => findDraft(tx, draftId),
     questions: (draftId) => draftQuestions(tx, draftId),
     question: (questionId) => findQuestion(tx, questionId),
+    draftTargetsMe: (draftId) => draftTargets(tx, id, draftId),
     currentChoice: (questionId) => currentChoice(tx, id, questionId),
     choiceContext: (questionId) => choiceContext(tx, drafts, id, questionId, ctx.prefetched),
     recordChoice: (c) => recordChoiceWrites(mine(c)).forEach((w) => ctx.defer(w)),
     recordLateChoice: (c) => recordLateChoice(tx, mine(c)),
-    addComment: (c) => addComment(tx, mine(c)),
+    addComment: (c) => addComment(tx, mine(c), ctx.commentsPerDraft),
     invite: (code) => findInvite(tx, code),
+    mayGuessInvite: () => mayGuessInvite(tx, id, ctx.inviteGuessesPerHour),
+    recordWrongInviteGuess: () => recordWrongInviteGuess(tx, id),
     redeemInvite: (code, officerName, status) => redeemInvite(tx, { id, status }, code, officerName),
     confirmRelay: (draftId, readAt) => confirmRelay(tx, id, draftId, readAt),
   };

@@ -45,7 +45,24 @@ export interface ResidentTurns {
 }
 
 /** The residents' unit of work; keeps drafts and questions between turns (checked before use). */
-export function createResidentTurns({ db }: { db: Db }): ResidentTurns {
+/** Default most comments one person may leave on one draft (config COMMENTS_PER_DRAFT_LIMIT). */
+export const DEFAULT_COMMENTS_PER_DRAFT = 5;
+
+/** Default most wrong invite codes one person may try in an hour (config INVITE_GUESSES_PER_HOUR). */
+export const DEFAULT_INVITE_GUESSES_PER_HOUR = 5;
+
+export interface ResidentLimits {
+  /** Most comments one person may leave on one draft. */
+  commentsPerDraft?: number;
+  /** Most wrong invite codes one person may try in an hour. */
+  inviteGuessesPerHour?: number;
+}
+
+export function createResidentTurns({
+  db,
+  commentsPerDraft = DEFAULT_COMMENTS_PER_DRAFT,
+  inviteGuessesPerHour = DEFAULT_INVITE_GUESSES_PER_HOUR,
+}: { db: Db } & ResidentLimits): ResidentTurns {
   const drafts = createDraftCache();
 
   /**
@@ -68,6 +85,8 @@ export function createResidentTurns({ db }: { db: Db }): ResidentTurns {
         tx,
         subscriber,
         drafts,
+        commentsPerDraft,
+        inviteGuessesPerHour,
         prefetched: prefetch?.take(admitted.row),
         defer: (write) => void deferred.push(write),
       });

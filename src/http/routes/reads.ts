@@ -7,7 +7,7 @@ import { draftFeedback } from "../../domain/feedback.js";
 import { offlineExportRows } from "../../domain/offline-feedback.js";
 import { pseudonymSecret } from "../../domain/pseudonym.js";
 import { draftStats } from "../../domain/stats.js";
-import { feedbackCsv, feedbackXlsx } from "../../export/feedback-export.js";
+import { feedbackCsv, feedbackXlsx, maskedFeedback } from "../../export/feedback-export.js";
 import { fold } from "../../text/fold.js";
 import { principalOf } from "../auth.js";
 import { audit } from "../audit.js";
@@ -78,7 +78,7 @@ export function readRoutes(deps: ApiDeps): Router {
     const opts = { locale: query.lang, timeZone: config.TZ_NAME };
     const offline = await offlineExportRows(db, draft.id);
     if (query.format === "json") {
-      res.json({ ...fb, offline });
+      res.json({ ...maskedFeedback(fb), offline });
       return;
     }
     res.setHeader("Cache-Control", "no-store");

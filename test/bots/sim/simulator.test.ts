@@ -154,6 +154,12 @@ describe.each(databaseKinds)("the simulator on %s", (kind) => {
     expect(subs).toHaveLength(1);
   });
 
+  it("NUL in a message and a display name is stripped: the message and the name are accepted and answered", async () => {
+    expect((await post({ userId: "nul", text: "/start", displayName: "Lan\u0000 Anh" }))[0]!.text).toContain("Xin chào!");
+    const [confirm] = await post({ userId: "nul", text: "mai\u0000 pha\u0001" });
+    expect(confirm!.text).toContain("Phường Đông Kinh");
+  });
+
   it("validates the simulator's input with problem+json naming the field", async () => {
     const noUser = await svc.api("POST", "/sim/messages", { body: { text: "hi" } });
     expect(noUser.status).toBe(400);

@@ -81,4 +81,21 @@ describe.each(databaseKinds)("Telegram webhook, bad input (%s)", (kind) => {
     await expect.poll(() => emu.received().length - before, { timeout: 10_000 }).toBe(2);
     for (const m of emu.received().slice(before)) expect(m.text.length).toBeGreaterThan(10);
   });
+  it("NUL and other control characters in the text and the name are stripped: 200, handled and answered", async () => {
+    const before = emu.received().length;
+    const body = update("mai\u0000 pha\u0007");
+    body.message.from.first_name = "Mi\u0000nh\u001b";
+    expect((await post(JSON.stringify(body))).status).toBe(200);
+    await expect.poll(() => emu.received().length - before, { timeout: 10_000 }).toBe(1);
+    expect(emu.received().at(-1)!.text).toContain("Phường Đông Kinh");
+  });
+
+  it("a date far out of range (253402300800) is handled with the arrival time: 200, stored", async () => {
+    const before = await stored();
+    const body = update("/start");
+    body.message.date = 253402300800;
+    expect((await post(JSON.stringify(body))).status).toBe(200);
+    const after = await stored();
+    expect(after.u - before.u).toBe(1);
+  });
 });

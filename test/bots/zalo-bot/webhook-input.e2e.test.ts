@@ -74,6 +74,18 @@ describe.each(databaseKinds)("Zalo Bot webhook, bad input (%s)", (kind) => {
     await settle();
     expect(await stored()).toEqual(before);
   });
+
+  it("NUL in the text and the name is stripped; a date of 1e20 is replaced by the arrival time: 200, handled and answered", async () => {
+    const before = await stored();
+    const u = fake.textUpdate("c4", "mai\u0000 pha", `nul-${n++}`) as { message: Record<string, unknown> & { from: Record<string, unknown> } };
+    u.message.from.display_name = "Chị\u0000 Mai";
+    u.message.date = 1e20;
+    expect((await post(JSON.stringify(u))).status).toBe(200);
+    await expect.poll(() => fake.textsTo("c4").length, { timeout: 10_000 }).toBe(1);
+    expect(fake.textsTo("c4")[0]).toContain("Phường Đông Kinh");
+    const after = await stored();
+    expect([after.u - before.u, after.s - before.s]).toEqual([1, 1]);
+  });
 });
 
 describe.each(databaseKinds)("Zalo Bot polling mode (%s)", (kind) => {

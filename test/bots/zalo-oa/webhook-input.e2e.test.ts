@@ -99,4 +99,14 @@ describe.each(databaseKinds)("Zalo OA webhook, bad input (%s)", (kind) => {
     expect(await stored()).toEqual(before);
     expect(fake.sent.length).toBe(sentBefore);
   });
+  it("NUL in a message is stripped and the message is answered (not acknowledged then dropped)", async () => {
+    const before = await stored();
+    const uid = bigId();
+    const { rawBody, headers } = fake.signedEvent(fake.userText(uid, "mai\u0000 pha"));
+    expect((await post(rawBody, headers)).status).toBe(200);
+    await expect.poll(() => fake.textsTo(uid).length, { timeout: 10_000 }).toBe(1);
+    await settle();
+    const after = await stored();
+    expect([after.u - before.u, after.s - before.s]).toEqual([1, 1]);
+  });
 });
