@@ -2,7 +2,6 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createResidentTurns } from "../../src/domain/residents/turns.js";
 import { createInboundProcessor, type InboundProcessor } from "../../handlers/inbound.js";
-import type { InboundEvent } from "../../src/channels/adapter.js";
 import type { Database } from "../../src/db/client.js";
 import { comments, drafts } from "../../src/db/schema/index.js";
 import { draftDigest } from "../../src/domain/digest/data.js";
@@ -11,13 +10,12 @@ import { feedbackCsv, feedbackXlsx, maskedFeedback } from "../../src/export/feed
 import ExcelJS from "exceljs";
 import { t } from "../../src/i18n/index.js";
 import { createTestDatabase, databaseKinds, quietLogger } from "../support/database.js";
-import { answersOf, createOpenDraft, subscriberOf } from "../support/conversation-fixtures.js";
+import { answersOf, createOpenDraft, subscriberOf, residentDriver } from "../support/conversation-fixtures.js";
 
 /** Comments from chat: flagged ones held from digests, contacts masked in exports, a per-person limit per draft. */
 describe.each(databaseKinds)("comment moderation on %s", (kind) => {
   let database: Database;
   let inbound: InboundProcessor;
-  let n = 0;
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
@@ -27,18 +25,8 @@ describe.each(databaseKinds)("comment moderation on %s", (kind) => {
     await database.close();
   });
 
-  const send = async (event: InboundEvent) => (await inbound.handle([event]))[0]!;
-  const base = (user: string) => ({ channel: "sim" as const, externalId: user, updateKey: `mc${++n}`, at: new Date() });
-  const say = (user: string, text: string) => send({ ...base(user), type: "text", text });
-  const press = (user: string, action: string) => send({ ...base(user), type: "action", action });
+  const { say, press, subscribe } = residentDriver({ handle: (events) => inbound.handle(events) }, "mc");
   const replyOf = async (p: ReturnType<typeof say>) => (await p).replies.map((m) => m.text).join("\n");
-
-  async function subscribe(user: string) {
-    await say(user, "/start");
-    await say(user, "mai pha");
-    await press(user, "confirm:05977");
-    await press(user, "consent:yes");
-  }
   /** "Góp ý", answer the only question, then type the comment. */
   async function comment(user: string, draftId: string, questionId: string, body: string) {
     await press(user, `answer:${draftId}`);

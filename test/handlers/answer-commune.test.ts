@@ -1,18 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createResidentTurns } from "../../src/domain/residents/turns.js";
 import { createInboundProcessor, type InboundProcessor } from "../../handlers/inbound.js";
-import type { InboundEvent } from "../../src/channels/adapter.js";
 import type { OutboundMessage } from "../../src/channels/message.js";
 import type { Database } from "../../src/db/client.js";
 import { t } from "../../src/i18n/index.js";
 import { createTestDatabase, databaseKinds, quietLogger } from "../support/database.js";
-import { answersOf, createOpenDraft, subscriberOf } from "../support/conversation-fixtures.js";
+import { answersOf, createOpenDraft, subscriberOf, residentDriver } from "../support/conversation-fixtures.js";
 
 /** A draft that does not target the person's commune cannot be answered: refused politely, nothing written. */
 describe.each(databaseKinds)("answers outside the draft's communes on %s", (kind) => {
   let database: Database;
   let inbound: InboundProcessor;
-  let n = 0;
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
@@ -22,18 +20,8 @@ describe.each(databaseKinds)("answers outside the draft's communes on %s", (kind
     await database.close();
   });
 
-  const send = async (event: InboundEvent) => (await inbound.handle([event]))[0]!;
-  const base = (user: string) => ({ channel: "sim" as const, externalId: user, updateKey: `oc${++n}`, at: new Date() });
-  const say = (user: string, text: string) => send({ ...base(user), type: "text", text });
-  const press = (user: string, action: string) => send({ ...base(user), type: "action", action });
+  const { press, subscribe } = residentDriver({ handle: (events) => inbound.handle(events) }, "oc"); // subscribe: Phường Đông Kinh (05977)
   const texts = (replies: OutboundMessage[]) => replies.map((m) => m.text).join("\n");
-
-  async function subscribe(user: string) {
-    await say(user, "/start");
-    await say(user, "mai pha"); // Phường Đông Kinh (05977)
-    await press(user, "confirm:05977");
-    await press(user, "consent:yes");
-  }
 
   it("an old button or a typed action for a draft of another commune → a polite refusal, no answer recorded", async () => {
     await subscribe("dao");

@@ -3,13 +3,12 @@ import { eq, sql } from "drizzle-orm";
 import { createResidentTurns } from "../../src/domain/residents/turns.js";
 import { CONSENT_NOTICE_VERSION } from "../../src/domain/residents/data-rights.js";
 import { createInboundProcessor, type InboundProcessor } from "../../handlers/inbound.js";
-import type { InboundEvent } from "../../src/channels/adapter.js";
 import type { OutboundMessage } from "../../src/channels/message.js";
 import { queryRows, type Database } from "../../src/db/client.js";
 import { consents, drafts } from "../../src/db/schema/index.js";
 import { draftStats } from "../../src/domain/stats.js";
 import { createTestDatabase, databaseKinds, quietLogger } from "../support/database.js";
-import { createOpenDraft, enqueueAnnouncement, subscriberOf } from "../support/conversation-fixtures.js";
+import { createOpenDraft, enqueueAnnouncement, subscriberOf, residentDriver } from "../support/conversation-fixtures.js";
 
 /** Every table that holds a subscriber id, and how many of its rows name this one. */
 async function rowsNaming(database: Database, subscriberId: string): Promise<Record<string, number>> {
@@ -32,7 +31,6 @@ describe.each(databaseKinds)("residents' data rights on %s", (kind) => {
   let database: Database;
   let inbound: InboundProcessor;
   const direct: { externalId: string; message: OutboundMessage }[] = [];
-  let n = 0;
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
@@ -52,21 +50,7 @@ describe.each(databaseKinds)("residents' data rights on %s", (kind) => {
   });
 
   const names: Record<string, string> = { ann: "Nguyễn Thị An", bob: "Trần Văn Bình", cam: "Lê Cẩm", dao: "Đào Duy", eve: "Hà Em" };
-  const base = (user: string) => ({ channel: "sim" as const, externalId: user, displayName: names[user], updateKey: `k${++n}`, at: new Date() });
-  async function send(event: InboundEvent) {
-    const [r] = await inbound.handle([event]);
-    return r!;
-  }
-  const say = (user: string, text: string) => send({ ...base(user), type: "text", text });
-  const press = (user: string, action: string) => send({ ...base(user), type: "action", action });
-  const actions = (m: OutboundMessage | undefined) => (m?.buttons ?? []).flat().map((b) => b.action);
-
-  async function subscribe(user: string) {
-    await say(user, "/start");
-    const confirm = await say(user, "mai pha");
-    await press(user, actions(confirm.replies[0])[0]!);
-    await press(user, "consent:yes");
-  }
+  const { say, press, actions, subscribe } = residentDriver({ handle: (events) => inbound.handle(events) }, "k", { displayName: (user) => names[user] });
   /** Answer both questions of the fixture draft (the second with a comment). */
   async function answerAll(user: string, draftId: string, questionIds: string[], comment: string) {
     await press(user, `answer:${draftId}`);

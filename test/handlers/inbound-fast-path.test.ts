@@ -2,13 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { createResidentTurns } from "../../src/domain/residents/turns.js";
 import { createInboundProcessor, type InboundProcessor } from "../../handlers/inbound.js";
-import type { InboundEvent } from "../../src/channels/adapter.js";
 import type { OutboundMessage } from "../../src/channels/message.js";
 import { queryRows, type Database } from "../../src/db/client.js";
 import { drafts, questions } from "../../src/db/schema/index.js";
 import { t } from "../../src/i18n/index.js";
 import { createTestDatabase, databaseKinds, quietLogger } from "../support/database.js";
-import { answersOf, createOpenDraft, subscriberOf } from "../support/conversation-fixtures.js";
+import { answersOf, createOpenDraft, subscriberOf, residentDriver } from "../support/conversation-fixtures.js";
 
 /**
  * The inbound hot path keeps drafts and questions between turns and reads the conversation state in the
@@ -17,7 +16,6 @@ import { answersOf, createOpenDraft, subscriberOf } from "../support/conversatio
 describe.each(databaseKinds)("inbound fast path on %s", (kind) => {
   let database: Database;
   let inbound: InboundProcessor;
-  let n = 0;
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
@@ -27,21 +25,7 @@ describe.each(databaseKinds)("inbound fast path on %s", (kind) => {
     await database.close();
   });
 
-  const base = (user: string) => ({ channel: "sim" as const, externalId: user, updateKey: `f${++n}`, at: new Date() });
-  async function send(event: InboundEvent) {
-    const [r] = await inbound.handle([event]);
-    return r!;
-  }
-  const say = (user: string, text: string) => send({ ...base(user), type: "text", text });
-  const press = (user: string, action: string) => send({ ...base(user), type: "action", action });
-  const actions = (m: OutboundMessage | undefined) => (m?.buttons ?? []).flat().map((b) => b.action);
-
-  async function subscribe(user: string) {
-    await say(user, "/start");
-    const confirm = await say(user, "mai pha");
-    await press(user, actions(confirm.replies[0])[0]!);
-    await press(user, "consent:yes");
-  }
+  const { say, press, subscribe } = residentDriver({ handle: (events) => inbound.handle(events) }, "f");
 
   it("a deadline moved into the past after a press was handled: the next press is kept late, not counted", async () => {
     await subscribe("ivy");

@@ -5,6 +5,7 @@ import { agencies, answerHistory, answers, comments, deliveries, draftTargets, d
 import { createBroadcaster } from "../../src/delivery/broadcast.js";
 import { enqueue } from "../../src/delivery/outbox.js";
 import type { OutboundMessage } from "../../src/channels/message.js";
+import type { InboundEvent } from "../../src/channels/adapter.js";
 
 export interface DraftFixture {
   draftId: string;
@@ -114,4 +115,30 @@ export async function answersOf(db: DbOrTx, subscriberId: string) {
   const history = await db.select().from(answerHistory).where(eq(answerHistory.subscriberId, subscriberId)).orderBy(answerHistory.id);
   const notes = await db.select().from(comments).where(eq(comments.subscriberId, subscriberId)).orderBy(comments.createdAt);
   return { current, history, comments: notes };
+}
+
+/** Anything that handles inbound events as the conversations do (the inbound processor). */
+export interface EventSink {
+  handle(events: InboundEvent[]): Promise<{ replies: OutboundMessage[] }[]>;
+}
+
+/**
+ * A resident talking to the conversations through the simulator channel: `say` types, `press` presses a
+ * button, `subscribe` joins Phường Đông Kinh by its old name "mai pha" and accepts the notice. Every event
+ * gets a fresh update key (prefixed, so two drivers in one database never collide).
+ */
+export function residentDriver(inbound: EventSink, prefix: string, opts: { displayName?: (user: string) => string | undefined } = {}) {
+  let n = 0;
+  const base = (user: string) => ({ channel: "sim" as const, externalId: user, displayName: opts.displayName?.(user), updateKey: `${prefix}${++n}`, at: new Date() });
+  const send = async (event: InboundEvent) => (await inbound.handle([event]))[0]!;
+  const say = (user: string, text: string) => send({ ...base(user), type: "text", text });
+  const press = (user: string, action: string) => send({ ...base(user), type: "action", action });
+  const actions = (m: OutboundMessage | undefined) => (m?.buttons ?? []).flat().map((b) => b.action);
+  const subscribe = async (user: string) => {
+    await say(user, "/start");
+    const confirm = await say(user, "mai pha");
+    await press(user, actions(confirm.replies[0])[0]!);
+    await press(user, "consent:yes");
+  };
+  return { send, say, press, actions, subscribe };
 }

@@ -2,10 +2,9 @@ import { and, eq, isNull } from "drizzle-orm";
 import { apiKeys, apiRoles, type ApiRole } from "../../db/schema/index.js";
 import { findAgency } from "../../domain/agencies.js";
 import { createApiKey, listApiKeys, revokeApiKey } from "../../domain/api-keys.js";
-import { localDateTime } from "../../text/local-time.js";
 import { parseCommandArgs } from "../args.js";
 import { CliError, defineCommand, UsageError, type CliCommand } from "../registry.js";
-import { formatTable } from "../table.js";
+import { defineListCommand } from "../list-command.js";
 
 const CREATE_USAGE = [
   "Usage: npm run cli -- keys create --role admin|drafter|viewer [--agency NAME] --name LABEL",
@@ -59,29 +58,14 @@ const keysCreate = defineCommand({
   },
 });
 
-const keysList = defineCommand({
+const keysList = defineListCommand({
   name: "keys list",
   summary: "list API keys (never the keys themselves)",
   usage: LIST_USAGE,
-  parse(args) {
-    const { values, positionals } = parseCommandArgs(args, { json: { type: "boolean" } }, LIST_USAGE);
-    if (positionals.length) throw new UsageError(`Unexpected argument '${positionals[0]}'.`, LIST_USAGE);
-    return { json: values.json ?? false };
-  },
-  async run(ctx, input) {
-    const keys = await listApiKeys(ctx.db);
-    if (input.json) {
-      ctx.out(JSON.stringify(keys));
-      return;
-    }
-    if (!keys.length) {
-      ctx.out("No API keys yet. Create one with: npm run cli -- keys create --role admin --name \"Your name\"");
-      return;
-    }
-    const when = (d: Date | null) => (d ? localDateTime(d, ctx.config.TZ_NAME).slice(0, 16) : "-");
-    const rows = keys.map((k) => [k.id, k.prefix, k.name, k.role, k.agency ?? "-", when(k.createdAt), when(k.lastUsedAt), when(k.revokedAt)]);
-    for (const line of formatTable(["ID", "PREFIX", "NAME", "ROLE", "AGENCY", "CREATED", "LAST USED", "REVOKED"], rows)) ctx.out(line);
-  },
+  load: listApiKeys,
+  empty: "No API keys yet. Create one with: npm run cli -- keys create --role admin --name \"Your name\"",
+  header: ["ID", "PREFIX", "NAME", "ROLE", "AGENCY", "CREATED", "LAST USED", "REVOKED"],
+  row: (k, when) => [k.id, k.prefix, k.name, k.role, k.agency ?? "-", when(k.createdAt), when(k.lastUsedAt), when(k.revokedAt)],
 });
 
 const keysRevoke = defineCommand({

@@ -3,10 +3,9 @@ import { z } from "zod";
 import { apiRoles, consoleAccounts, type ApiRole } from "../../db/schema/index.js";
 import { createOfficerAccount, createOfficerBody, listOfficerAccounts, setOfficerDisabled } from "../../domain/officers/accounts.js";
 import { AppError } from "../../errors.js";
-import { localDateTime } from "../../text/local-time.js";
 import { parseCommandArgs } from "../args.js";
 import { CliError, defineCommand, UsageError, type CliCommand } from "../registry.js";
-import { formatTable } from "../table.js";
+import { defineListCommand } from "../list-command.js";
 
 const CREATE_USAGE = [
   "Usage: npm run cli -- officers create --role admin|drafter|viewer --name NAME --login LOGIN [--agency NAME] [--password-stdin]",
@@ -62,29 +61,14 @@ const officersCreate = defineCommand({
   },
 });
 
-const officersList = defineCommand({
+const officersList = defineListCommand({
   name: "officers list",
   summary: "list officers' console accounts",
   usage: LIST_USAGE,
-  parse(args) {
-    const { values, positionals } = parseCommandArgs(args, { json: { type: "boolean" } }, LIST_USAGE);
-    if (positionals.length) throw new UsageError(`Unexpected argument '${positionals[0]}'.`, LIST_USAGE);
-    return { json: values.json ?? false };
-  },
-  async run(ctx, input) {
-    const accounts = await listOfficerAccounts(ctx.db);
-    if (input.json) {
-      ctx.out(JSON.stringify(accounts));
-      return;
-    }
-    if (!accounts.length) {
-      ctx.out("No officer accounts yet. Create the first admin with: npm run cli -- officers create --role admin --name \"Your name\" --login you");
-      return;
-    }
-    const when = (d: Date | null) => (d ? localDateTime(d, ctx.config.TZ_NAME).slice(0, 16) : "-");
-    const rows = accounts.map((a) => [a.login, a.name, a.role, a.agency ?? "-", a.disabled ? "disabled" : "active", when(a.lastLoginAt)]);
-    for (const line of formatTable(["LOGIN", "NAME", "ROLE", "AGENCY", "STATE", "LAST LOGIN"], rows)) ctx.out(line);
-  },
+  load: listOfficerAccounts,
+  empty: "No officer accounts yet. Create the first admin with: npm run cli -- officers create --role admin --name \"Your name\" --login you",
+  header: ["LOGIN", "NAME", "ROLE", "AGENCY", "STATE", "LAST LOGIN"],
+  row: (a, when) => [a.login, a.name, a.role, a.agency ?? "-", a.disabled ? "disabled" : "active", when(a.lastLoginAt)],
 });
 
 const officersDisable = defineCommand({
