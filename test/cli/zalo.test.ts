@@ -1,20 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, databaseKinds, quietLogger } from "../support/database.js";
-import type { Database } from "../../src/db/client.js";
+import { describe, expect, it } from "vitest";
+import { databaseKinds, quietLogger } from "../support/database.js";
 import { loadConfig } from "../../src/config.js";
 import { executeCommand } from "../../src/cli/execute.js";
 import { createRegistry } from "../../src/cli/registry.js";
 import { allCommands } from "../../src/cli/commands/index.js";
 import { createZaloOaTokenStore } from "../../bots/zalo-oa/tokens.js";
+import { useTestDatabase } from "../support/lifecycle.js";
 
 describe.each(databaseKinds)("CLI zalo-oa token on %s", (kind) => {
-  let database: Database;
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-  });
-  afterAll(async () => {
-    await database.close();
-  });
+  const database = useTestDatabase(kind);
   const run = async (argv: string[], env: Record<string, string> = {}) => {
     const out: string[] = [];
     const err: string[] = [];

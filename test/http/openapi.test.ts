@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { databaseKinds } from "../support/database.js";
-import { startTestService, type TestService } from "../support/service.js";
+import { useTestService } from "../support/lifecycle.js";
 
 describe.each(databaseKinds)("GET /openapi.json on %s", (kind) => {
-  let svc: TestService;
-  beforeAll(async () => {
-    svc = await startTestService(kind);
-  });
-  afterAll(async () => {
-    await svc.stop();
-  });
+  const svc = useTestService(kind);
 
   it("serves a valid OpenAPI 3.1 document without a key, with the drafts operations and their schemas", async () => {
     const res = await svc.api("GET", "/openapi.json");

@@ -1,20 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
-import { queryRows, type Database } from "../../src/db/client.js";
+import { queryRows } from "../../src/db/client.js";
 import { loadConfig } from "../../src/config.js";
 import { inboundUpdates } from "../../src/db/schema/index.js";
 import { createScheduler } from "../../scheduler/scheduler.js";
 import { housekeepingJob } from "../../scheduler/jobs/housekeeping.js";
-import { createTestDatabase, databaseKinds, quietLogger } from "../support/database.js";
+import { databaseKinds, quietLogger } from "../support/database.js";
+import { useTestDatabase } from "../support/lifecycle.js";
 
 describe.each(databaseKinds)("scheduler: housekeeping on %s", (kind) => {
-  let database: Database;
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-  });
-  afterAll(async () => {
-    await database.close();
-  });
+  const database = useTestDatabase(kind);
 
   it("forgets replay keys older than 30 days and keeps the recent ones", async () => {
     const now = new Date(Date.UTC(2031, 2, 1, 20, 30));

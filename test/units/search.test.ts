@@ -1,21 +1,16 @@
 import { mkdtemp, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { searchUnits } from "../../src/units/search.js";
 import { loadUnits, readUnitsFile } from "../../src/units/load-units.js";
-import { createTestDatabase, databaseKinds } from "../support/database.js";
-import { queryRows, type Database } from "../../src/db/client.js";
+import { databaseKinds } from "../support/database.js";
+import { queryRows } from "../../src/db/client.js";
+import { useTestDatabase } from "../support/lifecycle.js";
 
 describe.each(databaseKinds)("units on %s", (kind) => {
-  let database: Database;
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-  });
-  afterAll(async () => {
-    await database.close();
-  });
+  const database = useTestDatabase(kind);
 
   it("finds a current unit by an old name typed without diacritics", async () => {
     const [m] = await searchUnits(database.db, "mai pha");

@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { deliveries, invites, subscriptions } from "../../../src/db/schema/index.js";
 import { databaseKinds } from "../../support/database.js";
-import { startTestService, type TestService } from "../../support/service.js";
+import { startTestService } from "../../support/service.js";
 import { answersOf, createOpenDraft, enqueueAnnouncement, subscriberOf } from "../../support/conversation-fixtures.js";
+import { useTestService } from "../../support/lifecycle.js";
 
 interface Reply {
   text: string;
@@ -11,13 +12,7 @@ interface Reply {
 }
 
 describe.each(databaseKinds)("the simulator on %s", (kind) => {
-  let svc: TestService;
-  beforeAll(async () => {
-    svc = await startTestService(kind);
-  });
-  afterAll(async () => {
-    await svc.stop();
-  });
+  const svc = useTestService(kind);
 
   async function post(body: Record<string, unknown>): Promise<Reply[]> {
     const res = await svc.api("POST", "/sim/messages", { body });

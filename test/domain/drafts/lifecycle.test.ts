@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
-import { createTestDatabase, databaseKinds } from "../../support/database.js";
+import { databaseKinds } from "../../support/database.js";
 import { draftBody, inDays, isoVn } from "../../support/drafts.js";
-import { queryRows, type Database, type DbOrTx } from "../../../src/db/client.js";
+import { queryRows, type DbOrTx } from "../../../src/db/client.js";
 import { broadcasts, drafts } from "../../../src/db/schema/index.js";
 import type { Broadcaster } from "../../../src/delivery/broadcaster.js";
 import { createDraft } from "../../../src/domain/drafts/create.js";
@@ -12,6 +12,7 @@ import { closeDraft } from "../../../src/domain/drafts/close.js";
 import { createDraftBody, patchDraftBody } from "../../../src/domain/drafts/schemas.js";
 import type { Actor, DraftDeps } from "../../../src/domain/drafts/types.js";
 import type { AppError } from "../../../src/errors.js";
+import { useTestDatabase } from "../../support/lifecycle.js";
 
 /** A broadcaster that writes a broadcasts row through the caller's transaction and counts calls. */
 function recordingBroadcaster(opts: { failPublish?: boolean } = {}) {
@@ -38,13 +39,7 @@ function recordingBroadcaster(opts: { failPublish?: boolean } = {}) {
 const admin: Actor = { label: "test-admin", role: "admin", agencyId: null };
 
 describe.each(databaseKinds)("draft lifecycle (domain) on %s", (kind) => {
-  let database: Database;
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-  });
-  afterAll(async () => {
-    await database.close();
-  });
+  const database = useTestDatabase(kind);
 
   const deps = (b: Broadcaster, now?: Date): DraftDeps => ({ db: database.db, broadcaster: b, minCommentDays: 30, ...(now ? { now: () => now } : {}) });
   const newDraft = (b: Broadcaster, overrides: Record<string, unknown> = {}) =>
