@@ -1,37 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { createResidentTurns } from "../../src/domain/residents/turns.js";
-import { createInboundProcessor, type InboundProcessor } from "../../handlers/inbound.js";
+import { createInboundProcessor } from "../../handlers/inbound.js";
 import type { InboundEvent } from "../../src/channels/adapter.js";
 import type { OutboundMessage } from "../../src/channels/message.js";
-import { queryRows, type Database } from "../../src/db/client.js";
+import { queryRows } from "../../src/db/client.js";
 import { deliveries, invites, relays, subscriptions } from "../../src/db/schema/index.js";
-import { createTestDatabase, databaseKinds, quietLogger } from "../support/database.js";
+import { databaseKinds, quietLogger } from "../support/database.js";
 import { answersOf, createOpenDraft, enqueueAnnouncement, subscriberOf } from "../support/conversation-fixtures.js";
+import { useConversations } from "../support/lifecycle.js";
 
 describe.each(databaseKinds)("conversations on %s", (kind) => {
-  let database: Database;
-  let inbound: InboundProcessor;
-  let kicks = 0;
-  const direct: { externalId: string; message: OutboundMessage }[] = [];
+  const { database, inbound, traffic } = useConversations(kind);
+  const direct = traffic.direct;
   let n = 0;
-
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    inbound = createInboundProcessor({
-      turns: createResidentTurns({ db: database.db }),
-      logger: quietLogger(),
-      kick: () => void kicks++,
-      timeZone: "Asia/Ho_Chi_Minh",
-      sendDirect: (_channel, to, message) => {
-        direct.push({ externalId: to.externalId, message });
-        return Promise.resolve();
-      },
-    });
-  });
-  afterAll(async () => {
-    await database.close();
-  });
 
   const base = (user: string, key?: string) => ({ channel: "sim" as const, externalId: user, updateKey: key ?? `k${++n}`, at: new Date() });
   async function send(event: InboundEvent) {
@@ -72,7 +54,7 @@ describe.each(databaseKinds)("conversations on %s", (kind) => {
     const queued = await database.db.select().from(deliveries).where(eq(deliveries.subscriberId, s!.id));
     expect(queued).toHaveLength(4);
     expect(queued.every((d) => d.kind === "reply" && d.priority === 0)).toBe(true);
-    expect(kicks).toBeGreaterThan(0);
+    expect(traffic.kicks).toBeGreaterThan(0);
   });
 
   it("follows several communes, lists them and removes one", async () => {

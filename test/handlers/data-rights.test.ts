@@ -1,14 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
-import { createResidentTurns } from "../../src/domain/residents/turns.js";
 import { CONSENT_NOTICE_VERSION } from "../../src/domain/residents/data-rights.js";
-import { createInboundProcessor, type InboundProcessor } from "../../handlers/inbound.js";
-import type { OutboundMessage } from "../../src/channels/message.js";
 import { queryRows, type Database } from "../../src/db/client.js";
 import { consents, drafts } from "../../src/db/schema/index.js";
 import { draftStats } from "../../src/domain/stats.js";
-import { createTestDatabase, databaseKinds, quietLogger } from "../support/database.js";
+import { databaseKinds } from "../support/database.js";
 import { createOpenDraft, enqueueAnnouncement, subscriberOf, residentDriver } from "../support/conversation-fixtures.js";
+import { useConversations } from "../support/lifecycle.js";
 
 /** Every table that holds a subscriber id, and how many of its rows name this one. */
 async function rowsNaming(database: Database, subscriberId: string): Promise<Record<string, number>> {
@@ -28,26 +26,8 @@ async function rowsNaming(database: Database, subscriberId: string): Promise<Rec
 }
 
 describe.each(databaseKinds)("residents' data rights on %s", (kind) => {
-  let database: Database;
-  let inbound: InboundProcessor;
-  const direct: { externalId: string; message: OutboundMessage }[] = [];
-
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    inbound = createInboundProcessor({
-      turns: createResidentTurns({ db: database.db }),
-      logger: quietLogger(),
-      kick: () => undefined,
-      timeZone: "Asia/Ho_Chi_Minh",
-      sendDirect: (_channel, to, message) => {
-        direct.push({ externalId: to.externalId, message });
-        return Promise.resolve();
-      },
-    });
-  });
-  afterAll(async () => {
-    await database.close();
-  });
+  const { database, inbound, traffic } = useConversations(kind);
+  const direct = traffic.direct;
 
   const names: Record<string, string> = { ann: "Nguyễn Thị An", bob: "Trần Văn Bình", cam: "Lê Cẩm", dao: "Đào Duy", eve: "Hà Em" };
   const { say, press, actions, subscribe } = residentDriver({ handle: (events) => inbound.handle(events) }, "k", { displayName: (user) => names[user] });

@@ -1,17 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
-import { queryRows, type Database } from "../../src/db/client.js";
+import { queryRows } from "../../src/db/client.js";
 import { loadConfig } from "../../src/config.js";
 import { drafts, jobRuns } from "../../src/db/schema/index.js";
-import { createResidentTurns } from "../../src/domain/residents/turns.js";
 import { draftStats } from "../../src/domain/stats.js";
-import { createInboundProcessor, type InboundProcessor } from "../../handlers/inbound.js";
 import type { InboundEvent } from "../../src/channels/adapter.js";
 import type { OutboundMessage } from "../../src/channels/message.js";
 import { createScheduler } from "../../scheduler/scheduler.js";
 import { monthsBefore, retentionJob } from "../../scheduler/jobs/retention.js";
-import { createTestDatabase, databaseKinds, quietLogger } from "../support/database.js";
+import { databaseKinds, quietLogger } from "../support/database.js";
 import { createOpenDraft, subscriberOf } from "../support/conversation-fixtures.js";
+import { useConversations } from "../support/lifecycle.js";
 
 describe("monthsBefore", () => {
   it("counts calendar months back, the 31st falling back to the month's last day", () => {
@@ -21,22 +20,8 @@ describe("monthsBefore", () => {
 });
 
 describe.each(databaseKinds)("scheduler: retention on %s", (kind) => {
-  let database: Database;
-  let inbound: InboundProcessor;
+  const { database, inbound } = useConversations(kind);
   let n = 0;
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-    inbound = createInboundProcessor({
-      turns: createResidentTurns({ db: database.db }),
-      logger: quietLogger(),
-      kick: () => undefined,
-      timeZone: "Asia/Ho_Chi_Minh",
-      sendDirect: () => Promise.resolve(),
-    });
-  });
-  afterAll(async () => {
-    await database.close();
-  });
 
   const now = new Date(Date.UTC(2031, 2, 1, 20, 45));
   const month = 30 * 86_400_000;

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll } from "vitest";
 import type { Database } from "../../src/db/client.js";
-import { createTestDatabase, type DatabaseKind } from "./database.js";
+import { createTestDatabase, quietLogger, type DatabaseKind } from "./database.js";
+import type { OutboundMessage } from "../../src/channels/message.js";
+import { createResidentTurns } from "../../src/domain/residents/turns.js";
+import { createInboundProcessor } from "../../handlers/inbound.js";
 import { startTestService, type TestService } from "./service.js";
 
 /**
@@ -32,4 +35,37 @@ export function useTestDatabase(kind: DatabaseKind): Database {
 /** The real service on a fresh test database for the suite (started before its tests, stopped after). */
 export function useTestService(kind: DatabaseKind, env: Record<string, string> = {}): TestService {
   return forTheSuite(() => startTestService(kind, env), (s) => s.stop(), "service");
+}
+
+/** What a conversation suite watches: wake-ups of the sender, and the replies sent outside the outbox. */
+export interface ConversationTraffic {
+  kicks: number;
+  direct: { externalId: string; message: OutboundMessage }[];
+}
+
+/**
+ * The conversations on a fresh test database for the suite: the real inbound processor over the
+ * residents' domain, its kicks counted and its direct sends (a consent decline's last reply) recorded.
+ */
+export function useConversations(kind: DatabaseKind, turns: Omit<Parameters<typeof createResidentTurns>[0], "db"> = {}) {
+  const traffic: ConversationTraffic = { kicks: 0, direct: [] };
+  const database = useTestDatabase(kind);
+  const inbound = forTheSuite(
+    () =>
+      Promise.resolve(
+        createInboundProcessor({
+          turns: createResidentTurns({ db: database.db, ...turns }),
+          logger: quietLogger(),
+          kick: () => void traffic.kicks++,
+          timeZone: "Asia/Ho_Chi_Minh",
+          sendDirect: (_channel, to, message) => {
+            traffic.direct.push({ externalId: to.externalId, message });
+            return Promise.resolve();
+          },
+        }),
+      ),
+    () => Promise.resolve(),
+    "conversations",
+  );
+  return { database, inbound, traffic };
 }
