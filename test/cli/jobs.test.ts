@@ -1,22 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
-import type { Database } from "../../src/db/client.js";
 import { allCommands } from "../../src/cli/commands/index.js";
 import { CliError, createRegistry, UsageError } from "../../src/cli/registry.js";
-import { createTestDatabase, databaseKinds, quietLogger } from "../support/database.js";
+import { databaseKinds, quietLogger } from "../support/database.js";
 import { someUnits } from "../support/delivery.js";
 import { agency, messagesTo, openDraft, resident, vn } from "../scheduler/fixtures.js";
+import { useTestDatabase } from "../support/lifecycle.js";
 
 describe.each(databaseKinds)("CLI jobs on %s", (kind) => {
-  let database: Database;
+  const database = useTestDatabase(kind);
   const registry = createRegistry(allCommands);
 
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-  });
-  afterAll(async () => {
-    await database.close();
-  });
 
   const cli = async (argv: string[]) => {
     const found = registry.find(argv);

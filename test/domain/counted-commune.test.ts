@@ -1,11 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
-import { queryRows, type Database } from "../../src/db/client.js";
+import { queryRows } from "../../src/db/client.js";
 import { subscribers, subscriptions, type SubscriptionRole } from "../../src/db/schema/index.js";
 import { countedCommuneSql } from "../../src/domain/counted-commune.js";
-import { createTestDatabase, databaseKinds } from "../support/database.js";
+import { databaseKinds } from "../support/database.js";
 import { createOpenDraft } from "../support/conversation-fixtures.js";
 import { DONG_KINH, LUONG_VAN_TRI, TAM_THANH } from "../support/feedback-seed.js";
+import { useTestDatabase } from "../support/lifecycle.js";
 
 /** A subscription: the commune, the role, and how many minutes after the first it was made. */
 type Sub = [unit: string, role: SubscriptionRole, minute: number];
@@ -22,14 +23,8 @@ const cases: { name: string; targets: string[] | "all"; subs: Sub[]; counted: st
 ];
 
 describe.each(databaseKinds)("the commune an answer counts for, on %s", (kind) => {
-  let database: Database;
+  const database = useTestDatabase(kind);
   let n = 0;
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-  });
-  afterAll(async () => {
-    await database.close();
-  });
 
   it.each(cases)("$name", async ({ targets, subs, counted }) => {
     const db = database.db;

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { and, eq, sql } from "drizzle-orm";
 import cron from "node-cron";
-import { createTestDatabase, databaseKinds, quietLogger } from "../support/database.js";
+import { databaseKinds, quietLogger } from "../support/database.js";
 import { draftBody, isoVn } from "../support/drafts.js";
-import { queryRows, type Database } from "../../src/db/client.js";
+import { queryRows } from "../../src/db/client.js";
 import { loadConfig } from "../../src/config.js";
 import { drafts, jobRuns } from "../../src/db/schema/index.js";
 import { noBroadcast, type Broadcaster } from "../../src/delivery/broadcaster.js";
@@ -13,19 +13,14 @@ import { createDraftBody } from "../../src/domain/drafts/schemas.js";
 import type { Actor } from "../../src/domain/drafts/types.js";
 import { createScheduler } from "../../scheduler/scheduler.js";
 import { draftPeriodsJob } from "../../scheduler/jobs/draft-periods.js";
+import { useTestDatabase } from "../support/lifecycle.js";
 
 const DAY = 86_400_000;
 const admin: Actor = { label: "test-admin", role: "admin", agencyId: null };
 
 describe.each(databaseKinds)("scheduler: draft periods on %s", (kind) => {
-  let database: Database;
+  const database = useTestDatabase(kind);
   const config = loadConfig({ NODE_ENV: "test" });
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-  });
-  afterAll(async () => {
-    await database.close();
-  });
 
   /** Records which drafts were announced, and when (publish or scheduler). */
   const announced: string[] = [];

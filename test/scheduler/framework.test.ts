@@ -1,14 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { loadConfig } from "../../src/config.js";
-import type { Database } from "../../src/db/client.js";
 import { jobRuns } from "../../src/db/schema/index.js";
 import { noBroadcast } from "../../src/delivery/broadcaster.js";
 import { cronSchedule } from "../../scheduler/schedule.js";
 import { createScheduler, type Job } from "../../scheduler/scheduler.js";
 import { defaultJobs } from "../../scheduler/jobs/index.js";
-import { createTestDatabase, databaseKinds, quietLogger } from "../support/database.js";
+import { databaseKinds, quietLogger } from "../support/database.js";
 import { vn } from "./fixtures.js";
+import { useTestDatabase } from "../support/lifecycle.js";
 
 const HCM = "Asia/Ho_Chi_Minh";
 
@@ -32,7 +32,7 @@ describe("job ticks computed in the local time zone", () => {
 });
 
 describe.each(databaseKinds)("one way to run a job on %s", (kind) => {
-  let database: Database;
+  const database = useTestDatabase(kind);
   const config = loadConfig({ NODE_ENV: "test" });
   const runs: { job: string; now: string }[] = [];
   const counting = (name: string, cron: string): Job => ({
@@ -44,12 +44,6 @@ describe.each(databaseKinds)("one way to run a job on %s", (kind) => {
   });
   const instance = (owner: string, jobs: Job[]) => createScheduler({ db: database.db, logger: quietLogger(), config, jobs, owner });
 
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-  });
-  afterAll(async () => {
-    await database.close();
-  });
 
   it("each tick runs once across two instances sharing the database; the second is told who ran it", async () => {
     const job = counting("morning", "0 8 * * *");

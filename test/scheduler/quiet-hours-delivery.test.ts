@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { loadConfig } from "../../src/config.js";
-import type { Database } from "../../src/db/client.js";
 import { drafts, PRIORITY_REPLY } from "../../src/db/schema/index.js";
 import { createBroadcaster } from "../../src/delivery/broadcast.js";
 import { enqueue } from "../../src/delivery/outbox.js";
@@ -11,20 +10,15 @@ import { createMetrics } from "../../src/metrics.js";
 import { createSimAdapter } from "../../bots/sim/adapter.js";
 import { createScheduler } from "../../scheduler/scheduler.js";
 import { draftPeriodsJob } from "../../scheduler/jobs/draft-periods.js";
-import { createTestDatabase, databaseKinds, quietLogger } from "../support/database.js";
+import { databaseKinds, quietLogger } from "../support/database.js";
 import { someUnits } from "../support/delivery.js";
 import { agency, openDraft, resident, vn } from "./fixtures.js";
+import { useTestDatabase } from "../support/lifecycle.js";
 
 describe.each(databaseKinds)("quiet hours at send time on %s", (kind) => {
-  let database: Database;
+  const database = useTestDatabase(kind);
   const config = loadConfig({ NODE_ENV: "test" });
 
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-  });
-  afterAll(async () => {
-    await database.close();
-  });
 
   it("a draft opening at 22:00 reaches residents and propagandists at 07:00; a reply to a person's own message goes at once", async () => {
     const db = database.db;

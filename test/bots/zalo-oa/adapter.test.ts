@@ -1,7 +1,6 @@
 import { sql } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createTestDatabase, databaseKinds, quietLogger } from "../../support/database.js";
-import type { Database } from "../../../src/db/client.js";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { databaseKinds, quietLogger } from "../../support/database.js";
 import { createZaloOaAdapter, type ZaloOaAdapter } from "../../../bots/zalo-oa/adapter.js";
 import { createZaloOaClient } from "../../../bots/zalo-oa/client.js";
 import { createZaloOaTokenStore } from "../../../bots/zalo-oa/tokens.js";
@@ -9,11 +8,12 @@ import { actionFromText } from "../../../bots/zalo-oa/parse.js";
 import type { RecipientWindow } from "../../../bots/zalo-oa/window.js";
 import { bigId, startFakeZaloOa, type FakeZaloOa } from "../../fakes/zalo-oa-api.js";
 import { SendError } from "../../../src/channels/errors.js";
+import { useTestDatabase } from "../../support/lifecycle.js";
 
 const DAY = 86_400_000;
 
 describe.each(databaseKinds)("Zalo OA adapter on %s", (kind) => {
-  let database: Database;
+  const database = useTestDatabase(kind);
   let fake: FakeZaloOa;
   let windows: Map<string, RecipientWindow>;
   let adapter: ZaloOaAdapter;
@@ -36,12 +36,6 @@ describe.each(databaseKinds)("Zalo OA adapter on %s", (kind) => {
     return e as SendError;
   };
 
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-  });
-  afterAll(async () => {
-    await database.close();
-  });
   beforeEach(async () => {
     fake = await startFakeZaloOa();
     windows = new Map();

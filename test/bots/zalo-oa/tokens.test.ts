@@ -1,22 +1,16 @@
 import { sql } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createTestDatabase, databaseKinds, quietLogger } from "../../support/database.js";
-import type { Database } from "../../../src/db/client.js";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { databaseKinds, quietLogger } from "../../support/database.js";
 import { createZaloOaTokenStore, TokenUnavailableError, type ZaloOaTokenStore } from "../../../bots/zalo-oa/tokens.js";
 import { startFakeZaloOa, type FakeZaloOa } from "../../fakes/zalo-oa-api.js";
+import { useTestDatabase } from "../../support/lifecycle.js";
 
 describe.each(databaseKinds)("Zalo OA token store on %s", (kind) => {
-  let database: Database;
+  const database = useTestDatabase(kind);
   let fake: FakeZaloOa;
   const store = (): ZaloOaTokenStore =>
     createZaloOaTokenStore({ db: database.db, logger: quietLogger(), appId: fake.appId, appSecret: fake.appSecret, oauthBase: fake.url });
 
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
-  });
-  afterAll(async () => {
-    await database.close();
-  });
   beforeEach(async () => {
     fake = await startFakeZaloOa();
   });
