@@ -87,32 +87,19 @@ export async function draftFeedback(db: DbOrTx, draft: DraftRow, secret: string)
     left join admin_units u on u.code = c.unit_code
     order by c.at, c.id`,
   );
+  const given = <N extends number | null, S extends string | null>(r: GivenRow<N, S>) => givenColumns(r, pseudonym);
   return {
     draft: { id: draft.id, code: draft.code, title: draft.title, commentClosesAt: draft.commentClosesAt },
     generatedAt: new Date(),
     answers: answers.map((r) => ({
-      respondent: pseudonym(r.subscriber_id),
-      communeCode: r.unit_code,
-      communeName: r.unit_name,
-      channel: r.channel,
-      at: new Date(r.at),
-      questionNumber: r.question_number,
-      question: r.question,
-      article: r.article,
+      ...given(r),
       choiceNumber: r.choice_index + 1,
       choice: r.choice,
       late: r.late,
     })),
     comments: comments.map((r) => ({
       id: r.id,
-      respondent: pseudonym(r.subscriber_id),
-      communeCode: r.unit_code,
-      communeName: r.unit_name,
-      channel: r.channel,
-      at: new Date(r.at),
-      questionNumber: r.question_number,
-      question: r.question,
-      article: r.article,
+      ...given(r),
       text: r.text,
       late: r.late,
       moderation: r.moderation,
@@ -120,5 +107,31 @@ export async function draftFeedback(db: DbOrTx, draft: DraftRow, secret: string)
       handlingNote: r.handling_note,
       moderationReason: r.moderation_reason,
     })),
+  };
+}
+
+/** The columns an answer row and a comment row share (a comment's question may be none). */
+interface GivenRow<N extends number | null, S extends string | null> {
+  subscriber_id: string;
+  unit_code: string | null;
+  unit_name: string | null;
+  channel: string;
+  at: Date | string;
+  question_number: N;
+  question: S;
+  article: string | null;
+}
+
+/** Who gave an answer or a comment (by pseudonym), where, when and on which question. */
+function givenColumns<N extends number | null, S extends string | null>(r: GivenRow<N, S>, pseudonym: (subscriberId: string) => string) {
+  return {
+    respondent: pseudonym(r.subscriber_id),
+    communeCode: r.unit_code,
+    communeName: r.unit_name,
+    channel: r.channel,
+    at: new Date(r.at),
+    questionNumber: r.question_number,
+    question: r.question,
+    article: r.article,
   };
 }
