@@ -1,11 +1,12 @@
 /**
- * Idle memory of `npm start` on the embedded database (PGlite), as a fresh clone runs it: the service in a
+ * Idle memory of `npm start` on the embedded database (PGlite), as a fresh clone runs it: package.json's start
+ * script (build, then node with its flags on the build) — the build once, then the node command in a
  * child process over a new data directory (the first start: initdb, migrations, units), then a second start
  * over that existing directory; each left idle for a few seconds, RSS read from /proc. The second is the
  * figure for the target (≤ 250 MB); the first start's peak (initdb) is reported beside it.
  *   npx tsx bench/idle-rss.ts   (or as part of npm run bench)
  */
-import { spawn } from "node:child_process";
+import { execSync, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -24,10 +25,18 @@ async function procStatus(pid: number): Promise<{ rssMb: number; peakMb: number 
   return { rssMb: kb("VmRSS") / 1024, peakMb: kb("VmHWM") / 1024 };
 }
 
-/** Start the service the way `npm start` does (tsx), wait until it listens, idle `idleMs`, read its memory. */
-async function startIdle(dataDir: string, idleMs: number, nodeArgs: string[]) {
+/** package.json's start script as "<build> && node <flags> <entry>": the build command and the node command's words. */
+async function startScript(): Promise<{ build: string; node: string[] }> {
+  const start = (JSON.parse(await readFile("package.json", "utf8")) as { scripts: { start: string } }).scripts.start;
+  const m = /^(.*)&&\s*node\s+(.+)$/.exec(start);
+  if (!m) throw new Error(`unexpected start script: ${start}`);
+  return { build: m[1]!.trim(), node: m[2]!.trim().split(/\s+/) };
+}
+
+/** Start the service the way `npm start` does (its node command, flags included), wait until it listens, idle `idleMs`, read its memory. */
+async function startIdle(dataDir: string, idleMs: number, nodeArgs: string[], script: string[]) {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, [...nodeArgs, ...script], {
     env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: "", PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", NODE_ENV: "production", TELEGRAM_BOT_TOKEN: "", ZALO_OA_APP_ID: "", ZALO_BOT_TOKEN: "" },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -53,11 +62,13 @@ async function startIdle(dataDir: string, idleMs: number, nodeArgs: string[]) {
 
 export async function benchIdleRss(opts: { idleMs?: number; nodeArgs?: string[] } = {}): Promise<IdleRss> {
   const nodeArgs = opts.nodeArgs ?? (process.env.BENCH_IDLE_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
+  const { build, node } = await startScript();
+  execSync(build, { stdio: "inherit" });
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "gopy-idle-"));
   try {
-    const firstStart = await startIdle(dataDir, 1000, nodeArgs);
-    const idle = await startIdle(dataDir, opts.idleMs ?? 5000, nodeArgs);
-    return { firstStart, idle, nodeArgs };
+    const firstStart = await startIdle(dataDir, 1000, nodeArgs, node);
+    const idle = await startIdle(dataDir, opts.idleMs ?? 5000, nodeArgs, node);
+    return { firstStart, idle, nodeArgs: [...nodeArgs, ...node.slice(0, -1)] };
   } finally {
     await rm(dataDir, { recursive: true, force: true });
   }

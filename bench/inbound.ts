@@ -128,7 +128,7 @@ export async function benchInbound(opts: { durationS?: number; connections?: num
           TELEGRAM_MODE: "webhook",
           TELEGRAM_WEBHOOK_SECRET: SECRET,
           TELEGRAM_API_ROOT: fake.url,
-          TELEGRAM_RATE_LIMIT_PER_SECOND: "1000",
+          TELEGRAM_RATE_LIMIT_PER_SECOND: process.env.BENCH_INBOUND_TELEGRAM_RATE ?? "1000",
         });
   let updateId = 1;
   const actions = [0, 1].map((i) => encodeAction({ type: "choice", questionId: prepared.seeded.questionId, index: i }));

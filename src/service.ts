@@ -103,7 +103,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   const sim = config.simulatorEnabled ? createSimAdapter() : null;
   const residents = createResidentsDomain({ db: database.db, commentsPerDraft: config.COMMENTS_PER_DRAFT_LIMIT, inviteGuessesPerHour: config.INVITE_GUESSES_PER_HOUR });
   const channels: ChannelAdapter[] = [
-    ...createChannels({ config, logger, db: database.db, rememberChoices: residents.rememberChoices }),
+    ...(await createChannels({ config, logger, db: database.db, rememberChoices: residents.rememberChoices })),
     ...(sim ? [sim] : []),
   ];
   const worker = createDeliveryWorker({ db: database.db, adapters: channels, logger: logger.child({ component: "delivery" }), metrics, ...workerSettings(config) });

@@ -164,6 +164,14 @@ export function createTelegramChannel(opts: TelegramChannelOptions): ChannelAdap
       }
     },
 
+    // A webhook reply: Telegram performs the method given in the answer to its webhook call, so a button
+    // press costs no request of ours (one method per answer: one update per call, one press in it).
+    acknowledgeInWebhookAnswer(events: InboundEvent[]): Record<string, unknown> | undefined {
+      const presses = events.filter((e) => e.type === "action" && e.callbackId);
+      if (presses.length !== 1 || presses[0]!.type !== "action") return undefined;
+      return { method: "answerCallbackQuery", callback_query_id: presses[0]!.callbackId };
+    },
+
     async startIntake(onEvents: (events: InboundEvent[]) => Promise<void>): Promise<void> {
       await setUp();
       if (opts.mode !== "polling" || poller) return;

@@ -57,6 +57,12 @@ export interface ChannelAdapter {
   verifyWebhook?(req: WebhookRequest): boolean;
   /** Acknowledge a button press where the platform needs it (Telegram answerCallbackQuery). */
   acknowledge?(event: InboundEvent): Promise<void>;
+  /**
+   * The body to answer a webhook call with when that answer can carry the acknowledgement itself (Telegram:
+   * a webhook reply `{ method: "answerCallbackQuery", … }`, no request of our own), or undefined. When it
+   * gives one, `acknowledge` is not called for those events.
+   */
+  acknowledgeInWebhookAnswer?(events: InboundEvent[]): Record<string, unknown> | undefined;
   /** Start receiving (long polling) and stop receiving. Webhook-only channels leave these out. */
   startIntake?(onEvents: (events: InboundEvent[]) => Promise<void>): Promise<void>;
   stopIntake?(): Promise<void>;

@@ -61,13 +61,15 @@ export async function dispatchInbound<R>(
   log: Logger,
   metrics?: Metrics,
   pending?: PendingTasks,
+  /** true: the caller acknowledges in its answer to the platform (a webhook reply); no acknowledgement here. */
+  acknowledgedInAnswer = false,
 ): Promise<R | undefined> {
   if (!parsed.length) return undefined;
   // The one place where platform text, names and dates are cleaned, for every channel.
   const events = parsed.map((e) => sanitizeInboundEvent(e));
   for (const e of events) metrics?.inbound.inc({ channel: e.channel, type: e.type });
   const handled = await inbound.handle(events, log);
-  if (!adapter.acknowledge) return handled;
+  if (!adapter.acknowledge || acknowledgedInAnswer) return handled;
   const acks = acknowledgeAll(adapter, events, log);
   if (pending) pending.track(acks);
   else await acks;

@@ -1,4 +1,4 @@
-import { fileURLToPath } from "node:url";
+import { projectFile } from "../project-files.js";
 import type { Request, Response } from "express";
 import { Eta } from "eta";
 import { catalogues, t, type Locale, type MessageKey } from "../i18n/index.js";
@@ -28,7 +28,7 @@ export type PageRenderer = (req: Request, res: Response, view: string, opts: Pag
 
 /** Eta over src/console/views; every page gets the locale, its text, the officer and the CSRF token. */
 export function createPageRenderer(): PageRenderer {
-  const eta = new Eta({ views: fileURLToPath(new URL("./views", import.meta.url)), cache: true, autoEscape: true, autoTrim: false });
+  const eta = new Eta({ views: projectFile("src/console/views"), cache: true, autoEscape: true, autoTrim: false });
   return (req, res, view, opts) => {
     const locale = localeOf(req);
     const session = (res.locals.consoleSession ?? null) as ConsoleSession | null;

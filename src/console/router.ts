@@ -1,5 +1,5 @@
 import { createRequire } from "node:module";
-import { fileURLToPath } from "node:url";
+import { projectFile } from "../project-files.js";
 import express, { Router } from "express";
 import type { ConsoleDeps } from "./deps.js";
 import { consoleErrors, requireOfficer } from "./guard.js";
@@ -20,7 +20,7 @@ const resolvePackageFile = createRequire(import.meta.url).resolve;
 export function consoleRouter(deps: ConsoleDeps): Router {
   const router = Router();
   const assets = { immutable: false, maxAge: "1h", index: false, fallthrough: false } as const;
-  router.use("/assets", express.static(fileURLToPath(new URL("./assets", import.meta.url)), assets));
+  router.use("/assets", express.static(projectFile("src/console/assets"), assets));
   router.get("/vendor/echarts.min.js", (_req, res) => res.sendFile(resolvePackageFile("echarts/dist/echarts.min.js"), { maxAge: "1d" }));
   router.use(express.urlencoded({ extended: false, limit: "64kb", parameterLimit: 50 }));
   router.use(express.json({ limit: deps.config.BODY_LIMIT }));

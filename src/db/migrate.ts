@@ -1,13 +1,12 @@
-import { fileURLToPath } from "node:url";
-import path from "node:path";
 import { sql } from "drizzle-orm";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import type { PgliteDatabase } from "drizzle-orm/pglite";
 import type { NodePgDatabase } from "drizzle-orm/node-postgres";
 import type { Database } from "./client.js";
+import { projectFile } from "../project-files.js";
 
-export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../drizzle");
+export const MIGRATIONS_DIR = projectFile("drizzle");
 
 /** Apply committed migrations. On PostgreSQL an advisory lock keeps concurrent instances from racing. */
 export async function runMigrations(database: Database): Promise<void> {

@@ -63,8 +63,21 @@ export interface ResidentSession {
   confirmRelay(draftId: string, readAt: string): Promise<RelayConfirmation>;
 }
 
+/**
+ * A turn taken in one statement without a transaction (turns.ts) asked for a write that cannot be deferred
+ * to that statement: nothing was written; the turn is run again in a transaction.
+ */
+export class NeedsTransaction extends Error {
+  constructor(what: string) {
+    super(`${what} needs the turn's transaction`);
+    this.name = "NeedsTransaction";
+  }
+}
+
 export interface SessionContext {
   tx: DbOrTx;
+  /** false: no transaction is open; every write must be deferred, and any other write throws NeedsTransaction. */
+  directWrites?: boolean;
   subscriber: SubscriberRow;
   drafts: DraftCache;
   prefetched?: PrefetchedChoice | undefined;
@@ -80,22 +93,25 @@ export function createResidentSession(ctx: SessionContext): ResidentSession {
   const { tx, subscriber, drafts } = ctx;
   const id = subscriber.id;
   const mine = <T extends object>(c: T) => ({ ...c, subscriberId: id, channel: subscriber.channel });
+  /** A write made now, in the turn's transaction (refused when there is none: see NeedsTransaction). */
+  const write = <A extends unknown[], R>(what: string, f: (...args: A) => Promise<R>) => (...args: A): Promise<R> =>
+    ctx.directWrites === false ? Promise.reject(new NeedsTransaction(what)) : f(...args);
   return {
-    async setStatus(status, consent = false) {
+    setStatus: write("setStatus", async (status, consent = false) => {
       await setStatus(tx, id, status, consent);
       if (consent) await recordConsent(tx, id);
-    },
+    }),
     personalData: () => personalData(tx, subscriber),
-    async detachContributions() {
+    detachContributions: write("detachContributions", async () => {
       await detachContributions(tx, subscriber);
-    },
-    async stop(status) {
+    }),
+    stop: write("stop", async (status) => {
       await setStatus(tx, id, status);
       return cancelQueued(tx, id);
-    },
+    }),
     subscriptions: () => listSubscriptions(tx, id),
-    subscribe: (unitCode, role) => addSubscription(tx, id, unitCode, role),
-    unsubscribe: (unitCode) => removeSubscription(tx, id, unitCode),
+    subscribe: write("subscribe", (unitCode, role) => addSubscription(tx, id, unitCode, role)),
+    unsubscribe: write("unsubscribe", (unitCode) => removeSubscription(tx, id, unitCode)),
     unit: (code) => unitByCode(tx, code),
     searchUnits: (query, limit) => searchUnits(tx, query, limit),
     draft: (draftId) => findDraft(tx, draftId),
@@ -105,12 +121,12 @@ export function createResidentSession(ctx: SessionContext): ResidentSession {
     currentChoice: (questionId) => currentChoice(tx, id, questionId),
     choiceContext: (questionId) => choiceContext(tx, drafts, id, questionId, ctx.prefetched),
     recordChoice: (c) => recordChoiceWrites(mine(c)).forEach((w) => ctx.defer(w)),
-    recordLateChoice: (c) => recordLateChoice(tx, mine(c)),
-    addComment: (c) => addComment(tx, mine(c), ctx.commentsPerDraft),
+    recordLateChoice: write("recordLateChoice", (c) => recordLateChoice(tx, mine(c))),
+    addComment: write("addComment", (c) => addComment(tx, mine(c), ctx.commentsPerDraft)),
     invite: (code) => findInvite(tx, code),
     mayGuessInvite: () => mayGuessInvite(tx, id, ctx.inviteGuessesPerHour),
-    recordWrongInviteGuess: () => recordWrongInviteGuess(tx, id),
-    redeemInvite: (code, officerName, status) => redeemInvite(tx, { id, status }, code, officerName),
-    confirmRelay: (draftId, readAt) => confirmRelay(tx, id, draftId, readAt),
+    recordWrongInviteGuess: write("recordWrongInviteGuess", () => recordWrongInviteGuess(tx, id)),
+    redeemInvite: write("redeemInvite", (code, officerName, status) => redeemInvite(tx, { id, status }, code, officerName)),
+    confirmRelay: write("confirmRelay", (draftId, readAt) => confirmRelay(tx, id, draftId, readAt)),
   };
 }

@@ -58,6 +58,41 @@ export async function admitEvent(tx: DbOrTx, event: InboundEvent, extraColumns?:
 }
 
 /**
+ * The first statement of a turn taken without a transaction (a button press on a known question, see
+ * turns.ts): a read only, in one round trip — the person (who must exist already), their conversation and its
+ * version, whether the update was seen before, and the extra columns. Returns "unknown" when the person has
+ * no row yet (the turn then runs in a transaction, which creates it), "replay" for an update seen before.
+ */
+export async function lookupForTurn(db: DbOrTx, event: InboundEvent, extraColumns?: (subscriberId: SQL) => SQL): Promise<Admitted | "unknown" | "replay"> {
+  const rows = await queryRowsPrepared<Record<string, unknown> & { _state: unknown; _state_version: string | null; _seen: boolean }>(db, sql`
+    select p.*, c.state as _state, c.xmin::text as _state_version,
+      exists (select 1 from inbound_updates u where u.channel = ${event.channel} and u.update_key = ${storedUpdateKey(event.updateKey)}) as _seen
+      ${extraColumns ? sql`, ${extraColumns(sql`p.id`)}` : sql``}
+    from subscribers p left join conversations c on c.subscriber_id = p.id
+    where p.channel = ${event.channel} and p.external_id = ${event.externalId}`);
+  const row = rows[0];
+  if (!row) return "unknown";
+  if (row._seen) return "replay";
+  return { row, subscriber: mapRow(subscribers, row), state: storedState(row._state, row._state_version !== null), stateVersion: row._state_version };
+}
+
+/**
+ * The writes `admitEvent` makes, as parts of a turn's single statement (turns.ts): the update recorded for
+ * de-duplication (`fresh`, one row when new) and the person touched (last interaction, name after consent).
+ */
+export function admitWrites(event: InboundEvent, subscriberId: string): { fresh: SQL; touch: SQL } {
+  return {
+    fresh: sql`insert into inbound_updates (channel, update_key) values (${event.channel}, ${storedUpdateKey(event.updateKey)})
+      on conflict do nothing returning 1`,
+    touch: sql`update subscribers
+      set last_interaction_at = greatest(last_interaction_at, ${event.at.toISOString()}::timestamptz),
+          display_name = case when consent_at is not null then coalesce(${event.displayName ?? null}::text, display_name) else null end,
+          updated_at = now()
+      where id = ${subscriberId} returning 1`,
+  };
+}
+
+/**
  * The de-duplication key as stored: a hash, since some keys embed the person's platform id (Zalo OA follow
  * events, keys built without a message id) and nothing may remain of someone who declined consent or was erased.
  */

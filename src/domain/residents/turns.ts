@@ -8,8 +8,8 @@ import type { Logger } from "../../logger.js";
 import { choicePrefetch } from "./answers.js";
 import { loadStateVersioned, saveStateQuery, StaleConversation, stepOf, type ConversationState, type ConversationStep } from "./conversation.js";
 import { createDraftCache } from "./drafts.js";
-import { createResidentSession, type ResidentSession } from "./session.js";
-import { admitEvent, eraseSubscriber, type SubscriberRow } from "./subscribers.js";
+import { createResidentSession, NeedsTransaction, type ResidentSession } from "./session.js";
+import { admitEvent, admitWrites, eraseSubscriber, lookupForTurn, type Admitted, type SubscriberRow } from "./subscribers.js";
 
 /** A person admitted for one turn: who they are, where their conversation stands, and the domain bound to them. */
 export interface AdmittedTurn {
@@ -65,6 +65,77 @@ export function createResidentTurns({
 }: { db: Db } & ResidentLimits): ResidentTurns {
   const drafts = createDraftCache();
 
+  /** The turn's replies as the outbox rows of its final statement. */
+  const outboxOf = (event: InboundEvent, subscriberId: string, replies: OutboundMessage[]) =>
+    enqueueQuery(replies.map((message) => ({ subscriberId, channel: event.channel, kind: "reply", message, priority: PRIORITY_REPLY })));
+
+  /** The state to save: the next step, with the numbered choices of the last reply. */
+  function nextState(state: ConversationState, next: ConversationStep | null, replies: OutboundMessage[]): ConversationState {
+    const step: ConversationStep = next ?? stepOf(state);
+    const offered = offeredActions(replies[replies.length - 1]);
+    return offered.length ? { ...step, offered } : step;
+  }
+
+  /**
+   * A button press on a question whose draft is cached, the commonest turn, in two statements and no
+   * transaction: a read (the person, their conversation, the answer's context), then one statement that
+   * records the update, touches the person, stores the answer, queues the reply and saves the conversation
+   * over the version read — and aborts itself, undoing all of it, when the update was a replay or the
+   * conversation changed meanwhile (drizzle/0005: gopy_abort_turn). Returns null when the turn needs a
+   * transaction after all (a new person, a write that cannot be deferred, an erasure): nothing was written.
+   */
+  async function runInOneStatement(event: InboundEvent, decide: (turn: AdmittedTurn) => Promise<TurnDecision>, log: () => Logger): Promise<TurnOutcome | null> {
+    const prefetch = event.type === "action" ? choicePrefetch(drafts, event.action) : null;
+    if (!prefetch) return null;
+    const looked = await lookupForTurn(db, event, prefetch.columns);
+    if (looked === "unknown") return null;
+    if (looked === "replay") {
+      log().info("replayed update ignored");
+      return { duplicate: true, replies: [] };
+    }
+    const admitted: Admitted = looked;
+    const { subscriber, state } = admitted;
+    const deferred: SQL[] = [];
+    const residents = createResidentSession({
+      tx: db,
+      directWrites: false,
+      subscriber,
+      drafts,
+      commentsPerDraft,
+      inviteGuessesPerHour,
+      prefetched: prefetch.take(admitted.row),
+      defer: (write) => void deferred.push(write),
+    });
+    let decision: TurnDecision;
+    try {
+      decision = await decide({ subscriber, state, residents });
+    } catch (err) {
+      if (err instanceof NeedsTransaction) return null;
+      throw err;
+    }
+    const { replies, next, erase } = decision;
+    if (erase) return null;
+    const { fresh, touch } = admitWrites(event, subscriber.id);
+    const ctes = [sql`fresh as (${fresh}), `, sql`touch as (${touch}), `, ...deferred.map((write, i) => sql`w${sql.raw(String(i))} as (${write}), `)];
+    if (replies.length) ctes.push(sql`outbox as (${outboxOf(event, subscriber.id, replies)}), `);
+    try {
+      await queryRowsPrepared(db, sql`
+        with ${sql.join(ctes)}saved as (${saveStateQuery(subscriber.id, nextState(state, next, replies), admitted.stateVersion)})
+        select case when not exists (select 1 from fresh) then gopy_abort_turn('replay')
+                    when not exists (select 1 from saved) then gopy_abort_turn('stale') else 1 end as ok`);
+    } catch (err) {
+      const aborted = turnAbortReason(err);
+      if (aborted === "replay") {
+        log().info("replayed update ignored");
+        return { duplicate: true, replies: [] };
+      }
+      if (aborted === "stale") throw new StaleConversation();
+      throw err;
+    }
+    log().debug("inbound handled", { replies: replies.length, step: (next ?? stepOf(state)).step, statements: 2 });
+    return { duplicate: false, replies, subscriberId: subscriber.id };
+  }
+
   /**
    * One turn in one transaction. `lockFirst` (a retry): read the conversation in its own statement after the
    * person's lock is held, so turns of one person arriving together cannot keep invalidating each other.
@@ -97,20 +168,15 @@ export function createResidentTurns({
         log().info("subscriber erased");
         return { duplicate: false, replies, erased: { subscriberId: subscriber.id } };
       }
-      const step: ConversationStep = next ?? stepOf(state);
-      const offered = offeredActions(replies[replies.length - 1]);
-      const saved: ConversationState = offered.length ? { ...step, offered } : step;
+      const saved = nextState(state, next, replies);
       // The deferred writes, the new state and the replies in one statement.
       const ctes = deferred.map((write, i) => sql`w${sql.raw(String(i))} as (${write}), `);
-      if (replies.length) {
-        const items = replies.map((message) => ({ subscriberId: subscriber.id, channel: event.channel, kind: "reply", message, priority: PRIORITY_REPLY }));
-        ctes.push(sql`outbox as (${enqueueQuery(items)}), `);
-      }
+      if (replies.length) ctes.push(sql`outbox as (${outboxOf(event, subscriber.id, replies)}), `);
       const [r] = await queryRowsPrepared<{ saved: number }>(tx, sql`
         with ${sql.join(ctes)}saved as (${saveStateQuery(subscriber.id, saved, admitted.stateVersion)})
         select count(*)::int as saved from saved`);
       if (!r?.saved) throw new StaleConversation();
-      log().debug("inbound handled", { replies: replies.length, step: step.step });
+      log().debug("inbound handled", { replies: replies.length, step: saved.step });
       return { duplicate: false, replies, subscriberId: subscriber.id };
     });
   }
@@ -119,6 +185,10 @@ export function createResidentTurns({
     async run(event, decide, log) {
       for (let attempt = 1; ; attempt++) {
         try {
+          if (attempt === 1) {
+            const quick = await runInOneStatement(event, decide, log);
+            if (quick) return quick;
+          }
           return await runOnce(event, decide, log, attempt > 1);
         } catch (err) {
           // Another turn of the same person changed the conversation meanwhile: nothing was kept, run it again.
@@ -128,4 +198,13 @@ export function createResidentTurns({
       }
     },
   };
+}
+
+/** The reason a turn's single statement aborted itself (gopy_abort_turn, SQLSTATE GT001), if that is what failed. */
+function turnAbortReason(err: unknown): "replay" | "stale" | undefined {
+  for (let e: unknown = err; e && typeof e === "object"; e = (e as { cause?: unknown }).cause) {
+    const { code, hint } = e as { code?: unknown; hint?: unknown };
+    if (code === "GT001") return hint === "replay" ? "replay" : "stale";
+  }
+  return undefined;
 }

@@ -6,8 +6,6 @@ import { conflict, notFound } from "../../errors.js";
 import { dejavuFonts } from "../../posters/fonts.js";
 import { posterLayout, type PosterLayout } from "../../posters/layout.js";
 import { posterLinks, posterLinkSettings, type PosterLink } from "../../posters/links.js";
-import { pdfBuffer, posterPdf } from "../../posters/pdf.js";
-import { posterPng } from "../../posters/png.js";
 import { posterSvg } from "../../posters/svg.js";
 import { posterText } from "../../posters/text.js";
 import type { ApiDeps } from "./deps.js";
@@ -33,7 +31,10 @@ function linksOrConflict(deps: ApiDeps, code: string): PosterLink[] {
 /** QR posters of communes: one (PDF, PNG or SVG) or all of them in one PDF. Any officer key. */
 export function communePosterRoutes(deps: ApiDeps): Router {
   const router = Router();
-  const fonts = dejavuFonts();
+  // Fonts and the PDF/PNG libraries (pdfkit, resvg) are loaded on the first poster, not in every idle service.
+  let fontsLoaded: ReturnType<typeof dejavuFonts> | undefined;
+  const fonts = () => (fontsLoaded ??= dejavuFonts());
+  const pdf = () => import("../../posters/pdf.js");
   const text = posterText("vi");
   const err = (description: string) => ({ description, schema: problemSchema, contentType: "application/problem+json" });
   const layoutOf = (c: CommuneListItem): PosterLayout => posterLayout(c, linksOrConflict(deps, c.code), text);
@@ -59,7 +60,8 @@ export function communePosterRoutes(deps: ApiDeps): Router {
     if (first) linksOrConflict(deps, first.code);
     res.setHeader("Content-Type", CONTENT_TYPES.pdf);
     res.attachment("gopy-posters.pdf");
-    await streamPdf(res, posterPdf(lazyLayouts(communes, layoutOf), fonts, "gopy"));
+    const { posterPdf } = await pdf();
+    await streamPdf(res, posterPdf(lazyLayouts(communes, layoutOf), fonts(), "gopy"));
   });
 
   deps.openapi.register({
@@ -86,11 +88,12 @@ export function communePosterRoutes(deps: ApiDeps): Router {
     res.setHeader("Content-Type", CONTENT_TYPES[format]);
     res.setHeader("Content-Disposition", `inline; filename="gopy-poster-${commune.code.replace(/[^A-Za-z0-9_-]/g, "")}.${format}"`);
     if (format === "pdf") {
-      res.send(await pdfBuffer(posterPdf([layout], fonts, commune.name)));
+      const { pdfBuffer, posterPdf } = await pdf();
+      res.send(await pdfBuffer(posterPdf([layout], fonts(), commune.name)));
       return;
     }
-    const svg = posterSvg(layout, fonts.family);
-    res.send(format === "svg" ? svg : posterPng(svg, fonts));
+    const svg = posterSvg(layout, fonts().family);
+    res.send(format === "svg" ? svg : (await import("../../posters/png.js")).posterPng(svg, fonts()));
   });
 
   return router;

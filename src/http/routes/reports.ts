@@ -5,8 +5,6 @@ import { annualReport, type AnnualReport } from "../../domain/report/annual.js";
 import { recordReportDownload } from "../../domain/report/downloads.js";
 import { reportPeriod } from "../../domain/report/period.js";
 import { notFound, unprocessable } from "../../errors.js";
-import { reportDocx } from "../../report/docx.js";
-import { reportXlsx } from "../../report/xlsx.js";
 import { principalOf } from "../auth.js";
 import type { ApiDeps } from "./deps.js";
 import { problemSchema } from "./reads-schemas.js";
@@ -75,7 +73,8 @@ export function reportRoutes(deps: ApiDeps): Router {
       return;
     }
     const opts = { locale: q.lang, timeZone: config.TZ_NAME };
-    const body = q.format === "xlsx" ? await reportXlsx(report, opts) : await reportDocx(report, opts);
+    // Loaded on first use: the document libraries (exceljs, docx, echarts) would otherwise sit in every idle service's memory.
+    const body = q.format === "xlsx" ? await (await import("../../report/xlsx.js")).reportXlsx(report, opts) : await (await import("../../report/docx.js")).reportDocx(report, opts);
     res.setHeader("Cache-Control", "no-store");
     res.setHeader("Content-Type", MIME[q.format]);
     res.attachment(`gopy-bao-cao-${q.year}${agencyId ? `-${agencyId.slice(0, 8)}` : ""}.${q.format}`);

@@ -25,7 +25,7 @@ export interface WebhookRouterDeps {
  * The channel-neutral webhook router, mounted at /webhooks. For each adapter with `webhook`:
  * read the raw body (size-limited) → verifyWebhook (401, nothing stored) → JSON (400) → parseInbound
  * (unknown shapes: 200, ignored) → handle, then 200 (ackFirst false: a failure answers 500 so the
- * platform retries) or 200, then handle (ackFirst true: failures are logged).
+ * platform retries; the 200 carries the button press's acknowledgement where the channel can put it there) or 200, then handle (ackFirst true: failures are logged).
  */
 export function webhookRouter(deps: WebhookRouterDeps): Router {
   const router = Router();
@@ -73,14 +73,16 @@ export function webhookRouter(deps: WebhookRouterDeps): Router {
       deps.pending?.track(work);
       return;
     }
+    // Where the platform takes a method call in the answer (Telegram), the button press is acknowledged there.
+    const answer = adapter.acknowledgeInWebhookAnswer?.(events);
     try {
-      await dispatchInbound(adapter, deps.inbound, events, log, deps.metrics, deps.pending);
+      await dispatchInbound(adapter, deps.inbound, events, log, deps.metrics, deps.pending, answer !== undefined);
     } catch (err) {
       log.error("webhook update failed; the platform will retry it", { err });
       sendProblem(res, 500, "internal", "Internal error", "The update could not be processed; retry later.");
       return;
     }
-    res.status(200).json({ ok: true, events: events.length });
+    res.status(200).json(answer ?? { ok: true, events: events.length });
   }
 
   return router;

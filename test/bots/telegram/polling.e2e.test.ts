@@ -51,10 +51,10 @@ describe("Telegram configuration", () => {
     expect(ok.TELEGRAM_API_ROOT).toBe("http://127.0.0.1:8081");
   });
 
-  it("without a token Telegram is off, said once in the log", () => {
+  it("without a token Telegram is off, said once in the log", async () => {
     const logger = quietLogger();
     const info = vi.spyOn(logger, "info");
-    const channels = createChannels({ config: loadConfig({ NODE_ENV: "test" }), logger });
+    const channels = await createChannels({ config: loadConfig({ NODE_ENV: "test" }), logger });
     expect(channels.map((c) => c.name)).not.toContain("telegram");
     const offLines = info.mock.calls.filter((c) => String(c[0] as unknown).includes("Telegram is off"));
     expect(offLines).toHaveLength(1);

@@ -47,6 +47,25 @@ describe.each(databaseKinds)("Telegram webhook, bad input (%s)", (kind) => {
     expect(emu.received()).toHaveLength(0);
   });
 
+  it("a button press is acknowledged in the webhook's answer (a webhook reply calling answerCallbackQuery)", async () => {
+    const id = nextUpdate++;
+    const press = {
+      update_id: id,
+      callback_query: {
+        id: `cbq-${id}`, from: { id: 42424, is_bot: false, first_name: "Lan" }, chat_instance: "1", data: "subs",
+        message: { message_id: id, date: Math.floor(Date.now() / 1000), text: "?", chat: { id: 42424, type: "private" } },
+      },
+    };
+    const res = await post(JSON.stringify(press));
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ method: "answerCallbackQuery", callback_query_id: `cbq-${id}` });
+    // A message (no button) is answered with the plain acknowledgement.
+    const help = update("/help");
+    const msg = await post(JSON.stringify({ ...help, message: { ...help.message, from: press.callback_query.from, chat: press.callback_query.message.chat } }));
+    expect(msg.status).toBe(200);
+    expect(msg.body).toEqual({ ok: true, events: 1 });
+  });
+
   it("the same update delivered twice → stored and answered once", async () => {
     const before = await stored();
     const u = JSON.stringify(update("/start"));

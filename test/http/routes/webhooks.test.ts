@@ -33,6 +33,14 @@ function fakeChannel(name: "sim" | "zalo-oa", path: string, ackFirst: boolean, a
   };
 }
 
+/** The same, acknowledging button presses in its webhook answer (as Telegram's webhook replies allow). */
+function answeringChannel(path: string, acked: InboundEvent[]): ChannelAdapter {
+  return {
+    ...fakeChannel("sim", path, false, acked),
+    acknowledgeInWebhookAnswer: (events) => (events[0]?.type === "action" ? { method: "ack", id: events[0].updateKey } : undefined),
+  };
+}
+
 describe.each(databaseKinds)("generic webhook router (%s)", (kind) => {
   let database: Database;
   let server: http.Server;
@@ -57,7 +65,7 @@ describe.each(databaseKinds)("generic webhook router (%s)", (kind) => {
         handled.push({ events });
       },
     };
-    const adapters = [fakeChannel("sim", "sync", false, acked), fakeChannel("zalo-oa", "async", true, acked)];
+    const adapters = [fakeChannel("sim", "sync", false, acked), fakeChannel("zalo-oa", "async", true, acked), answeringChannel("answering", acked)];
     const app = createApp({
       config, logger, database, metrics,
       routers: [{ path: "/webhooks", router: webhookRouter({ adapters, inbound, logger, bodyLimit: config.BODY_LIMIT, metrics }) }],
@@ -84,6 +92,18 @@ describe.each(databaseKinds)("generic webhook router (%s)", (kind) => {
     expect(handled).toHaveLength(1);
     expect(handled[0]!.events[0]).toMatchObject({ type: "action", action: "unsub", updateKey: "1" });
     expect(acked.map((e) => e.updateKey)).toEqual(["1"]);
+  });
+
+  it("a channel that acknowledges in its webhook answer: the 200 carries it, and no acknowledgement request is made", async () => {
+    const res = await post("answering", JSON.stringify({ id: 11, action: "unsub" }));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ method: "ack", id: "11" });
+    expect(handled).toHaveLength(1);
+    expect(acked).toEqual([]);
+    // Nothing to acknowledge (a text): the plain answer, still no acknowledgement request.
+    const text = await post("answering", JSON.stringify({ id: 12, text: "hi" }));
+    expect(await text.json()).toEqual({ ok: true, events: 1 });
+    expect(acked).toEqual([]);
   });
 
   it("without or with a wrong secret → 401 problem, nothing handled", async () => {
