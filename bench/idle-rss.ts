@@ -7,6 +7,7 @@
  *   npx tsx bench/idle-rss.ts   (or as part of npm run bench)
  */
 import { execSync, spawn } from "node:child_process";
+import { startScript } from "../test/support/processes.js";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -23,14 +24,6 @@ async function procStatus(pid: number): Promise<{ rssMb: number; peakMb: number 
   const s = await readFile(`/proc/${pid}/status`, "utf8");
   const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, "m").exec(s)?.[1] ?? 0);
   return { rssMb: kb("VmRSS") / 1024, peakMb: kb("VmHWM") / 1024 };
-}
-
-/** package.json's start script as "<build> && node <flags> <entry>": the build command and the node command's words. */
-async function startScript(): Promise<{ build: string; node: string[] }> {
-  const start = (JSON.parse(await readFile("package.json", "utf8")) as { scripts: { start: string } }).scripts.start;
-  const m = /^(.*)&&\s*node\s+(.+)$/.exec(start);
-  if (!m) throw new Error(`unexpected start script: ${start}`);
-  return { build: m[1]!.trim(), node: m[2]!.trim().split(/\s+/) };
 }
 
 /** Start the service the way `npm start` does (its node command, flags included), wait until it listens, idle `idleMs`, read its memory. */
@@ -62,7 +55,7 @@ async function startIdle(dataDir: string, idleMs: number, nodeArgs: string[], sc
 
 export async function benchIdleRss(opts: { idleMs?: number; nodeArgs?: string[] } = {}): Promise<IdleRss> {
   const nodeArgs = opts.nodeArgs ?? (process.env.BENCH_IDLE_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
-  const { build, node } = await startScript();
+  const { build, nodeArgs: node } = startScript();
   execSync(build, { stdio: "inherit" });
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "gopy-idle-"));
   try {

@@ -8,12 +8,21 @@ const SAFE_ID = /^[A-Za-z0-9._-]{6,100}$/;
 
 /** A request id (taken from X-Request-Id when sane) and a child logger on every request. */
 export function requestContext(logger: Logger, metrics: Metrics): RequestHandler {
+  // Whether request lines are logged at all (LOG_LEVEL http or finer): winston builds and formats a line
+  // before its transport drops it, a cost every request would pay for nothing.
+  const logRequests = logger.isLevelEnabled("http");
   return (req, res, next) => {
     const incoming = req.header("x-request-id");
     const requestId = incoming && SAFE_ID.test(incoming) ? incoming : randomUUID();
     res.setHeader("X-Request-Id", requestId);
-    const log = logger.child({ requestId });
-    res.locals.log = log;
+    // The request's child logger, made when first used (most requests log nothing at info level).
+    let log: Logger | undefined;
+    Object.defineProperty(res.locals, "log", {
+      get: () => (log ??= logger.child({ requestId })),
+      set: (child: Logger) => void (log = child),
+      enumerable: true,
+      configurable: true,
+    });
     res.locals.requestId = requestId;
     const started = process.hrtime.bigint();
     res.on("finish", () => {
@@ -21,7 +30,7 @@ export function requestContext(logger: Logger, metrics: Metrics): RequestHandler
       const route = (req.route as { path?: string } | undefined)?.path;
       const routeLabel = route ? req.baseUrl + route : "unmatched";
       metrics.httpRequests.observe({ method: req.method, route: routeLabel, status: String(res.statusCode) }, seconds);
-      log.http("request", { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(seconds * 1000) });
+      if (logRequests) (res.locals.log as Logger).http("request", { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(seconds * 1000) });
     });
     next();
   };

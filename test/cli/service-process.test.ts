@@ -26,15 +26,22 @@ describe("the service on an embedded data directory", () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  it("starts on an empty DATA_DIR and serves /healthz, refuses a second process, and lets the CLI in through its socket", async () => {
+  it("starts as npm start runs it (built) on an empty DATA_DIR and serves /healthz and the console, refuses a second process, and lets the CLI in through its socket", async () => {
     await mkdir(dataDir);
     const socketPath = path.join(dataDir, "gopy.sock");
     await plantStaleSocket(socketPath);
 
-    service = await startServiceProcess({ DATA_DIR: dataDir });
+    service = await startServiceProcess({ DATA_DIR: dataDir }, 180_000, { asNpmStart: true });
     const health = await fetch(service.url + "/healthz");
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: "ok" });
+    // The built service finds what is not compiled: the migrations (it started), the console's views and scripts.
+    const login = await fetch(service.url + "/console/login");
+    expect(login.status).toBe(200);
+    expect(await login.text()).toMatch(/<form[^>]*method="post"/i);
+    const script = await fetch(service.url + "/console/assets/console.js");
+    expect(script.status).toBe(200);
+    expect(script.headers.get("content-type")).toMatch(/javascript/);
     expect(service.output()).toMatch(/No API key exists yet.*keys create/);
     // The stale socket was replaced by the service's own, which only its user may use.
     const s = await stat(socketPath);

@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execSync, spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { cp, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -50,9 +51,26 @@ export interface ServiceProcess {
   stop(): Promise<number | null>;
 }
 
-/** Start the real service (`node --import tsx src/main.ts`) and wait until /healthz answers. */
-export async function startServiceProcess(env: Record<string, string>, timeoutMs = 90_000): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { env: childEnv(env), stdio: ["ignore", "pipe", "pipe"] });
+/** package.json's start script, "<build> && node <flags…> <entry>": the build command and the node command's arguments. */
+export function startScript(): { build: string; nodeArgs: string[] } {
+  const start = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: { start: string } }).scripts.start;
+  const m = /^(.*)&&\s*node\s+(.+)$/.exec(start);
+  if (!m) throw new Error(`unexpected start script: ${start}`);
+  return { build: m[1]!.trim(), nodeArgs: m[2]!.trim().split(/\s+/) };
+}
+
+/**
+ * Start the real service and wait until /healthz answers: from the sources (`node --import tsx src/main.ts`),
+ * or with `asNpmStart` as `npm start` runs it (package.json's build, then its node command on dist/).
+ */
+export async function startServiceProcess(env: Record<string, string>, timeoutMs = 90_000, opts: { asNpmStart?: boolean } = {}): Promise<ServiceProcess> {
+  let args = ["--import", "tsx", "src/main.ts"];
+  if (opts.asNpmStart) {
+    const { build, nodeArgs } = startScript();
+    execSync(build, { stdio: "pipe" });
+    args = nodeArgs;
+  }
+  const child = spawn(process.execPath, args, { env: childEnv(env), stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
