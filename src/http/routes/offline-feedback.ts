@@ -1,6 +1,6 @@
 import { Router } from "express";
 import { z } from "zod";
-import { actorOf, assertCanWrite, getReadableDraft } from "../../domain/draft-access.js";
+import { accessibleDraft, actorOf, assertCanWrite } from "../../domain/draft-access.js";
 import { listOfflineFeedback, offlineFeedbackBody, recordOfflineFeedback } from "../../domain/offline-feedback.js";
 import { principalOf } from "../auth.js";
 import type { ApiDeps } from "./deps.js";
@@ -48,7 +48,7 @@ export function offlineFeedbackRoutes(deps: ApiDeps): Router {
     const actor = actorOf(principalOf(res));
     // Who may write comes before what is written: a viewer or another agency learns nothing from validation.
     assertCanWrite(actor);
-    await getReadableDraft(db, actor, req.params.id);
+    await accessibleDraft(db, actor, req.params.id);
     const body = offlineFeedbackBody.parse(req.body);
     res.status(201).json(await recordOfflineFeedback({ db, timeZone: config.TZ_NAME }, actor, req.params.id, body));
   });
@@ -68,7 +68,7 @@ export function offlineFeedbackRoutes(deps: ApiDeps): Router {
     },
   });
   router.get("/drafts/:id/offline-feedback", async (req, res) => {
-    const draft = await getReadableDraft(db, principalOf(res), req.params.id);
+    const draft = await accessibleDraft(db, principalOf(res), req.params.id);
     res.json({ items: await listOfflineFeedback(db, draft.id) });
   });
 

@@ -2,7 +2,7 @@ import { Router } from "express";
 import type { z } from "zod";
 import { badRequest } from "../../errors.js";
 import { listCommunes, searchCommunes } from "../../domain/communes.js";
-import { getReadableDraft } from "../../domain/draft-access.js";
+import { accessibleDraft } from "../../domain/draft-access.js";
 import { draftFeedback } from "../../domain/feedback.js";
 import { offlineExportRows } from "../../domain/offline-feedback.js";
 import { pseudonymSecret } from "../../domain/pseudonym.js";
@@ -51,7 +51,7 @@ export function readRoutes(deps: ApiDeps): Router {
     },
   });
   router.get("/drafts/:id/stats", async (req, res) => {
-    const draft = await getReadableDraft(db, principalOf(res), req.params.id);
+    const draft = await accessibleDraft(db, principalOf(res), req.params.id);
     res.json(await draftStats(db, draft));
   });
 
@@ -72,7 +72,7 @@ export function readRoutes(deps: ApiDeps): Router {
   });
   router.get("/drafts/:id/feedback", async (req, res) => {
     const query = parseQuery(s.feedbackQuery, req.query);
-    const draft = await getReadableDraft(db, principalOf(res), req.params.id);
+    const draft = await accessibleDraft(db, principalOf(res), req.params.id);
     const fb = await draftFeedback(db, draft, await pseudonymSecret(db, config.PSEUDONYM_SECRET));
     await audit(db, res, { action: "feedback.export", entityType: "draft", entityId: draft.id, details: { format: query.format } });
     const opts = { locale: query.lang, timeZone: config.TZ_NAME };
