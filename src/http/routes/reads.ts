@@ -13,7 +13,8 @@ import { principalOf } from "../auth.js";
 import { audit } from "../audit.js";
 import { zodFieldProblems } from "../problem.js";
 import type { ApiDeps } from "./deps.js";
-import { problemSchema, readSchemas as s } from "./reads-schemas.js";
+import { readSchemas as s } from "./reads-schemas.js";
+import { problemResponses } from "../problem-schema.js";
 
 /** Parse a query object, turning zod issues into a 400 problem naming each parameter. */
 function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.infer<T> {
@@ -35,7 +36,6 @@ function exportFileName(draft: { id: string; code: string | null }, ext: string)
 export function readRoutes(deps: ApiDeps): Router {
   const router = Router();
   const { db, openapi, config } = deps;
-  const err = (description: string) => ({ description, schema: problemSchema, contentType: "application/problem+json" });
 
   openapi.register({
     method: "get",
@@ -46,8 +46,7 @@ export function readRoutes(deps: ApiDeps): Router {
     params: s.draftParams,
     responses: {
       200: { description: "The draft's statistics (answers after the deadline are not counted)", schema: s.stats },
-      401: err("Missing or unknown API key"),
-      404: err("No such draft, or another agency's"),
+      ...problemResponses({ 401: "Missing or unknown API key", 404: "No such draft, or another agency's" }),
     },
   });
   router.get("/drafts/:id/stats", async (req, res) => {
@@ -65,9 +64,7 @@ export function readRoutes(deps: ApiDeps): Router {
     query: s.feedbackQuery,
     responses: {
       200: { description: "JSON; or a CSV (UTF-8 with BOM) or XLSX (sheets: answers, comments) attachment", schema: s.feedback },
-      400: err("Unknown format or language"),
-      401: err("Missing or unknown API key"),
-      404: err("No such draft, or another agency's"),
+      ...problemResponses({ 400: "Unknown format or language", 401: "Missing or unknown API key", 404: "No such draft, or another agency's" }),
     },
   });
   router.get("/drafts/:id/feedback", async (req, res) => {
@@ -102,8 +99,7 @@ export function readRoutes(deps: ApiDeps): Router {
     query: s.communesQuery,
     responses: {
       200: { description: "Matching units; matchedFormer says which pre-2025 unit the query matched", schema: s.communes },
-      400: err("A bad query parameter"),
-      401: err("Missing or unknown API key"),
+      ...problemResponses({ 400: "A bad query parameter", 401: "Missing or unknown API key" }),
     },
   });
   router.get("/communes", async (req, res) => {
