@@ -1,7 +1,7 @@
 import type { Db } from "../db/client.js";
 import { localDateTime } from "../text/local-time.js";
-import { parseCommandArgs } from "./args.js";
-import { defineCommand, UsageError, type CliCommand } from "./registry.js";
+import { parseOptions } from "./args.js";
+import { defineCommand, type CliCommand } from "./registry.js";
 import { formatTable } from "./table.js";
 
 export interface ListCommandSpec<T> {
@@ -24,9 +24,7 @@ export function defineListCommand<T>(spec: ListCommandSpec<T>): CliCommand {
     summary: spec.summary,
     usage: spec.usage,
     parse(args) {
-      const { values, positionals } = parseCommandArgs(args, { json: { type: "boolean" } }, spec.usage);
-      if (positionals.length) throw new UsageError(`Unexpected argument '${positionals[0]}'.`, spec.usage);
-      return { json: values.json ?? false };
+      return { json: parseOptions(args, { json: { type: "boolean" } }, spec.usage).json ?? false };
     },
     async run(ctx, input) {
       const items = await spec.load(ctx.db);

@@ -1,14 +1,13 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type DbOrTx } from "../db/client.js";
-import type { BroadcastKind } from "../db/schema/index.js";
 import { conflict, notFound } from "../errors.js";
 import { t, type Locale } from "../i18n/index.js";
-import { encodeAction } from "../messages/actions.js";
+import { announcementButtons, readButton } from "../messages/buttons.js";
 import { byLocale, perLocale } from "../messages/per-locale.js";
 import { deadlineText } from "../messages/conversation.js";
 import { composeRelayScript } from "../domain/relay-script.js";
 import type { Broadcaster, BroadcastRef } from "./broadcaster.js";
-import { enqueueSelected } from "./outbox.js";
+import { createBroadcast, enqueueAudience, enqueueBroadcast } from "./outbox.js";
 import { shorten } from "../text/truncate.js";
 
 export interface BroadcasterOptions {
@@ -63,24 +62,6 @@ export function createBroadcaster(opts: BroadcasterOptions): Broadcaster {
     return d;
   }
 
-  const residentButtons = (locale: Locale, draftId: string) => [
-    [
-      { label: t(locale, "broadcast.button.answer"), action: encodeAction({ type: "answer", draftId }) },
-      { label: t(locale, "broadcast.button.more"), action: encodeAction({ type: "more", draftId }) },
-    ],
-    [{ label: t(locale, "broadcast.button.unsub"), action: encodeAction({ type: "unsub" }) }],
-  ];
-
-  async function createBroadcast(tx: DbOrTx, draftId: string, kind: BroadcastKind, actor: string): Promise<string> {
-    const [b] = await queryRows<{ id: string }>(tx, sql`
-      insert into broadcasts (draft_id, kind, created_by) values (${draftId}, ${kind}, ${actor}) returning id`);
-    return b!.id;
-  }
-
-  async function setTotal(tx: DbOrTx, broadcastId: string, n: number) {
-    await tx.execute(sql`update broadcasts set total = ${n} where id = ${broadcastId}`);
-  }
-
   /** Active subscribers with this role in the draft's target communes (subquery on alias s). */
   const inTargets = (d: DraftRow, role: "resident" | "propagandist") => sql`exists (
     select 1 from subscriptions sub where sub.subscriber_id = s.id and sub.role = ${role}
@@ -91,19 +72,10 @@ export function createBroadcaster(opts: BroadcasterOptions): Broadcaster {
       text: announcementText(l, opts.timeZone, {
         title: d.title, mainContent: d.summary_main_content, closesAt: new Date(d.comment_closes_at), fullTextUrl: d.full_text_url,
       }),
-      buttons: residentButtons(l, d.id),
+      buttons: announcementButtons(l, d.id),
     }));
     const broadcastId = await createBroadcast(tx, d.id, "announcement", actor);
-    const [r] = await queryRows<{ n: number }>(tx, sql`
-      with ins as (
-        ${enqueueSelected({
-          broadcastId, kind: "announcement", message: byLocale(announcement),
-          from: sql`from subscribers s where s.status = 'active' and ${inTargets(d, "resident")}`,
-        })}
-        returning 1
-      ) select count(*)::int as n from ins`);
-    const recipients = r?.n ?? 0;
-    await setTotal(tx, broadcastId, recipients);
+    const recipients = await enqueueAudience(tx, broadcastId, "announcement", byLocale(announcement), sql`s.status = 'active' and ${inTargets(d, "resident")}`);
 
     // Read-aloud scripts for the communes' propagandists, and a relay row awaiting "Đã đọc".
     // The script is read aloud: composed for speaking (no link, no emoji, dates in words; see relay-script.ts).
@@ -112,50 +84,37 @@ export function createBroadcaster(opts: BroadcasterOptions): Broadcaster {
         unit: UNIT_MARK, agency: d.agency, title: d.title, necessity: d.summary_necessity, mainContent: d.summary_main_content,
         rightsChanges: d.summary_rights_changes, closesAt: new Date(d.comment_closes_at), timeZone: opts.timeZone,
       }),
-      buttons: [[{ label: t(l, "broadcast.button.read"), action: encodeAction({ type: "read", draftId: d.id }) }]],
+      buttons: [[readButton(l, d.id)]],
     }));
     const relayId = await createBroadcast(tx, d.id, "relay", actor);
-    const [p] = await queryRows<{ n: number }>(tx, sql`
-      with people as (
-        select s.id, s.channel, s.locale, min(sub.unit_code) as unit_code
-        from subscribers s join subscriptions sub on sub.subscriber_id = s.id and sub.role = 'propagandist'
-        where s.status = 'active'
-          and (${d.target_all} or sub.unit_code in (select unit_code from draft_targets where draft_id = ${d.id}))
-        group by s.id
-      ), rel as (
-        insert into relays (draft_id, subscriber_id, unit_code)
-        select ${d.id}, id, unit_code from people
-        on conflict do nothing
-      ), ins as (
-        ${enqueueSelected({
-          broadcastId: relayId, kind: "relay",
-          message: sql`jsonb_set(${byLocale(script)}, '{text}',
-            to_jsonb(replace(${byLocale(script)} ->> 'text', ${UNIT_MARK}, coalesce(u.name, s.unit_code))))`,
-          from: sql`from people s left join admin_units u on u.code = s.unit_code`,
-        })}
-        returning 1
-      ) select count(*)::int as n from ins`);
-    await setTotal(tx, relayId, p?.n ?? 0);
+    await enqueueBroadcast(tx, {
+      broadcastId: relayId, kind: "relay",
+      with: sql`
+        with people as (
+          select s.id, s.channel, s.locale, min(sub.unit_code) as unit_code
+          from subscribers s join subscriptions sub on sub.subscriber_id = s.id and sub.role = 'propagandist'
+          where s.status = 'active'
+            and (${d.target_all} or sub.unit_code in (select unit_code from draft_targets where draft_id = ${d.id}))
+          group by s.id
+        ), rel as (
+          insert into relays (draft_id, subscriber_id, unit_code)
+          select ${d.id}, id, unit_code from people
+          on conflict do nothing
+        )`,
+      message: sql`jsonb_set(${byLocale(script)}, '{text}',
+        to_jsonb(replace(${byLocale(script)} ->> 'text', ${UNIT_MARK}, coalesce(u.name, s.unit_code))))`,
+      from: sql`from people s left join admin_units u on u.code = s.unit_code`,
+    });
     return { broadcastId, recipients };
   }
 
   /** Everyone still active who got (or is getting) an announcement or script of this draft. */
   async function followUp(tx: DbOrTx, d: DraftRow, kind: "extension" | "correction", actor: string, message: Record<Locale, string>): Promise<BroadcastRef> {
     const broadcastId = await createBroadcast(tx, d.id, kind, actor);
-    const [r] = await queryRows<{ n: number }>(tx, sql`
-      with ins as (
-        ${enqueueSelected({
-          broadcastId, kind, message: byLocale(message),
-          from: sql`from subscribers s
-            where s.status = 'active' and exists (
-              select 1 from deliveries x join broadcasts b on b.id = x.broadcast_id
-              where x.subscriber_id = s.id and b.draft_id = ${d.id} and b.kind in ('announcement', 'relay')
-                and x.state in ('queued', 'sending', 'sent'))`,
-        })}
-        returning 1
-      ) select count(*)::int as n from ins`);
-    const recipients = r?.n ?? 0;
-    await setTotal(tx, broadcastId, recipients);
+    const recipients = await enqueueAudience(tx, broadcastId, kind, byLocale(message), sql`s.status = 'active' and exists (
+      select 1 from deliveries x join broadcasts b on b.id = x.broadcast_id
+      where x.subscriber_id = s.id and b.draft_id = ${d.id} and b.kind in ('announcement', 'relay')
+        and x.state in ('queued', 'sending', 'sent'))`);
     return { broadcastId, recipients };
   }
 
@@ -172,7 +131,7 @@ export function createBroadcaster(opts: BroadcasterOptions): Broadcaster {
       const d = await loadDraft(tx, draftId);
       const message = perLocale((l) => ({
         text: t(l, "broadcast.extension", { title: d.title, deadline: formatDeadline(l, new Date(d.comment_closes_at)), url: d.full_text_url }),
-        buttons: residentButtons(l, d.id),
+        buttons: announcementButtons(l, d.id),
       }));
       return followUp(tx, d, "extension", actor, message);
     },
@@ -180,7 +139,7 @@ export function createBroadcaster(opts: BroadcasterOptions): Broadcaster {
       const d = await loadDraft(tx, draftId);
       const message = perLocale((l) => ({
         text: t(l, "broadcast.correction", { title: d.title, note: shorten(note, 2000), url: d.full_text_url }),
-        buttons: residentButtons(l, d.id),
+        buttons: announcementButtons(l, d.id),
       }));
       return followUp(tx, d, "correction", actor, message);
     },

@@ -1,12 +1,13 @@
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type DbOrTx } from "../db/client.js";
-import { PRIORITY_BULK } from "../db/schema/index.js";
+import { PRIORITY_BULK, type BroadcastKind } from "../db/schema/index.js";
 import type { OutboundMessage } from "../channels/message.js";
 
 /**
  * The one place an outbox row (a deliveries row) is built: which columns, their order, the defaults
  * (bulk priority, no broadcast) and "a (broadcast, subscriber) pair is queued at most once".
- * Everything that queues a message goes through `enqueue`, `enqueueQuery` or `enqueueSelected`.
+ * Everything that queues a message goes through `enqueue`, `enqueueQuery` or `enqueueSelected`; a
+ * message to many goes under a broadcast row (`createBroadcast`, then `enqueueBroadcast` or `enqueueAudience`).
  */
 export interface OutboxItem {
   subscriberId: string;
@@ -69,4 +70,45 @@ export function enqueueSelected(r: SelectedRecipients): SQL {
     select ${r.broadcastId}::uuid, s.id, s.channel, ${r.kind}, ${r.priority ?? PRIORITY_BULK}, ${r.message}
     ${r.from}
     on conflict do nothing`;
+}
+
+/**
+ * A broadcast row (one message to many), whose deliveries are then queued under its id. `at`: when it
+ * was made (a timed duty's clock); the transaction's time when not given.
+ */
+export async function createBroadcast(tx: DbOrTx, draftId: string | null, kind: BroadcastKind, actor: string, at?: Date): Promise<string> {
+  const [b] = await queryRows<{ id: string }>(tx, sql`
+    insert into broadcasts (draft_id, kind, created_by, created_at)
+    values (${draftId}, ${kind}, ${actor}, coalesce(${at?.toISOString() ?? null}::timestamptz, now())) returning id`);
+  return b!.id;
+}
+
+export interface BroadcastRecipients extends SelectedRecipients {
+  broadcastId: string;
+  /** Common table expressions the selection reads: a whole `with …` clause, without a trailing comma. */
+  with?: SQL;
+}
+
+/**
+ * Queue a broadcast's deliveries (`enqueueSelected`, one statement), record how many as the broadcast's
+ * total, and return it.
+ */
+export async function enqueueBroadcast(tx: DbOrTx, r: BroadcastRecipients): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(tx, sql`
+    ${r.with ? sql`${r.with},` : sql`with`} ins as (
+      ${enqueueSelected(r)}
+      returning 1
+    ) select count(*)::int as n from ins`);
+  const n = row?.n ?? 0;
+  await tx.execute(sql`update broadcasts set total = ${n} where id = ${r.broadcastId}`);
+  return n;
+}
+
+/**
+ * Queue `message` (a jsonb expression over alias s) for every subscriber s matching `audience` (a
+ * condition over alias s), as deliveries of `broadcastId`; returns how many were queued and records it
+ * as the broadcast's total. A (broadcast, person) pair is unique: nobody gets one broadcast twice.
+ */
+export function enqueueAudience(tx: DbOrTx, broadcastId: string, kind: string, message: SQL, audience: SQL): Promise<number> {
+  return enqueueBroadcast(tx, { broadcastId, kind, message, from: sql`from subscribers s where ${audience}` });
 }

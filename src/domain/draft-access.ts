@@ -35,9 +35,6 @@ export async function accessibleDraft(db: DbOrTx, viewer: Viewer, id: string, op
   return row;
 }
 
-/** The draft the principal may read (the name the read routes use). */
-export const getReadableDraft = (db: DbOrTx, viewer: Viewer, id: string) => accessibleDraft(db, viewer, id);
-
 /** The comment, if the viewer may see its draft; else the one 404. */
 export async function accessibleComment(db: DbOrTx, viewer: Viewer, id: string) {
   const [row] = isUuid(id) ? await db.select().from(comments).where(eq(comments.id, id)).limit(1) : [];

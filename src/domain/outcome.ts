@@ -9,7 +9,8 @@ import { getDraftView } from "./drafts/queries.js";
 import { draftView, type DraftView } from "./drafts/schemas.js";
 import type { Actor, DraftDeps } from "./drafts/types.js";
 import { feedbackSources } from "./feedback-sources.js";
-import { byLocale, createBroadcast, enqueueAudience, perLocale } from "./reminders/bulk.js";
+import { createBroadcast, enqueueAudience } from "../delivery/outbox.js";
+import { byLocale, perLocale } from "../messages/per-locale.js";
 
 export const outcomeBody = z
   .object({

@@ -4,7 +4,7 @@ import { PRIORITY_BULK } from "../db/schema/index.js";
 import { isQuiet, type QuietHours } from "../delivery/quiet-hours.js";
 import { enqueue } from "../delivery/outbox.js";
 import { t, type Locale } from "../i18n/index.js";
-import { encodeAction } from "../messages/actions.js";
+import { readButton } from "../messages/buttons.js";
 import { localStamp } from "../text/local-time.js";
 import { ts } from "./digest/data.js";
 
@@ -73,7 +73,7 @@ export async function remindUnconfirmedRelays(db: Db, opts: RelayReminderOptions
           priority: PRIORITY_BULK,
           message: {
             text: t(locale, "relay.reminder", { title: r.title, unit: r.unit ?? "—", sent: localStamp(new Date(r.sent_at), timeZone) }),
-            buttons: [[{ label: t(locale, "broadcast.button.read"), action: encodeAction({ type: "read", draftId: r.draft_id }) }]],
+            buttons: [[readButton(locale, r.draft_id)]],
           },
         };
       }),

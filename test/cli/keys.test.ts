@@ -1,28 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDatabase, databaseKinds } from "../support/database.js";
-import { lastLine, pgliteDataDirTemplate, runCliProcess, startServiceProcess, type ServiceProcess } from "../support/processes.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { databaseKinds } from "../support/database.js";
+import { useProcessDatabase } from "../support/lifecycle.js";
+import { lastLine, runCliProcess, startServiceProcess, type ServiceProcess } from "../support/processes.js";
 
 const authed = (url: string, key: string) =>
   fetch(`${url}/api/v1/communes?q=mai%20pha`, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.status);
 
 describe.each(databaseKinds)("CLI keys on %s", (kind) => {
-  let env: Record<string, string>;
-  let cleanup: () => Promise<void>;
+  const env = useProcessDatabase(kind);
   let service: ServiceProcess | undefined;
-  beforeAll(async () => {
-    if (kind === "pglite") {
-      const tpl = await pgliteDataDirTemplate();
-      env = { DATA_DIR: await tpl.copy() };
-      cleanup = () => tpl.dispose();
-    } else {
-      const db = await createTestDatabase("postgres");
-      env = { DATABASE_URL: db.url! };
-      cleanup = () => db.close(); // drops the cloned database
-    }
-  }, 120_000);
   afterAll(async () => {
     await service?.stop();
-    await cleanup?.();
   });
 
   it("refuses bad arguments with a clear message and a non-zero exit, creating nothing", async () => {

@@ -1,28 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/client.js";
 import { logIn } from "../../src/domain/officers/sessions.js";
-import { createTestDatabase, databaseKinds, quietLogger } from "../support/database.js";
-import { lastLine, pgliteDataDirTemplate, runCliProcess } from "../support/processes.js";
+import { databaseKinds, quietLogger } from "../support/database.js";
+import { useProcessDatabase } from "../support/lifecycle.js";
+import { lastLine, runCliProcess } from "../support/processes.js";
 
 const rules = { idleMinutes: 30, maxHours: 12, lockoutFailures: 5, lockoutMinutes: 15 };
 
 describe.each(databaseKinds)("CLI officers on %s", (kind) => {
-  let env: Record<string, string>;
-  let cleanup: () => Promise<void>;
-  beforeAll(async () => {
-    if (kind === "pglite") {
-      const tpl = await pgliteDataDirTemplate();
-      env = { DATA_DIR: await tpl.copy() };
-      cleanup = () => tpl.dispose();
-    } else {
-      const db = await createTestDatabase("postgres");
-      env = { DATABASE_URL: db.url! };
-      cleanup = () => db.close();
-    }
-  }, 120_000);
-  afterAll(async () => {
-    await cleanup?.();
-  });
+  const env = useProcessDatabase(kind);
 
   it("creates the first admin with a one-time password, and a drafter with a password read from stdin; both log in", { timeout: 120_000 }, async () => {
     const admin = await runCliProcess(["officers", "create", "--role", "admin", "--name", "Nguyễn Văn An", "--login", "an"], env);

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows, type Database } from "../../src/db/client.js";
 import { PRIORITY_BULK, PRIORITY_REPLY } from "../../src/db/schema/index.js";
-import { enqueue, enqueueQuery, enqueueSelected } from "../../src/delivery/outbox.js";
+import { createBroadcast, enqueue, enqueueAudience, enqueueBroadcast, enqueueQuery, enqueueSelected } from "../../src/delivery/outbox.js";
 import { createTestDatabase, databaseKinds } from "../support/database.js";
 import { seedSubscribers, someUnits } from "../support/delivery.js";
 
@@ -81,5 +81,34 @@ describe.each(databaseKinds)("outbox rows: one construction for every way a mess
     expect(seen[1]).toEqual(seen[0]);
     expect(seen[2]).toEqual(seen[0]);
     expect(seen[0]).toMatchObject({ kind: "correction", priority: PRIORITY_BULK, state: "queued", message: { text: "Đính chính" } });
+  });
+
+  it("a broadcast: its row (at the time given, else now), one delivery per person of its audience, and that count as its total", async () => {
+    const at = new Date("2026-03-02T01:00:00Z");
+    const timed = await createBroadcast(database.db, null, "report_reminder", "scheduler:test", at);
+    const [a, b] = people;
+    const message = sql`${JSON.stringify({ text: "Nhắc báo cáo" })}::jsonb`;
+    expect(await enqueueAudience(database.db, timed, "report_reminder", message, sql`s.id in (${a!.id}, ${b!.id})`)).toBe(2);
+    const queued = (await rowsOf(sql`broadcast_id = ${timed}`)).map((r) => [r.subscriber_id, r.kind, r.message.text]);
+    expect(queued.sort()).toEqual([
+      [a!.id, "report_reminder", "Nhắc báo cáo"],
+      [b!.id, "report_reminder", "Nhắc báo cáo"],
+    ].sort());
+
+    const before = Date.now();
+    const untimed = await createBroadcast(database.db, null, "digest", "scheduler:test");
+    const n = await enqueueBroadcast(database.db, {
+      broadcastId: untimed, kind: "digest", message,
+      with: sql`with chosen as (select id from subscribers where id = ${people[2]!.id})`,
+      from: sql`from subscribers s join chosen c on c.id = s.id`,
+    });
+    expect(n).toBe(1);
+    const rows = await queryRows<{ id: string; kind: string; created_by: string; created_at: string | Date; total: number }>(
+      database.db, sql`select id, kind, created_by, created_at, total from broadcasts where id in (${timed}, ${untimed})`);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    expect(byId.get(timed)).toMatchObject({ kind: "report_reminder", created_by: "scheduler:test", total: 2 });
+    expect(new Date(byId.get(timed)!.created_at).toISOString()).toBe(at.toISOString());
+    expect(byId.get(untimed)).toMatchObject({ kind: "digest", total: 1 });
+    expect(Math.abs(new Date(byId.get(untimed)!.created_at).getTime() - before)).toBeLessThan(60_000);
   });
 });

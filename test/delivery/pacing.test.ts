@@ -9,6 +9,7 @@ import { PRIORITY_REPLY } from "../../src/db/schema/index.js";
 import { createTelegramChannel } from "../../bots/telegram/index.js";
 import type { ChannelAdapter } from "../../src/channels/adapter.js";
 import { createTestDatabase, databaseKinds, quietLogger } from "../support/database.js";
+import { useTestDatabase } from "../support/lifecycle.js";
 import { insertDraft, seedSubscribers, someUnits, stateCounts } from "../support/delivery.js";
 import { startTestService, type TestService } from "../support/service.js";
 import { startFakeTelegramApi, type FakeTelegramApi } from "../fakes/telegram-api.js";
@@ -26,7 +27,7 @@ const LIMIT = 20;
  * never gets two messages within a second), not speed targets.
  */
 describe.each(databaseKinds)("strict pacing on %s", (kind) => {
-  let database: Database;
+  const database = useTestDatabase(kind);
   let fake: FakeTelegramApi;
   let telegram: ChannelAdapter;
   let units: string[];
@@ -34,14 +35,12 @@ describe.each(databaseKinds)("strict pacing on %s", (kind) => {
   const nextBase = () => (base += 100_000);
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
     fake = await startFakeTelegramApi();
     telegram = createTelegramChannel({ token: TOKEN, apiRoot: fake.apiRoot, mode: "polling", logger: quietLogger() });
     units = await someUnits(database.db, 4);
   });
   afterAll(async () => {
     await fake.close();
-    await database.close();
   });
   afterEach(() => fake.reset());
 

@@ -1,12 +1,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
-import { queryRows, type Database } from "../../src/db/client.js";
+import { queryRows } from "../../src/db/client.js";
 import { createMetrics, type Metrics } from "../../src/metrics.js";
 import { createBroadcaster } from "../../src/delivery/broadcast.js";
 import { createDeliveryWorker, type DeliveryWorkerOptions } from "../../src/delivery/worker.js";
 import { enqueue } from "../../src/delivery/outbox.js";
 import { PRIORITY_REPLY } from "../../src/db/schema/index.js";
-import { createTestDatabase, databaseKinds, quietLogger } from "../support/database.js";
+import { databaseKinds, quietLogger } from "../support/database.js";
+import { useTestDatabase } from "../support/lifecycle.js";
 import { insertDraft, seedSubscribers, someUnits, stateCounts, waitForBroadcast } from "../support/delivery.js";
 import { startFakeTelegramApi, type FakeTelegramApi } from "../fakes/telegram-api.js";
 import { createHttpTelegramAdapter } from "../fakes/http-telegram-adapter.js";
@@ -14,7 +15,7 @@ import { createHttpTelegramAdapter } from "../fakes/http-telegram-adapter.js";
 const broadcaster = createBroadcaster({ timeZone: "Asia/Ho_Chi_Minh" });
 
 describe.each(databaseKinds)("delivery worker on %s", (kind) => {
-  let database: Database;
+  const database = useTestDatabase(kind);
   let fake: FakeTelegramApi;
   let adapter: ReturnType<typeof createHttpTelegramAdapter>;
   let units: string[];
@@ -22,7 +23,6 @@ describe.each(databaseKinds)("delivery worker on %s", (kind) => {
   const nextBase = () => (base += 100_000);
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
     fake = await startFakeTelegramApi();
     adapter = createHttpTelegramAdapter({ apiRoot: fake.apiRoot, token: "123:test" });
     units = await someUnits(database.db, 12);
@@ -30,7 +30,6 @@ describe.each(databaseKinds)("delivery worker on %s", (kind) => {
   afterAll(async () => {
     adapter.close();
     await fake.close();
-    await database.close();
   });
   afterEach(() => {
     fake.reset();

@@ -1,20 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Database } from "../../src/db/client.js";
+import { beforeAll, describe, expect, it } from "vitest";
 import { draftFeedback } from "../../src/domain/feedback.js";
 import { draftPseudonymizer, pseudonymSecret } from "../../src/domain/pseudonym.js";
 import { draftStats } from "../../src/domain/stats.js";
-import { createTestDatabase, databaseKinds } from "../support/database.js";
+import { databaseKinds } from "../support/database.js";
+import { useTestDatabase } from "../support/lifecycle.js";
 import { DONG_KINH, LUONG_VAN_TRI, seedFeedback } from "../support/feedback-seed.js";
 
 describe.each(databaseKinds)("draft stats and feedback on %s", (kind) => {
-  let database: Database;
+  const database = useTestDatabase(kind);
   let seed: Awaited<ReturnType<typeof seedFeedback>>;
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
     seed = await seedFeedback(database.db);
-  });
-  afterAll(async () => {
-    await database.close();
   });
 
   it("counts each choice from answers given by the deadline, never late ones", async () => {

@@ -1,21 +1,20 @@
 import { sql } from "drizzle-orm";
 import ExcelJS from "exceljs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "../../src/db/client.js";
 import { localDateTime } from "../../src/text/local-time.js";
 import { parseCsv } from "../support/csv.js";
 import { databaseKinds } from "../support/database.js";
 import { DONG_KINH, LUONG_VAN_TRI, TAM_THANH, seedFeedback } from "../support/feedback-seed.js";
-import { startTestService, type TestService } from "../support/service.js";
+import { useApiKeys, useTestService } from "../support/lifecycle.js";
 
 const DAY = 86_400_000;
 const TZ = "Asia/Ho_Chi_Minh";
 const localDay = (msAgo: number) => localDateTime(new Date(Date.now() - msAgo), TZ).slice(0, 10);
 
 describe.each(databaseKinds)("offline feedback API on %s", (kind) => {
-  let svc: TestService;
+  const svc = useTestService(kind);
   let seed: Awaited<ReturnType<typeof seedFeedback>>;
-  const keys: Record<string, string> = {};
   const valid = () => ({
     commune: DONG_KINH,
     meetingDate: localDay(10 * DAY),
@@ -36,16 +35,9 @@ describe.each(databaseKinds)("offline feedback API on %s", (kind) => {
   };
 
   beforeAll(async () => {
-    svc = await startTestService(kind);
     seed = await seedFeedback(svc.database.db);
-    keys.admin = await svc.createKey("admin");
-    keys.drafter = await svc.createKey("drafter", "Sở Tư pháp");
-    keys.viewer = await svc.createKey("viewer", "Sở Tư pháp");
-    keys.otherDrafter = await svc.createKey("drafter", "Sở Tài chính");
   });
-  afterAll(async () => {
-    await svc?.stop();
-  });
+  const keys = useApiKeys(svc, { admin: ["admin"], drafter: ["drafter", "Sở Tư pháp"], viewer: ["viewer", "Sở Tư pháp"], otherDrafter: ["drafter", "Sở Tài chính"] });
 
   it("refuses each bad input with a 4xx problem naming the field, and writes nothing", async () => {
     const cases: [string, Record<string, unknown>, number, string][] = [

@@ -1,42 +1,32 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { comments } from "../../src/db/schema/index.js";
 import { databaseKinds } from "../support/database.js";
 import { draftBody } from "../support/drafts.js";
 import { seedFeedback } from "../support/feedback-seed.js";
-import { startTestService, type TestService } from "../support/service.js";
+import { useApiService } from "../support/lifecycle.js";
 
 /**
  * Another agency's draft, comment or broadcast is answered exactly as an id that does not exist: 404 with
  * the same text, so a key cannot learn that it exists. A malformed id is a 404 too, on every route.
  */
 describe.each(databaseKinds)("another agency's rows are not found on %s", (kind) => {
-  let svc: TestService;
-  let admin: string;
-  let stranger: string;
-  let strangerViewer: string;
+  const { svc, keys } = useApiService(kind, { admin: ["admin"], stranger: ["drafter", "Sở Xây dựng"], strangerViewer: ["viewer", "Sở Xây dựng"] });
   let draftId: string;
   let commentId: string;
   let broadcastId: string;
   const MISSING = "00000000-0000-4000-8000-000000000000";
 
   beforeAll(async () => {
-    svc = await startTestService(kind);
-    admin = await svc.createKey("admin");
-    stranger = await svc.createKey("drafter", "Sở Xây dựng");
-    strangerViewer = await svc.createKey("viewer", "Sở Xây dựng");
     const seed = await seedFeedback(svc.database.db);
     const [c] = await svc.database.db.select().from(comments).where(eq(comments.draftId, seed.draft.id)).limit(1);
     commentId = c!.id;
-    const created = await svc.api("POST", "/api/v1/drafts", { key: admin, body: draftBody("Sở Tư pháp") });
+    const created = await svc.api("POST", "/api/v1/drafts", { key: keys.admin, body: draftBody("Sở Tư pháp") });
     draftId = created.body.id as string;
-    const published = await svc.api("POST", `/api/v1/drafts/${draftId}/publish`, { key: admin });
+    const published = await svc.api("POST", `/api/v1/drafts/${draftId}/publish`, { key: keys.admin });
     expect(published.status, published.text).toBe(200);
-    const list = await svc.api("GET", `/api/v1/drafts/${draftId}/broadcasts`, { key: admin });
+    const list = await svc.api("GET", `/api/v1/drafts/${draftId}/broadcasts`, { key: keys.admin });
     broadcastId = (list.body.items as { id: string }[])[0]!.id;
-  });
-  afterAll(async () => {
-    await svc.stop();
   });
 
   const routes = (id: () => string, kind: "draft" | "comment" | "broadcast") => {
@@ -58,7 +48,7 @@ describe.each(databaseKinds)("another agency's rows are not found on %s", (kind)
     ["broadcast", () => broadcastId],
   ] as const)("another agency's %s: the same 404 as an unknown id, on every route", async (entity, ownId) => {
     for (const r of routes(ownId, entity)) {
-      const key = r.method === "GET" ? strangerViewer : stranger;
+      const key = r.method === "GET" ? keys.strangerViewer : keys.stranger;
       const theirs = await svc.api(r.method, r.path(), { key, body: r.body });
       expect(theirs.status, `${r.method} ${r.path()} ${theirs.text}`).toBe(404);
       const missing = await svc.api(r.method, r.path().replace(ownId(), MISSING), { key, body: r.body });

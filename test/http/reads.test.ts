@@ -1,33 +1,25 @@
 import ExcelJS from "exceljs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { draftPseudonymizer } from "../../src/domain/pseudonym.js";
 import { databaseKinds } from "../support/database.js";
 import { DONG_KINH, LUONG_VAN_TRI, seedFeedback } from "../support/feedback-seed.js";
-import { startTestService, type TestService } from "../support/service.js";
+import { useApiKeys, useTestService } from "../support/lifecycle.js";
 import { parseCsv } from "../support/csv.js";
 
 
 const SECRET = "test-pseudonym-secret";
 
 describe.each(databaseKinds)("read API on %s", (kind) => {
-  let svc: TestService;
+  const svc = useTestService(kind, { PSEUDONYM_SECRET: SECRET });
   let seed: Awaited<ReturnType<typeof seedFeedback>>;
-  const keys: Record<string, string> = {};
   beforeAll(async () => {
-    svc = await startTestService(kind, { PSEUDONYM_SECRET: SECRET });
     seed = await seedFeedback(svc.database.db);
-    keys.admin = await svc.createKey("admin");
-    keys.drafter = await svc.createKey("drafter", "Sở Tư pháp");
-    keys.viewer = await svc.createKey("viewer", "so tu phap");
-    keys.otherViewer = await svc.createKey("viewer", "Sở Tài chính");
   });
-  afterAll(async () => {
-    await svc?.stop();
-  });
+  const keys = useApiKeys(svc, { admin: ["admin"], drafter: ["drafter", "Sở Tư pháp"], viewer: ["viewer", "so tu phap"], otherViewer: ["viewer", "Sở Tài chính"] });
 
   describe("GET /api/v1/drafts/{id}/stats", () => {
     it("gives the tallies to the admin and to the draft's own agency", async () => {
-      for (const who of ["admin", "drafter", "viewer"]) {
+      for (const who of ["admin", "drafter", "viewer"] as const) {
         const res = await svc.api("GET", `/api/v1/drafts/${seed.draft.id}/stats`, { key: keys[who] });
         expect(res.status, who).toBe(200);
         expect(res.body.questions[0].choices.map((c: { count: number }) => c.count), who).toEqual([2, 1, 0]);

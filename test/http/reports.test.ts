@@ -1,32 +1,24 @@
 import { sql } from "drizzle-orm";
 import ExcelJS from "exceljs";
 import JSZip from "jszip";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "../../src/db/client.js";
 import { databaseKinds } from "../support/database.js";
-import { startTestService, type TestService } from "../support/service.js";
+import { useApiKeys, useTestService } from "../support/lifecycle.js";
 import { seedReport } from "../report/report-seed.js";
 
 describe.each(databaseKinds)("annual report API on %s", (kind) => {
-  let svc: TestService;
+  const svc = useTestService(kind);
   let seed: Awaited<ReturnType<typeof seedReport>>;
-  const keys: Record<string, string> = {};
   const url = (q: string) => `/api/v1/reports/annual?year=${seed.year}${q}`;
   const downloads = async () =>
     (await queryRows<{ agency_id: string; year: number }>(svc.database.db, sql`select agency_id, year from report_downloads order by agency_id`))
       .map((r) => `${r.agency_id}:${r.year}`);
 
   beforeAll(async () => {
-    svc = await startTestService(kind);
     seed = await seedReport(svc.database.db);
-    keys.admin = await svc.createKey("admin");
-    keys.drafter = await svc.createKey("drafter", "Sở Tư pháp");
-    keys.viewer = await svc.createKey("viewer", "Sở Tư pháp");
-    keys.otherViewer = await svc.createKey("viewer", "Sở Tài chính");
   });
-  afterAll(async () => {
-    await svc?.stop();
-  });
+  const keys = useApiKeys(svc, { admin: ["admin"], drafter: ["drafter", "Sở Tư pháp"], viewer: ["viewer", "Sở Tư pháp"], otherViewer: ["viewer", "Sở Tài chính"] });
 
   it("refuses bad queries with a problem naming the parameter, and records nothing", async () => {
     const cases: [string, number, string][] = [
@@ -46,7 +38,7 @@ describe.each(databaseKinds)("annual report API on %s", (kind) => {
   });
 
   it("keeps drafters and viewers to their own agency: another agency is a 404", async () => {
-    for (const who of ["drafter", "viewer"]) {
+    for (const who of ["drafter", "viewer"] as const) {
       const res = await svc.api("GET", url(""), { key: keys[who] });
       expect(res.status, who).toBe(200);
       expect(res.body.agency, who).toEqual({ id: seed.agency.id, name: "Sở Tư pháp" });

@@ -1,11 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { eq, sql } from "drizzle-orm";
 import { queryRows } from "../../src/db/client.js";
 import { comments } from "../../src/db/schema/index.js";
 import { databaseKinds } from "../support/database.js";
 import { draftBody } from "../support/drafts.js";
 import { seedFeedback } from "../support/feedback-seed.js";
-import { startTestService, type ApiResponse, type TestService } from "../support/service.js";
+import type { ApiResponse, TestService } from "../support/service.js";
+import { useApiService } from "../support/lifecycle.js";
 
 /** Rows of every table an officer's request can write. */
 async function tableCounts(svc: TestService): Promise<Record<string, number>> {
@@ -23,22 +24,14 @@ async function tableCounts(svc: TestService): Promise<Record<string, number>> {
  * naming the field — never a 500 — and nothing is written.
  */
 describe.each(databaseKinds)("text and date refusals on %s", (kind) => {
-  let svc: TestService;
-  let admin: string;
-  let drafter: string;
-  let commentId: string;
   const AGENCY = "Sở Tư pháp";
+  const { svc, keys } = useApiService(kind, { admin: ["admin"], drafter: ["drafter", AGENCY] });
+  let commentId: string;
 
   beforeAll(async () => {
-    svc = await startTestService(kind);
-    admin = await svc.createKey("admin");
-    drafter = await svc.createKey("drafter", AGENCY);
     const seed = await seedFeedback(svc.database.db);
     const [c] = await svc.database.db.select().from(comments).where(eq(comments.draftId, seed.draft.id)).limit(1);
     commentId = c!.id;
-  });
-  afterAll(async () => {
-    await svc.stop();
   });
 
   async function expect400(field: string, call: () => Promise<ApiResponse>) {
@@ -49,7 +42,7 @@ describe.each(databaseKinds)("text and date refusals on %s", (kind) => {
     expect((res.body.errors as { field: string }[]).map((e) => e.field), res.text).toContain(field);
     expect(await tableCounts(svc)).toEqual(before);
   }
-  const createWith = (overrides: Record<string, unknown>, key = drafter) => () =>
+  const createWith = (overrides: Record<string, unknown>, key = keys.drafter) => () =>
     svc.api("POST", "/api/v1/drafts", { key, body: draftBody(AGENCY, overrides) });
 
   it("NUL in any draft field, the comment handling note, an invite field or a query is a 400 naming it", async () => {
@@ -58,17 +51,17 @@ describe.each(databaseKinds)("text and date refusals on %s", (kind) => {
     await expect400("summary.mainContent", createWith({ summary: { necessity: "a", mainContent: "b\u0000", rightsChanges: "c" } }));
     await expect400("questions.0.choices.1", createWith({ questions: [{ text: "Câu hỏi?", choices: ["Có", "Kh\u0000ông"], allowComment: false }] }));
     await expect400("fullTextUrl", createWith({ fullTextUrl: "https://langson.gov.vn/\u0000.pdf" }));
-    await expect400("draftingAgency", createWith({ draftingAgency: "Sở\u0000 mới" }, admin));
+    await expect400("draftingAgency", createWith({ draftingAgency: "Sở\u0000 mới" }, keys.admin));
     await expect400("handlingNote", () =>
-      svc.api("PATCH", `/api/v1/comments/${commentId}`, { key: drafter, body: { handling: "accepted", handlingNote: "Tiếp thu\u0000" } }),
+      svc.api("PATCH", `/api/v1/comments/${commentId}`, { key: keys.drafter, body: { handling: "accepted", handlingNote: "Tiếp thu\u0000" } }),
     );
-    await expect400("agency", () => svc.api("POST", "/api/v1/invites", { key: admin, body: { role: "officer", agency: "Sở\u0000" } }));
-    await expect400("agency", () => svc.api("GET", "/api/v1/drafts?agency=S%E1%BB%9F%00", { key: admin }));
+    await expect400("agency", () => svc.api("POST", "/api/v1/invites", { key: keys.admin, body: { role: "officer", agency: "Sở\u0000" } }));
+    await expect400("agency", () => svc.api("GET", "/api/v1/drafts?agency=S%E1%BB%9F%00", { key: keys.admin }));
   });
 
   it("a lone surrogate in a title is a 400, not a 500 from the audit log's JSON column", async () => {
     await expect400("title", () =>
-      svc.api("POST", "/api/v1/drafts", { key: drafter, rawBody: JSON.stringify(draftBody(AGENCY)).replace('"title":"', '"title":"\\ud800x') }),
+      svc.api("POST", "/api/v1/drafts", { key: keys.drafter, rawBody: JSON.stringify(draftBody(AGENCY)).replace('"title":"', '"title":"\\ud800x') }),
     );
   });
 
@@ -84,11 +77,11 @@ describe.each(databaseKinds)("text and date refusals on %s", (kind) => {
   });
 
   it("an agency whose name has no letter or digit is refused, and ?agency=% matches no agency", async () => {
-    await expect400("draftingAgency", createWith({ draftingAgency: "!!!" }, admin));
-    await expect400("agency", () => svc.api("GET", "/api/v1/drafts?agency=%25", { key: admin }));
-    const unknown = await svc.api("GET", "/api/v1/drafts?agency=%25%25x", { key: admin });
+    await expect400("draftingAgency", createWith({ draftingAgency: "!!!" }, keys.admin));
+    await expect400("agency", () => svc.api("GET", "/api/v1/drafts?agency=%25", { key: keys.admin }));
+    const unknown = await svc.api("GET", "/api/v1/drafts?agency=%25%25x", { key: keys.admin });
     expect(unknown.status, unknown.text).toBe(422);
-    const ok = await svc.api("POST", "/api/v1/drafts", { key: drafter, body: draftBody(AGENCY) });
+    const ok = await svc.api("POST", "/api/v1/drafts", { key: keys.drafter, body: draftBody(AGENCY) });
     expect(ok.status, ok.text).toBe(201);
   });
 });

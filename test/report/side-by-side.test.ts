@@ -1,21 +1,17 @@
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Database } from "../../src/db/client.js";
+import { beforeAll, describe, expect, it } from "vitest";
 import { drafts } from "../../src/db/schema/index.js";
 import { draftDigest } from "../../src/domain/digest/data.js";
 import { renderDigest } from "../../src/domain/digest/render.js";
-import { createTestDatabase, databaseKinds } from "../support/database.js";
+import { databaseKinds } from "../support/database.js";
+import { useTestDatabase } from "../support/lifecycle.js";
 import { seedReport, TZ } from "./report-seed.js";
 
 describe.each(databaseKinds)("online and offline side by side in the officers' digest on %s", (kind) => {
-  let database: Database;
+  const database = useTestDatabase(kind);
   let seed: Awaited<ReturnType<typeof seedReport>>;
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
     seed = await seedReport(database.db);
-  });
-  afterAll(async () => {
-    await database?.close();
   });
 
   it("names each channel and the offline meetings apart, without adding them up", async () => {

@@ -1,27 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { eq, inArray } from "drizzle-orm";
 import { loadConfig } from "../../src/config.js";
-import type { Database, Db } from "../../src/db/client.js";
+import type { Db } from "../../src/db/client.js";
 import { adminUnits, drafts } from "../../src/db/schema/index.js";
 import { noBroadcast } from "../../src/delivery/broadcaster.js";
 import { createScheduler } from "../../scheduler/scheduler.js";
 import { closingResultsJob } from "../../scheduler/jobs/closing-results.js";
 import { draftPeriodsJob } from "../../scheduler/jobs/draft-periods.js";
-import { createTestDatabase, databaseKinds, quietLogger } from "../support/database.js";
+import { databaseKinds, quietLogger } from "../support/database.js";
+import { useTestDatabase } from "../support/lifecycle.js";
 import { someUnits } from "../support/delivery.js";
 import { agency, answer, messagesTo, officerInChat, openDraft, resident, vn } from "./fixtures.js";
 
 describe.each(databaseKinds)("closing: final digest and results on %s", (kind) => {
-  let database: Database;
+  const database = useTestDatabase(kind);
   let db: Db;
   const config = loadConfig({ NODE_ENV: "test" });
 
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
+  beforeAll(() => {
     db = database.db;
-  });
-  afterAll(async () => {
-    await database.close();
   });
 
   it("at the deadline the draft closes; then officers get the final digest and each respondent one message with the province's and their commune's tallies, once", async () => {

@@ -1,19 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { loadConfig } from "../../src/config.js";
-import type { Database, Db } from "../../src/db/client.js";
+import type { Db } from "../../src/db/client.js";
 import { draftReminders } from "../../src/db/schema/index.js";
 import { createBroadcaster } from "../../src/delivery/broadcast.js";
 import { updateDraft } from "../../src/domain/drafts/update.js";
 import { encodeAction } from "../../src/messages/actions.js";
 import { createScheduler } from "../../scheduler/scheduler.js";
 import { deadlineRemindersJob } from "../../scheduler/jobs/deadline-reminders.js";
-import { createTestDatabase, databaseKinds, quietLogger } from "../support/database.js";
+import { databaseKinds, quietLogger } from "../support/database.js";
+import { useTestDatabase } from "../support/lifecycle.js";
 import { someUnits } from "../support/delivery.js";
 import { agency, answer, messagesTo, openDraft, resident, vn } from "./fixtures.js";
 
 describe.each(databaseKinds)("scheduler: deadline reminders on %s", (kind) => {
-  let database: Database;
+  const database = useTestDatabase(kind);
   let db: Db;
   let UA: string, UB: string, UC: string, U4: string, U5: string, U6: string;
   const config = loadConfig({ NODE_ENV: "test" });
@@ -22,13 +23,9 @@ describe.each(databaseKinds)("scheduler: deadline reminders on %s", (kind) => {
   const instance = (owner: string) => createScheduler({ db, logger: quietLogger(), config, jobs: [job], owner });
 
   beforeAll(async () => {
-    database = await createTestDatabase(kind);
     db = database.db;
     // Each test has communes of its own: residents of one test are never another's audience.
     [UA, UB, UC, U4, U5, U6] = await someUnits(db, 6) as [string, string, string, string, string, string];
-  });
-  afterAll(async () => {
-    await database.close();
   });
 
   it("on the calendar days 7, 3 and 1 before the deadline at 08:00, once across two instances, to residents who have not answered every question and have not stopped", async () => {

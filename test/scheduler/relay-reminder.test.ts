@@ -1,12 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import { loadConfig } from "../../src/config.js";
 import { noBroadcast } from "../../src/delivery/broadcaster.js";
-import type { Database, Db } from "../../src/db/client.js";
+import type { Db } from "../../src/db/client.js";
 import { deliveries, drafts, relays, subscribers, subscriptions, type SubscriberStatus } from "../../src/db/schema/index.js";
 import { findOrCreateAgency } from "../../src/domain/agencies.js";
 import { relayReminderJob } from "../../scheduler/jobs/relay-reminder.js";
-import { createTestDatabase, databaseKinds, quietLogger } from "../support/database.js";
+import { databaseKinds, quietLogger } from "../support/database.js";
+import { useTestDatabase } from "../support/lifecycle.js";
 import { DONG_KINH, LUONG_VAN_TRI } from "../support/feedback-seed.js";
 
 const HOUR = 3_600_000;
@@ -16,19 +17,15 @@ const T = new Date(Date.UTC(2031, 2, 10, 3, 0, 0));
 const before = (ms: number) => new Date(T.getTime() - ms);
 
 describe.each(databaseKinds)("scheduler: relay follow-up on %s", (kind) => {
-  let database: Database;
+  const database = useTestDatabase(kind);
   let db: Db;
   const config = loadConfig({ NODE_ENV: "test" });
   let kicks = 0;
   const job = relayReminderJob({ broadcaster: { ...noBroadcast, kick: () => void kicks++ } });
   const run = (now: Date) => job.run({ db, logger: quietLogger(), config, now }) as Promise<{ reminded: number }>;
 
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
+  beforeAll(() => {
     db = database.db;
-  });
-  afterAll(async () => {
-    await database.close();
   });
 
   let n = 0;

@@ -1,26 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/config.js";
-import type { Database, Db } from "../../src/db/client.js";
+import type { Db } from "../../src/db/client.js";
 import { noBroadcast } from "../../src/delivery/broadcaster.js";
 import { recordReportDownload } from "../../src/domain/report/downloads.js";
 import { createScheduler } from "../../scheduler/scheduler.js";
 import { reportRemindersJob } from "../../scheduler/jobs/report-reminders.js";
-import { createTestDatabase, databaseKinds, quietLogger } from "../support/database.js";
+import { databaseKinds, quietLogger } from "../support/database.js";
+import { useTestDatabase } from "../support/lifecycle.js";
 import { agency, messagesTo, officerInChat, vn } from "./fixtures.js";
 
 describe.each(databaseKinds)("scheduler: annual report reminders on %s", (kind) => {
-  let database: Database;
+  const database = useTestDatabase(kind);
   let db: Db;
   const config = loadConfig({ NODE_ENV: "test" });
   const job = reportRemindersJob({ broadcaster: noBroadcast, dates: config.REPORT_REMINDER_DATES });
   const instance = (owner: string) => createScheduler({ db, logger: quietLogger(), config, jobs: [job], owner });
 
-  beforeAll(async () => {
-    database = await createTestDatabase(kind);
+  beforeAll(() => {
     db = database.db;
-  });
-  afterAll(async () => {
-    await database.close();
   });
 
   it("on 1 and 15 November at 09:00 the officers of agencies whose report is not downloaded are reminded, once per date, until it is", async () => {

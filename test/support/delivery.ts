@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { expect } from "vitest";
 import { queryRows, type Db, type DbOrTx } from "../../src/db/client.js";
 
 /**
@@ -66,4 +67,18 @@ export async function waitForBroadcast(db: Db, broadcastId: string, timeoutMs = 
     if (Date.now() > until) throw new Error(`broadcast not finished after ${timeoutMs} ms: ${JSON.stringify(c)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Deliveries not yet sent (queued or sending), over the whole outbox. */
+export async function pendingDeliveries(db: DbOrTx): Promise<number> {
+  const [r] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from deliveries where state in ('queued', 'sending')`);
+  return r!.n;
+}
+
+/**
+ * Wait until a platform got more than `before` messages (`received()`: how many it has now; not waited
+ * for when no reply is expected) and nothing is left to send.
+ */
+export async function untilDelivered(db: DbOrTx, received: () => number, before: number, expectReply = true): Promise<void> {
+  await expect.poll(async () => (!expectReply || received() > before) && (await pendingDeliveries(db)) === 0, { timeout: 15_000, interval: 50 }).toBe(true);
 }

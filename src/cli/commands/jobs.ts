@@ -2,7 +2,7 @@ import { createBroadcaster } from "../../delivery/broadcast.js";
 import { localDateTime } from "../../text/local-time.js";
 import { createScheduler, type RunResult, type Scheduler } from "../../../scheduler/scheduler.js";
 import { defaultJobs } from "../../../scheduler/jobs/index.js";
-import { parseCommandArgs } from "../args.js";
+import { parseCommandArgs, parseOptions, stringOptions } from "../args.js";
 import { CliError, defineCommand, UsageError, type CliCommand, type CommandContext } from "../registry.js";
 import { formatTable } from "../table.js";
 
@@ -49,9 +49,7 @@ const list = defineCommand({
   summary: "timed jobs with their schedule, last and next run",
   usage: LIST_USAGE,
   parse(args) {
-    const { values, positionals } = parseCommandArgs(args, { now: { type: "string" } }, LIST_USAGE);
-    if (positionals.length) throw new UsageError(`Unexpected argument '${positionals[0]}'.`, LIST_USAGE);
-    return { now: parseNow(values.now, LIST_USAGE) };
+    return { now: parseNow(parseOptions(args, stringOptions("now"), LIST_USAGE).now, LIST_USAGE) };
   },
   async run(ctx, input) {
     const now = input.now ?? new Date();
@@ -88,7 +86,7 @@ const run = defineCommand({
   summary: "run one timed job by hand as the timer would (once per tick)",
   usage: RUN_USAGE,
   parse(args) {
-    const { values, positionals } = parseCommandArgs(args, { now: { type: "string" } }, RUN_USAGE);
+    const { values, positionals } = parseCommandArgs(args, stringOptions("now"), RUN_USAGE);
     if (positionals.length !== 1) throw new UsageError("Give exactly one job name (see: npm run cli -- jobs list).", RUN_USAGE);
     return { name: positionals[0]!, now: parseNow(values.now, RUN_USAGE) };
   },

@@ -2,7 +2,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import { apiKeys, apiRoles, type ApiRole } from "../../db/schema/index.js";
 import { findAgency } from "../../domain/agencies.js";
 import { createApiKey, listApiKeys, revokeApiKey } from "../../domain/api-keys.js";
-import { parseCommandArgs } from "../args.js";
+import { parseOneArgument, parseOptions, stringOptions } from "../args.js";
 import { CliError, defineCommand, UsageError, type CliCommand } from "../registry.js";
 import { defineListCommand } from "../list-command.js";
 
@@ -25,12 +25,7 @@ const keysCreate = defineCommand({
   summary: "create an API key (printed once, alone on the last line)",
   usage: CREATE_USAGE,
   parse(args) {
-    const { values, positionals } = parseCommandArgs(
-      args,
-      { role: { type: "string" }, agency: { type: "string" }, name: { type: "string" } },
-      CREATE_USAGE,
-    );
-    if (positionals.length) throw new UsageError(`Unexpected argument '${positionals[0]}'.`, CREATE_USAGE);
+    const values = parseOptions(args, stringOptions("role", "agency", "name"), CREATE_USAGE);
     const role = values.role?.trim();
     if (!role) throw new UsageError("--role is required (admin, drafter or viewer).", CREATE_USAGE);
     if (!(apiRoles as readonly string[]).includes(role)) {
@@ -73,11 +68,7 @@ const keysRevoke = defineCommand({
   summary: "revoke an API key by id or prefix",
   usage: REVOKE_USAGE,
   parse(args) {
-    const { positionals } = parseCommandArgs(args, {}, REVOKE_USAGE);
-    if (positionals.length !== 1 || !positionals[0]?.trim()) {
-      throw new UsageError("Give exactly one key id or prefix.", REVOKE_USAGE);
-    }
-    return { idOrPrefix: positionals[0].trim() };
+    return { idOrPrefix: parseOneArgument(args, REVOKE_USAGE, "Give exactly one key id or prefix.") };
   },
   async run(ctx, input) {
     const isUuid = /^[0-9a-f-]{36}$/i.test(input.idOrPrefix);

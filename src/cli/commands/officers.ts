@@ -3,7 +3,7 @@ import { z } from "zod";
 import { apiRoles, consoleAccounts, type ApiRole } from "../../db/schema/index.js";
 import { createOfficerAccount, createOfficerBody, listOfficerAccounts, setOfficerDisabled } from "../../domain/officers/accounts.js";
 import { AppError } from "../../errors.js";
-import { parseCommandArgs } from "../args.js";
+import { parseOneArgument, parseOptions, stringOptions } from "../args.js";
 import { CliError, defineCommand, UsageError, type CliCommand } from "../registry.js";
 import { defineListCommand } from "../list-command.js";
 
@@ -27,12 +27,7 @@ const officersCreate = defineCommand({
   summary: "create an officer's console account (prints a one-time password, or --password-stdin)",
   usage: CREATE_USAGE,
   parse(args) {
-    const { values, positionals } = parseCommandArgs(
-      args,
-      { role: { type: "string" }, name: { type: "string" }, login: { type: "string" }, agency: { type: "string" }, "password-hash": { type: "string" } },
-      CREATE_USAGE,
-    );
-    if (positionals.length) throw new UsageError(`Unexpected argument '${positionals[0]}'.`, CREATE_USAGE);
+    const values = parseOptions(args, stringOptions("role", "name", "login", "agency", "password-hash"), CREATE_USAGE);
     const role = values.role?.trim();
     if (!role || !(apiRoles as readonly string[]).includes(role)) throw new UsageError("--role must be admin, drafter or viewer.", CREATE_USAGE);
     const parsed = createOfficerBody.safeParse({ role, name: values.name ?? "", login: values.login ?? "", agency: values.agency });
@@ -76,9 +71,7 @@ const officersDisable = defineCommand({
   summary: "disable an officer's console account and end its sessions",
   usage: DISABLE_USAGE,
   parse(args) {
-    const { positionals } = parseCommandArgs(args, {}, DISABLE_USAGE);
-    if (positionals.length !== 1 || !positionals[0]?.trim()) throw new UsageError("Give exactly one login.", DISABLE_USAGE);
-    return { login: positionals[0].trim().toLowerCase() };
+    return { login: parseOneArgument(args, DISABLE_USAGE, "Give exactly one login.").toLowerCase() };
   },
   async run(ctx, input) {
     const [account] = await ctx.db.select({ id: consoleAccounts.id }).from(consoleAccounts).where(eq(consoleAccounts.login, input.login)).limit(1);

@@ -1,5 +1,5 @@
 import { createChannelTokenStorage, ZALO_OA_TOKENS } from "../../domain/channel-tokens.js";
-import { parseCommandArgs } from "../args.js";
+import { parseOptions, stringOptions } from "../args.js";
 import { CliError, defineCommand, UsageError, type CliCommand, type CommandContext } from "../registry.js";
 
 const SET_USAGE = [
@@ -24,12 +24,7 @@ const tokenSet = defineCommand({
   summary: "load the Zalo OA access/refresh token pair (rotated automatically afterwards)",
   usage: SET_USAGE,
   parse(args) {
-    const { values, positionals } = parseCommandArgs(
-      args,
-      { access: { type: "string" }, refresh: { type: "string" }, "expires-in": { type: "string" } },
-      SET_USAGE,
-    );
-    if (positionals.length) throw new UsageError(`Unexpected argument '${positionals[0]}'.`, SET_USAGE);
+    const values = parseOptions(args, stringOptions("access", "refresh", "expires-in"), SET_USAGE);
     const access = values.access?.trim();
     const refresh = values.refresh?.trim();
     if (!access) throw new UsageError("--access is required.", SET_USAGE);
@@ -55,8 +50,7 @@ const tokenStatus = defineCommand({
   summary: "show when the stored Zalo OA token expires (never the token)",
   usage: STATUS_USAGE,
   parse(args) {
-    const { positionals } = parseCommandArgs(args, {}, STATUS_USAGE);
-    if (positionals.length) throw new UsageError(`Unexpected argument '${positionals[0]}'.`, STATUS_USAGE);
+    parseOptions(args, {}, STATUS_USAGE);
     return {};
   },
   async run(ctx) {

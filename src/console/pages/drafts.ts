@@ -4,7 +4,7 @@ import { agencies, draftStatuses, type DraftStatus } from "../../db/schema/index
 
 import { getDraftRow, getDraftView, listDraftViews } from "../../domain/drafts/queries.js";
 import { draftStats } from "../../domain/stats.js";
-import { actorOf, assertCanWrite, getReadableDraft } from "../../domain/draft-access.js";
+import { accessibleDraft, actorOf, assertCanWrite } from "../../domain/draft-access.js";
 import { localDateTime } from "../../text/local-time.js";
 import { announcementText } from "../../delivery/broadcast.js";
 import { badRequest } from "../../errors.js";
@@ -52,7 +52,7 @@ export function draftPages(deps: ConsoleDeps): Router {
   const formPage = (edit: boolean) => async (req: Request, res: Response) => {
     const officer = officerOf(res);
     assertCanWrite(actorOf(officer));
-    const draft = edit ? await getDraftView(db, (await getReadableDraft(db, officer, String(req.params.id))).id) : null;
+    const draft = edit ? await getDraftView(db, (await accessibleDraft(db, officer, String(req.params.id))).id) : null;
     const ownAgency = officer.agencyId ? (await db.select().from(agencies)).find((a) => a.id === officer.agencyId)?.name ?? "" : "";
     deps.page(req, res, "draft-form", {
       title: edit ? "console.form.titleEdit" : "console.form.titleNew",
@@ -70,7 +70,7 @@ export function draftPages(deps: ConsoleDeps): Router {
   router.get("/drafts/:id/edit", formPage(true));
 
   router.get("/drafts/:id", async (req, res) => {
-    const row = await getReadableDraft(db, officerOf(res), req.params.id);
+    const row = await accessibleDraft(db, officerOf(res), req.params.id);
     const draft = await getDraftView(db, row.id);
     deps.page(req, res, "draft", {
       title: "console.drafts.title",

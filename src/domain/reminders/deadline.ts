@@ -6,7 +6,9 @@ import { localDateTime } from "../../text/local-time.js";
 import { endOf, type QuietHours } from "../../delivery/quiet-hours.js";
 import { t } from "../../i18n/index.js";
 import { deadlineText } from "../../messages/conversation.js";
-import { answerButton, byLocale, createBroadcast, enqueueAudience, perLocale } from "./bulk.js";
+import { createBroadcast, enqueueAudience } from "../../delivery/outbox.js";
+import { answerButton } from "../../messages/buttons.js";
+import { byLocale, perLocale } from "../../messages/per-locale.js";
 
 /** Deadline reminders go out on their local calendar day from this local time. */
 export const REMINDER_TIME = "08:00";

@@ -5,7 +5,8 @@ import { agencies, jobRuns } from "../../db/schema/index.js";
 import { localDateTime } from "../../text/local-time.js";
 import { t } from "../../i18n/index.js";
 import { reportDownloaded } from "../report/downloads.js";
-import { byLocale, createBroadcast, enqueueAudience, perLocale } from "./bulk.js";
+import { createBroadcast, enqueueAudience } from "../../delivery/outbox.js";
+import { byLocale, perLocale } from "../../messages/per-locale.js";
 
 /** Plan V.1: every agency reports before 20 November (local date, month-day). */
 export const REPORT_DUE = "11-20";

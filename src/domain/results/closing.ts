@@ -1,12 +1,13 @@
 import { and, eq, gt, isNull } from "drizzle-orm";
 import { sql } from "drizzle-orm";
-import { queryRows, type Db, type DbOrTx } from "../../db/client.js";
-import { drafts, PRIORITY_BULK } from "../../db/schema/index.js";
+import type { Db, DbOrTx } from "../../db/client.js";
+import { drafts } from "../../db/schema/index.js";
 import { t, type Locale } from "../../i18n/index.js";
 import { feedbackSources } from "../feedback-sources.js";
 import { draftDigest } from "../digest/data.js";
 import { renderDigest } from "../digest/render.js";
-import { byLocale, createBroadcast, enqueueAudience, LOCALES, perLocale } from "../reminders/bulk.js";
+import { createBroadcast, enqueueAudience, enqueueBroadcast } from "../../delivery/outbox.js";
+import { byLocale, LOCALES, perLocale } from "../../messages/per-locale.js";
 import { ANSWERED_MARK, resultsMessage } from "./message.js";
 import { draftResults } from "./tally.js";
 
@@ -67,23 +68,17 @@ async function results(tx: DbOrTx, d: DraftRow, now: Date): Promise<number> {
     return { unit, ...text };
   });
   const broadcastId = await createBroadcast(tx, d.id, "closing", RESULTS_ACTOR, now);
-  const [row] = await queryRows<{ n: number }>(tx, sql`
-    ${feedbackSources(d.id)},
-    who as (select subscriber_id, min(unit_code) as unit_code, count(*)::int as answered from ontime group by 1),
-    msgs as (select * from jsonb_to_recordset(${JSON.stringify(messages)}::jsonb) as m(unit text, vi jsonb, en jsonb)),
-    ins as (
-      insert into deliveries (broadcast_id, subscriber_id, channel, kind, priority, message)
-      select ${broadcastId}, s.id, s.channel, 'results', ${PRIORITY_BULK},
-        jsonb_set(x.msg, '{text}', to_jsonb(replace(x.msg ->> 'text', ${ANSWERED_MARK}, who.answered::text)))
-      from who
+  return enqueueBroadcast(tx, {
+    broadcastId, kind: "results",
+    with: sql`
+      ${feedbackSources(d.id)},
+      who as (select subscriber_id, min(unit_code) as unit_code, count(*)::int as answered from ontime group by 1),
+      msgs as (select * from jsonb_to_recordset(${JSON.stringify(messages)}::jsonb) as m(unit text, vi jsonb, en jsonb))`,
+    message: sql`jsonb_set(x.msg, '{text}', to_jsonb(replace(x.msg ->> 'text', ${ANSWERED_MARK}, who.answered::text)))`,
+    from: sql`from who
       join subscribers s on s.id = who.subscriber_id
       join msgs m on m.unit = coalesce(who.unit_code, '')
       cross join lateral (select case when s.locale = 'en' then m.en else m.vi end as msg) x
-      where s.status = 'active'
-      on conflict do nothing
-      returning 1
-    ) select count(*)::int as n from ins`);
-  const n = row?.n ?? 0;
-  await tx.execute(sql`update broadcasts set total = ${n} where id = ${broadcastId}`);
-  return n;
+      where s.status = 'active'`,
+  });
 }

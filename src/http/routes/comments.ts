@@ -2,12 +2,11 @@ import { Router } from "express";
 import { idParams } from "../../domain/ids.js";
 import { commentUpdateBody, commentView, updateComment } from "../../domain/comments.js";
 import { principalOf } from "../auth.js";
-import { problemSchema } from "./reads-schemas.js";
+import { problemResponses } from "../problem-schema.js";
 import type { ApiDeps } from "./deps.js";
 
 /** PATCH /api/v1/comments/{id}: hide abuse, flag for review, record tiếp thu / giải trình. */
 export function commentRoutes(deps: ApiDeps): Router {
-  const err = (description: string) => ({ description, schema: problemSchema, contentType: "application/problem+json" });
   deps.openapi.register({
     method: "patch",
     path: "/api/v1/comments/{id}",
@@ -18,10 +17,12 @@ export function commentRoutes(deps: ApiDeps): Router {
     body: commentUpdateBody,
     responses: {
       200: { description: "The comment's new moderation and handling state", schema: commentView },
-      400: err("Invalid or empty body (the field is named)"),
-      401: err("Missing or unknown API key"),
-      403: err("Viewer key"),
-      404: err("No such comment, or a comment on another agency's draft"),
+      ...problemResponses({
+        400: "Invalid or empty body (the field is named)",
+        401: "Missing or unknown API key",
+        403: "Viewer key",
+        404: "No such comment, or a comment on another agency's draft",
+      }),
     },
   });
   const router = Router();

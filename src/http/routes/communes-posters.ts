@@ -9,7 +9,7 @@ import { posterLinks, posterLinkSettings, type PosterLink } from "../../posters/
 import { posterSvg } from "../../posters/svg.js";
 import { posterText } from "../../posters/text.js";
 import type { ApiDeps } from "./deps.js";
-import { problemSchema } from "./reads-schemas.js";
+import { problemResponses } from "../problem-schema.js";
 
 const posterParams = z.object({ code: z.string().describe("The commune's code (a current unit, e.g. 05977)") });
 const posterQuery = z.object({
@@ -36,7 +36,6 @@ export function communePosterRoutes(deps: ApiDeps): Router {
   const fonts = () => (fontsLoaded ??= dejavuFonts());
   const pdf = () => import("../../posters/pdf.js");
   const text = posterText("vi");
-  const err = (description: string) => ({ description, schema: problemSchema, contentType: "application/problem+json" });
   const layoutOf = (c: CommuneListItem): PosterLayout => posterLayout(c, linksOrConflict(deps, c.code), text);
 
   deps.openapi.register({
@@ -48,9 +47,11 @@ export function communePosterRoutes(deps: ApiDeps): Router {
     query: allPostersQuery,
     responses: {
       200: { description: "application/pdf attachment", schema: z.string().describe("PDF"), contentType: CONTENT_TYPES.pdf },
-      400: err("A format other than pdf"),
-      401: err("Missing or unknown API key"),
-      409: err("No enabled channel with a public link, or an enabled channel's link variable is missing"),
+      ...problemResponses({
+        400: "A format other than pdf",
+        401: "Missing or unknown API key",
+        409: "No enabled channel with a public link, or an enabled channel's link variable is missing",
+      }),
     },
   });
   router.get("/communes/posters", async (req, res) => {
@@ -74,10 +75,12 @@ export function communePosterRoutes(deps: ApiDeps): Router {
     query: posterQuery,
     responses: {
       200: { description: "application/pdf, image/png (1240 × 1754, 150 dpi) or image/svg+xml", schema: z.string().describe("The poster") },
-      400: err("Unknown format"),
-      401: err("Missing or unknown API key"),
-      404: err("No such commune"),
-      409: err("No enabled channel with a public link, or an enabled channel's link variable is missing"),
+      ...problemResponses({
+        400: "Unknown format",
+        401: "Missing or unknown API key",
+        404: "No such commune",
+        409: "No enabled channel with a public link, or an enabled channel's link variable is missing",
+      }),
     },
   });
   router.get("/communes/:code/poster", async (req, res) => {

@@ -1,10 +1,10 @@
 import { Router } from "express";
 import { z } from "zod";
-import { actorOf, assertCanWrite, getReadableDraft } from "../../domain/draft-access.js";
+import { accessibleDraft, actorOf, assertCanWrite } from "../../domain/draft-access.js";
 import { listOfflineFeedback, offlineFeedbackBody, recordOfflineFeedback } from "../../domain/offline-feedback.js";
 import { principalOf } from "../auth.js";
 import type { ApiDeps } from "./deps.js";
-import { problemSchema } from "./reads-schemas.js";
+import { problemResponses } from "../problem-schema.js";
 
 const params = z.object({ id: z.uuid().describe("The draft's id") });
 const view = z.object({
@@ -24,7 +24,6 @@ const view = z.object({
 export function offlineFeedbackRoutes(deps: ApiDeps): Router {
   const { db, openapi, config } = deps;
   const router = Router();
-  const err = (description: string) => ({ description, schema: problemSchema, contentType: "application/problem+json" });
 
   openapi.register({
     method: "post",
@@ -36,19 +35,21 @@ export function offlineFeedbackRoutes(deps: ApiDeps): Router {
     body: offlineFeedbackBody,
     responses: {
       201: { description: "Recorded", schema: view },
-      400: err("A field of the wrong type or shape (a negative or fractional count, a bad date)"),
-      401: err("Missing or unknown API key"),
-      403: err("A viewer key"),
-      404: err("No such draft, or a draft of another agency"),
-      409: err("The draft has not been published"),
-      422: err("Unknown or non-target commune, unknown question, too many choices, a meeting date in the future or before publication, fewer attendees than answers"),
+      ...problemResponses({
+        400: "A field of the wrong type or shape (a negative or fractional count, a bad date)",
+        401: "Missing or unknown API key",
+        403: "A viewer key",
+        404: "No such draft, or a draft of another agency",
+        409: "The draft has not been published",
+        422: "Unknown or non-target commune, unknown question, too many choices, a meeting date in the future or before publication, fewer attendees than answers",
+      }),
     },
   });
   router.post("/drafts/:id/offline-feedback", async (req, res) => {
     const actor = actorOf(principalOf(res));
     // Who may write comes before what is written: a viewer or another agency learns nothing from validation.
     assertCanWrite(actor);
-    await getReadableDraft(db, actor, req.params.id);
+    await accessibleDraft(db, actor, req.params.id);
     const body = offlineFeedbackBody.parse(req.body);
     res.status(201).json(await recordOfflineFeedback({ db, timeZone: config.TZ_NAME }, actor, req.params.id, body));
   });
@@ -62,13 +63,11 @@ export function offlineFeedbackRoutes(deps: ApiDeps): Router {
     params,
     responses: {
       200: { description: "The records", schema: z.object({ items: z.array(view) }) },
-      401: err("Missing or unknown API key"),
-      403: err("The draft belongs to another agency"),
-      404: err("No such draft"),
+      ...problemResponses({ 401: "Missing or unknown API key", 403: "The draft belongs to another agency", 404: "No such draft" }),
     },
   });
   router.get("/drafts/:id/offline-feedback", async (req, res) => {
-    const draft = await getReadableDraft(db, principalOf(res), req.params.id);
+    const draft = await accessibleDraft(db, principalOf(res), req.params.id);
     res.json({ items: await listOfflineFeedback(db, draft.id) });
   });
 

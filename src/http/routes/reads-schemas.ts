@@ -2,15 +2,6 @@ import { z } from "zod";
 import { fold } from "../../text/fold.js";
 import { idParams } from "../../domain/ids.js";
 
-/** An RFC 9457 problem body, for the OpenAPI document. */
-export const problemSchema = z.object({
-  type: z.string(),
-  title: z.string(),
-  status: z.number().int(),
-  detail: z.string(),
-  errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
-});
-
 const dateTime = z.iso.datetime({ offset: true }).describe("ISO 8601 date-time");
 
 const draftParams = idParams("draft");

@@ -2,7 +2,7 @@ import { Router } from "express";
 import type { z } from "zod";
 import { badRequest } from "../../errors.js";
 import { listCommunes, searchCommunes } from "../../domain/communes.js";
-import { getReadableDraft } from "../../domain/draft-access.js";
+import { accessibleDraft } from "../../domain/draft-access.js";
 import { draftFeedback } from "../../domain/feedback.js";
 import { offlineExportRows } from "../../domain/offline-feedback.js";
 import { pseudonymSecret } from "../../domain/pseudonym.js";
@@ -13,7 +13,8 @@ import { principalOf } from "../auth.js";
 import { audit } from "../audit.js";
 import { zodFieldProblems } from "../problem.js";
 import type { ApiDeps } from "./deps.js";
-import { problemSchema, readSchemas as s } from "./reads-schemas.js";
+import { readSchemas as s } from "./reads-schemas.js";
+import { problemResponses } from "../problem-schema.js";
 
 /** Parse a query object, turning zod issues into a 400 problem naming each parameter. */
 function parseQuery<T extends z.ZodType>(schema: T, query: unknown): z.infer<T> {
@@ -35,7 +36,6 @@ function exportFileName(draft: { id: string; code: string | null }, ext: string)
 export function readRoutes(deps: ApiDeps): Router {
   const router = Router();
   const { db, openapi, config } = deps;
-  const err = (description: string) => ({ description, schema: problemSchema, contentType: "application/problem+json" });
 
   openapi.register({
     method: "get",
@@ -46,12 +46,11 @@ export function readRoutes(deps: ApiDeps): Router {
     params: s.draftParams,
     responses: {
       200: { description: "The draft's statistics (answers after the deadline are not counted)", schema: s.stats },
-      401: err("Missing or unknown API key"),
-      404: err("No such draft, or another agency's"),
+      ...problemResponses({ 401: "Missing or unknown API key", 404: "No such draft, or another agency's" }),
     },
   });
   router.get("/drafts/:id/stats", async (req, res) => {
-    const draft = await getReadableDraft(db, principalOf(res), req.params.id);
+    const draft = await accessibleDraft(db, principalOf(res), req.params.id);
     res.json(await draftStats(db, draft));
   });
 
@@ -65,14 +64,12 @@ export function readRoutes(deps: ApiDeps): Router {
     query: s.feedbackQuery,
     responses: {
       200: { description: "JSON; or a CSV (UTF-8 with BOM) or XLSX (sheets: answers, comments) attachment", schema: s.feedback },
-      400: err("Unknown format or language"),
-      401: err("Missing or unknown API key"),
-      404: err("No such draft, or another agency's"),
+      ...problemResponses({ 400: "Unknown format or language", 401: "Missing or unknown API key", 404: "No such draft, or another agency's" }),
     },
   });
   router.get("/drafts/:id/feedback", async (req, res) => {
     const query = parseQuery(s.feedbackQuery, req.query);
-    const draft = await getReadableDraft(db, principalOf(res), req.params.id);
+    const draft = await accessibleDraft(db, principalOf(res), req.params.id);
     const fb = await draftFeedback(db, draft, await pseudonymSecret(db, config.PSEUDONYM_SECRET));
     await audit(db, res, { action: "feedback.export", entityType: "draft", entityId: draft.id, details: { format: query.format } });
     const opts = { locale: query.lang, timeZone: config.TZ_NAME };
@@ -102,8 +99,7 @@ export function readRoutes(deps: ApiDeps): Router {
     query: s.communesQuery,
     responses: {
       200: { description: "Matching units; matchedFormer says which pre-2025 unit the query matched", schema: s.communes },
-      400: err("A bad query parameter"),
-      401: err("Missing or unknown API key"),
+      ...problemResponses({ 400: "A bad query parameter", 401: "Missing or unknown API key" }),
     },
   });
   router.get("/communes", async (req, res) => {

@@ -5,7 +5,8 @@ import { relayCoverage } from "../../domain/relays/coverage.js";
 import { deliveryStates } from "../../db/schema/index.js";
 import { principalOf } from "../auth.js";
 import type { ApiDeps } from "./deps.js";
-import { problemSchema, readSchemas } from "./reads-schemas.js";
+import { readSchemas } from "./reads-schemas.js";
+import { problemResponses } from "../problem-schema.js";
 
 const dateTime = z.iso.datetime({ offset: true });
 const relayEntry = z.object({
@@ -34,7 +35,6 @@ const coverageSchema = z.object({
 /** Relay coverage of a draft: which communes' propagandists got the read-aloud script and confirmed it. */
 export function relayRoutes(deps: ApiDeps): Router {
   const router = Router();
-  const err = (description: string) => ({ description, schema: problemSchema, contentType: "application/problem+json" });
   deps.openapi.register({
     method: "get",
     path: "/api/v1/drafts/{id}/relays",
@@ -44,8 +44,7 @@ export function relayRoutes(deps: ApiDeps): Router {
     params: readSchemas.draftParams,
     responses: {
       200: { description: "Coverage per target commune, by name", schema: coverageSchema },
-      401: err("Missing or unknown API key"),
-      404: err("No such draft, or a draft of another agency"),
+      ...problemResponses({ 401: "Missing or unknown API key", 404: "No such draft, or a draft of another agency" }),
     },
   });
   router.get("/drafts/:id/relays", async (req, res) => {

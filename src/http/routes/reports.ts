@@ -7,7 +7,7 @@ import { reportPeriod } from "../../domain/report/period.js";
 import { notFound, unprocessable } from "../../errors.js";
 import { principalOf } from "../auth.js";
 import type { ApiDeps } from "./deps.js";
-import { problemSchema } from "./reads-schemas.js";
+import { problemResponses } from "../problem-schema.js";
 import { annualReportSchema } from "./reports-schemas.js";
 
 const annualQuery = z.strictObject({
@@ -26,7 +26,6 @@ const MIME = {
 export function reportRoutes(deps: ApiDeps): Router {
   const { db, openapi, config } = deps;
   const router = Router();
-  const err = (description: string) => ({ description, schema: problemSchema, contentType: "application/problem+json" });
 
   openapi.register({
     method: "get",
@@ -37,10 +36,12 @@ export function reportRoutes(deps: ApiDeps): Router {
     query: annualQuery,
     responses: {
       200: { description: "JSON; or an XLSX or DOCX attachment. Admins: the province with a breakdown by agency (or one agency); others: their own agency", schema: annualReportSchema },
-      400: err("A bad query parameter"),
-      401: err("Missing or unknown API key"),
-      404: err("No such agency, or another agency than the key's"),
-      422: err("A year whose report period has not begun"),
+      ...problemResponses({
+        400: "A bad query parameter",
+        401: "Missing or unknown API key",
+        404: "No such agency, or another agency than the key's",
+        422: "A year whose report period has not begun",
+      }),
     },
   });
   router.get("/reports/annual", async (req, res) => {

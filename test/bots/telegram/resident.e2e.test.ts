@@ -5,6 +5,7 @@ import { t } from "../../../src/i18n/index.js";
 import { databaseKinds } from "../../support/database.js";
 import { startTestService, type TestService } from "../../support/service.js";
 import { startEmulator, type Emulator, type Received } from "./emulator.js";
+import { untilDelivered } from "../../support/delivery.js";
 import { teaDraftBody } from "../../support/drafts.js";
 
 const TOKEN = "987654321:AAEmulatorTokenForGopyTests_0123456789";
@@ -24,7 +25,6 @@ describe.each(databaseKinds)("Telegram resident, end to end (%s)", (kind) => {
   let questionIds: string[] = [];
 
   const count = async (q: ReturnType<typeof sql>) => (await queryRows<{ n: number }>(svc.database.db, q))[0]!.n;
-  const pending = () => count(sql`select count(*)::int as n from deliveries where state in ('queued', 'sending')`);
   const postUpdate = (update: unknown, headers: Record<string, string> = { "x-telegram-bot-api-secret-token": SECRET }) =>
     svc.api("POST", "/webhooks/telegram", { rawBody: JSON.stringify(update), headers });
 
@@ -34,7 +34,7 @@ describe.each(databaseKinds)("Telegram resident, end to end (%s)", (kind) => {
     const updates = emu.takeUpdates();
     expect(updates.length).toBeGreaterThan(0);
     for (const u of updates) expect((await postUpdate(u)).status).toBe(200);
-    await expect.poll(async () => (await pending()) === 0 && (!expectReply || emu.received().length > before), { timeout: 15_000, interval: 50 }).toBe(true);
+    await untilDelivered(svc.database.db, () => emu.received().length, before, expectReply);
     return emu.received().slice(before);
   }
   const say = async (text: string) => {
@@ -112,7 +112,7 @@ describe.each(databaseKinds)("Telegram resident, end to end (%s)", (kind) => {
     const published = await svc.api("POST", `/api/v1/drafts/${draftId}/publish`, { key: adminKey, body: {} });
     expect(published.status, published.text).toBe(200);
 
-    await expect.poll(() => emu.received().length > before && pending().then((n) => n === 0), { timeout: 15_000 }).toBe(true);
+    await untilDelivered(svc.database.db, () => emu.received().length, before);
     const announcement = emu.received().slice(before);
     expect(announcement).toHaveLength(1);
     expect(announcement[0]!.text).toContain("Quy định hỗ trợ phát triển chè Lạng Sơn");

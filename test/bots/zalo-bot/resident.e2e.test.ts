@@ -5,6 +5,7 @@ import { t } from "../../../src/i18n/index.js";
 import { databaseKinds } from "../../support/database.js";
 import { startTestService, type TestService } from "../../support/service.js";
 import { startFakeZaloBot, type FakeZaloBot } from "../../fakes/zalo-bot-api.js";
+import { untilDelivered } from "../../support/delivery.js";
 import { teaDraftBody } from "../../support/drafts.js";
 
 const SECRET = "zalo-bot-webhook-secret-0123";
@@ -24,8 +25,6 @@ describe.each(databaseKinds)("Zalo Bot resident, end to end (%s)", (kind) => {
   let questionIds: string[] = [];
   let wrapped = true;
 
-  const count = async (q: ReturnType<typeof sql>) => (await queryRows<{ n: number }>(svc.database.db, q))[0]!.n;
-  const pending = () => count(sql`select count(*)::int as n from deliveries where state in ('queued', 'sending')`);
   const post = (body: unknown, headers: Record<string, string> = { "x-bot-api-secret-token": SECRET }) =>
     svc.api("POST", "/webhooks/zalo-bot", { rawBody: JSON.stringify(body), headers });
   async function say(text: string): Promise<string> {
@@ -34,7 +33,7 @@ describe.each(databaseKinds)("Zalo Bot resident, end to end (%s)", (kind) => {
     wrapped = !wrapped; // alternate the documented wrapped form and the bare form seen in practice
     const res = await post(wrapped ? { ok: true, result: update } : update);
     expect(res.status, res.text).toBe(200);
-    await expect.poll(async () => fake.sent.length > before && (await pending()) === 0, { timeout: 15_000, interval: 50 }).toBe(true);
+    await untilDelivered(svc.database.db, () => fake.sent.length, before);
     return fake.sent.slice(before).map((m) => m.text).join("\n---\n");
   }
   /** The number a choice has in the numbered list of a reply. */
@@ -86,7 +85,7 @@ describe.each(databaseKinds)("Zalo Bot resident, end to end (%s)", (kind) => {
     const before = fake.sent.length;
     const published = await svc.api("POST", `/api/v1/drafts/${draftId}/publish`, { key: adminKey, body: {} });
     expect(published.status, published.text).toBe(200);
-    await expect.poll(async () => fake.sent.length > before && (await pending()) === 0, { timeout: 15_000 }).toBe(true);
+    await untilDelivered(svc.database.db, () => fake.sent.length, before);
     const announcement = fake.sent.slice(before).map((m) => m.text).join("\n");
     expect(announcement).toContain("Quy định hỗ trợ phát triển chè Lạng Sơn");
     expect(announcement).not.toContain(t("vi", "zalo.replyToKeepWindow", { days: 7 })); // the 7-day rule is the OA's only

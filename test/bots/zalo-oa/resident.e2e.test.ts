@@ -9,6 +9,7 @@ import { databaseKinds } from "../../support/database.js";
 import type { TestService } from "../../support/service.js";
 import { startServiceWithFakeOa } from "../../support/zalo-oa.js";
 import { bigId, startFakeZaloOa, type FakeOaSent, type FakeZaloOa } from "../../fakes/zalo-oa-api.js";
+import { untilDelivered } from "../../support/delivery.js";
 import { teaDraftBody } from "../../support/drafts.js";
 
 const DONG_KINH = "05977";
@@ -25,8 +26,6 @@ describe.each(databaseKinds)("Zalo OA resident, end to end (%s)", (kind) => {
   let questionIds: string[] = [];
   const user = bigId();
 
-  const count = async (q: ReturnType<typeof sql>) => (await queryRows<{ n: number }>(svc.database.db, q))[0]!.n;
-  const pending = () => count(sql`select count(*)::int as n from deliveries where state in ('queued', 'sending')`);
   const post = (event: Record<string, unknown>) => {
     const { rawBody, headers } = fake.signedEvent(event);
     return svc.api("POST", "/webhooks/zalo-oa", { rawBody, headers });
@@ -36,7 +35,7 @@ describe.each(databaseKinds)("Zalo OA resident, end to end (%s)", (kind) => {
     const before = fake.sent.length;
     const res = await post(event);
     expect(res.status, res.text).toBe(200);
-    await expect.poll(async () => fake.sent.length > before && (await pending()) === 0, { timeout: 15_000, interval: 50 }).toBe(true);
+    await untilDelivered(svc.database.db, () => fake.sent.length, before);
     return fake.sent.slice(before);
   }
   const say = (text: string) => deliver(fake.userText(user, text));
@@ -102,7 +101,7 @@ describe.each(databaseKinds)("Zalo OA resident, end to end (%s)", (kind) => {
     const before = fake.sent.length;
     const published = await svc.api("POST", `/api/v1/drafts/${draftId}/publish`, { key: adminKey, body: {} });
     expect(published.status, published.text).toBe(200);
-    await expect.poll(async () => fake.sent.length > before && (await pending()) === 0, { timeout: 15_000 }).toBe(true);
+    await untilDelivered(svc.database.db, () => fake.sent.length, before);
     const announcement = fake.sent.slice(before);
     expect(announcement).toHaveLength(1);
     expect(announcement[0]).toMatchObject({ userId: user });
