@@ -6,7 +6,8 @@ import { computeSignature } from "../../bots/zalo-oa/signature.js";
 import { parseJsonKeepingBigInts } from "../../src/channels/json.js";
 import { sanitizeInboundEvent } from "../../src/channels/sanitize.js";
 import { queryRows } from "../../src/db/client.js";
-import { headerValue, nastyNumber, nastyString } from "../support/arbitraries.js";
+import { headerValue, nastyConstants, nastyNumber, nastyString } from "../support/arbitraries.js";
+import { watchResidentText } from "../support/log-watch.js";
 import { databaseKinds } from "../support/database.js";
 import type { TestService } from "../support/service.js";
 import { startServiceWithFakeOa } from "../support/zalo-oa.js";
@@ -103,7 +104,24 @@ describe.each(databaseKinds)("arbitrary input on the Zalo webhooks (%s)", (kind)
     return hashed.filter((h) => rows.some((r) => r.update_key === h)).length;
   };
 
+  /**
+   * The texts of the messages in a body are residents' texts for the log watch (log-watch.ts), except the shared
+   * nasty constants: the same bodies carry those as ids, names, dates and event names, which may be logged.
+   */
+  function watchTexts(channel: "zalo-oa" | "zalo-bot", raw: string) {
+    let parsed: unknown;
+    try {
+      parsed = parseJsonKeepingBigInts(raw);
+    } catch {
+      return;
+    }
+    for (const e of svc.channels.find((c) => c.name === channel)!.parseInbound(parsed)) {
+      if (e.type === "text" && !nastyConstants.includes(e.text)) watchResidentText(e.text);
+    }
+  }
+
   async function post(channel: "zalo-oa" | "zalo-bot", rawBody: string, headers: Record<string, string>) {
+    watchTexts(channel, rawBody);
     const before = await counts();
     const res = await svc.api("POST", `/webhooks/${channel}`, { rawBody, headers });
     // Zalo OA answers first and handles after: wait for that before looking at what was written.
@@ -143,10 +161,13 @@ describe.each(databaseKinds)("arbitrary input on the Zalo webhooks (%s)", (kind)
     // A resident's message or a follow as Zalo sends them, with nasty text, ids and timestamps.
     const text = fc
       .record({ sender: mostlyGoodId, text: chatText, msgId: fc.oneof(fc.uuid(), nastyString, nastyNumber), timestamp: platformTime })
-      .map(({ sender, text, msgId, timestamp }) => ({ ...oa.userText(String(sender), text), sender: { id: sender }, message: { text, msg_id: msgId }, timestamp }));
+      .map(({ sender, text, msgId, timestamp }) => ({
+        app_id: oa.appId, sender: { id: sender }, user_id_by_app: "9" + String(sender).slice(1), recipient: { id: oa.oaId },
+        event_name: "user_send_text", message: { text, msg_id: msgId }, timestamp,
+      }));
     const follow = fc
       .record({ name: fc.constantFrom("follow", "unfollow"), follower: mostlyGoodId, timestamp: platformTime })
-      .map(({ name, follower, timestamp }) => ({ ...oa.follow(String(follower)), follower: { id: follower }, event_name: name, timestamp }));
+      .map(({ name, follower, timestamp }) => ({ oa_id: oa.oaId, follower: { id: follower }, event_name: name, source: "oa_profile", app_id: oa.appId, timestamp }));
     const body = fc.oneof(
       { weight: 4, arbitrary: fc.tuple(text, fc.boolean()).map(([e, unquote]) => rawJson(e, unquote)) },
       { weight: 1, arbitrary: fc.tuple(follow, fc.boolean()).map(([e, unquote]) => rawJson(e, unquote)) },
@@ -174,7 +195,8 @@ describe.each(databaseKinds)("arbitrary input on the Zalo webhooks (%s)", (kind)
     );
     await fc.assert(
       fc.asyncProperty(chatText, forgery, extraHeaders, async (text, how, extra) => {
-        const { rawBody, headers } = oa.signedEvent(oa.userText("7" + "1".repeat(18), text));
+        const event = { sender: { id: "7" + "1".repeat(18) }, recipient: { id: oa.oaId }, event_name: "user_send_text", message: { text, msg_id: "m-forged" } };
+        const { rawBody, headers } = oa.signedEvent(event);
         const sha = (s: string) => createHash("sha256").update(s).digest("hex");
         const ts = String((JSON.parse(rawBody) as { timestamp: string }).timestamp);
         const signature: Record<string, string | undefined> = {
@@ -212,8 +234,7 @@ describe.each(databaseKinds)("arbitrary input on the Zalo webhooks (%s)", (kind)
     const text = fc
       .record({ chat: mostlyGoodId, text: chatText, messageId: fc.oneof(fc.uuid(), nastyString, nastyNumber), date: fc.oneof(recentMs, nastyNumber, nastyString), name: nastyString })
       .map(({ chat, text, messageId, date, name }) => {
-        const u = bot.textUpdate(String(chat), text) as { message: Record<string, unknown> & { from: Record<string, unknown> } };
-        return { ...u, message: { ...u.message, message_id: messageId, date, from: { ...u.message.from, id: chat, display_name: name }, chat: { id: chat, chat_type: "PRIVATE" } } };
+        return { event_name: "message.text.received", message: { message_id: messageId, date, text, from: { id: chat, display_name: name, is_bot: false }, chat: { id: chat, chat_type: "PRIVATE" } } };
       });
     const body = fc.oneof(
       { weight: 3, arbitrary: text.map((u) => rawJson({ ok: true, result: u }, false)) },
@@ -242,7 +263,8 @@ describe.each(databaseKinds)("arbitrary input on the Zalo webhooks (%s)", (kind)
     );
     await fc.assert(
       fc.asyncProperty(chatText, forgery, extraHeaders, async (text, secret, extra) => {
-        const rawBody = JSON.stringify({ ok: true, result: bot.textUpdate("c-forged", text) });
+        const message = { message_id: "m-forged", date: Date.now(), text, from: { id: "c-forged", display_name: "Chị Mai", is_bot: false }, chat: { id: "c-forged", chat_type: "PRIVATE" } };
+        const rawBody = JSON.stringify({ ok: true, result: { event_name: "message.text.received", message } });
         const headers: Record<string, string> = { "content-type": "application/json", ...extra, ...(secret === undefined ? {} : { "x-bot-api-secret-token": secret }) };
         const { res, before, what } = await post("zalo-bot", rawBody, headers);
         expect(refusedStatus(headers), what).toContain(res.status);
