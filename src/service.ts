@@ -70,6 +70,11 @@ export interface Service {
   inbound: InboundProcessor;
   /** The simulator channel, when SIMULATOR_ENABLED (default: on unless NODE_ENV=production). */
   sim: SimAdapter | null;
+  /**
+   * Resolves once every webhook update acknowledged before it was handled (Zalo OA answers first) has been
+   * handled, and its button acknowledgements sent; stop() waits for the same.
+   */
+  settleInbound(): Promise<void>;
   stop(reason?: string): Promise<void>;
 }
 
@@ -184,5 +189,5 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
     return stopping;
   };
 
-  return { config, database, metrics, server, port, url, channels, worker, inbound, sim, stop };
+  return { config, database, metrics, server, port, url, channels, worker, inbound, sim, settleInbound: () => pendingAcks.settle(), stop };
 }

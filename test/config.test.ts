@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../src/config.js";
+import { watchOutput } from "./support/log-watch.js";
 
 describe("configuration", () => {
   it("has working defaults for a fresh machine", () => {
@@ -38,6 +39,7 @@ describe("configuration", () => {
       encoding: "utf8",
       timeout: 30_000,
     });
+    watchOutput(r.stdout + r.stderr, "bad-config");
     expect(r.status).toBe(78);
     expect(r.stderr).toMatch(/PORT/);
     expect(r.stderr).toMatch(/\.env\.example/);

@@ -63,5 +63,21 @@ describe("logging", () => {
       expect(lineFor[0]).toMatchObject({ requestId: id, status: 401, method: "GET" });
       expect(lines.join("\n")).not.toContain("gpy_not_a_real_key_000000000000");
     });
+
+    it("warns that the simulator is on, anyone reaching the port reading any simulated inbox; says nothing of it when it is off", async () => {
+      const warned = (ls: string[]) => ls.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => String(l.message).startsWith("the simulator is on at /sim"));
+      expect(service.sim).not.toBeNull();
+      expect(warned(lines)).toEqual([expect.objectContaining({ level: "warn", message: expect.stringContaining("SIMULATOR_ENABLED=false") as unknown })]);
+      const off = capture("http");
+      const database = await createTestDatabase("pglite");
+      const quiet = await startService({ config: loadConfig({ NODE_ENV: "test", PORT: "0", HOST: "127.0.0.1", SIMULATOR_ENABLED: "false" }), logger: off.logger, database, skipUnits: true });
+      try {
+        expect(quiet.sim).toBeNull();
+        expect((await fetch(`${quiet.url}/sim/messages`, { method: "POST" })).status).toBe(404);
+        expect(warned(off.lines)).toEqual([]);
+      } finally {
+        await quiet.stop();
+      }
+    });
   });
 });

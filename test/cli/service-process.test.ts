@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { watchChildOutput } from "../support/log-watch.js";
 import { lastLine, runCliProcess, startServiceProcess, type ServiceProcess } from "../support/processes.js";
 
 /** Leave a socket file behind, as a service killed with SIGKILL would. */
@@ -53,6 +54,7 @@ describe("the service on an embedded data directory", () => {
         env: { ...process.env, DATABASE_URL: "", DATA_DIR: dataDir, PORT: "0", HOST: "127.0.0.1", NODE_ENV: "test" },
         stdio: ["ignore", "pipe", "pipe"],
       });
+      watchChildOutput(child, "second-service");
       let output = "";
       child.stdout.on("data", (d: Buffer) => (output += d.toString()));
       child.stderr.on("data", (d: Buffer) => (output += d.toString()));

@@ -1,11 +1,13 @@
 import { createOfficerAccount } from "../../src/domain/officers/accounts.js";
 import type { ApiRole } from "../../src/db/schema/index.js";
 import type { TestService } from "../support/service.js";
+import { watchSecret } from "../support/log-watch.js";
 
 export const PASSWORD = "mật-khẩu-đủ-dài-123";
 
 /** An officer account with a known password. */
 export async function createOfficer(svc: TestService, login: string, role: ApiRole, agency?: string) {
+  watchSecret(PASSWORD);
   return createOfficerAccount(svc.database.db, { name: `Cán bộ ${login}`, login, role, agency, password: PASSWORD }, "test");
 }
 
@@ -22,6 +24,9 @@ export async function logInHttp(svc: TestService, login: string, password = PASS
   });
   const setCookie = res.headers.get("set-cookie") ?? "";
   const cookie = /gopy_session=[^;]+/.exec(setCookie)?.[0] ?? "";
+  // The session (the part after "gopy_session=") and the password must never reach the log.
+  watchSecret(cookie.slice("gopy_session=".length));
+  watchSecret(password);
   const page = cookie ? await fetch(`${svc.url}/console/drafts`, { headers: { cookie } }) : null;
   const html = page ? await page.text() : "";
   const csrf = /<meta name="csrf-token" content="([^"]*)"/.exec(html)?.[1] ?? "";

@@ -48,6 +48,8 @@ describe.each(databaseKinds)("comment moderation on %s", (kind) => {
     const digest = await draftDigest(database.db, draft!, null, new Date(Date.now() + 1000));
     expect(JSON.stringify(digest)).not.toContain("0912");
     expect(JSON.stringify(digest)).toContain("Nên giảm mức phạt");
+    // Held: counted on the flagged line only, not among the new comments.
+    expect({ newComments: digest.newComments, flagged: digest.flagged }).toEqual({ newComments: 1, flagged: 1 });
 
     const csv = feedbackCsv(await draftFeedback(database.db, draft!, "test-secret"), { locale: "vi", timeZone: "Asia/Ho_Chi_Minh" });
     expect(csv).toContain("Liên hệ tôi 09** *** *** hoặc m***@***");

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 import { createArrivalJudge, type ArrivalJudge } from "./arrival-judge.js";
 import { nextCalls } from "./next-calls.js";
+import { watchResidentText, watchSecret } from "../support/log-watch.js";
 
 /**
  * A local fake of the Zalo Bot API (127.0.0.1, random port): `/bot<TOKEN>/<method>`, `{ok, result}` or
@@ -37,6 +38,8 @@ export interface FakeZaloBot {
 
 export async function startFakeZaloBot(): Promise<FakeZaloBot> {
   const token = `1234567:${randomBytes(12).toString("hex")}`;
+  // The bot's token must never reach the service's log (test/support/log-watch.ts).
+  watchSecret(token);
   const updates: Record<string, unknown>[] = [];
   const waiters: (() => void)[] = [];
   const blocked = new Set<string>();
@@ -61,6 +64,7 @@ export async function startFakeZaloBot(): Promise<FakeZaloBot> {
     failNext: (code, description, k = 1) => failures.arm(k, { code, description }),
     dropNext: (k = 1) => drops.arm(k, true),
     textUpdate(chatId, text, messageId = randomBytes(8).toString("hex")) {
+      watchResidentText(text);
       return {
         event_name: "message.text.received",
         message: { message_id: messageId, date: Date.now(), text, from: { id: chatId, display_name: "Chị Mai", is_bot: false }, chat: { id: chatId, chat_type: "PRIVATE" } },

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { createHash, randomBytes } from "node:crypto";
 import { createArrivalJudge, type ArrivalJudge } from "./arrival-judge.js";
 import { nextCalls } from "./next-calls.js";
+import { watchResidentText, watchSecret } from "../support/log-watch.js";
 
 /**
  * A local fake of the Zalo OA Open API and OAuth token endpoint (127.0.0.1, random port), following
@@ -107,6 +108,7 @@ export async function startFakeZaloOa(): Promise<FakeZaloOa> {
       return { rawBody, headers: { "content-type": "application/json", "x-zevent-signature": `mac=${mac}` } };
     },
     userText(userId, text, msgId = "msg" + bigId()) {
+      watchResidentText(text);
       lastInteraction.set(userId, Date.now());
       return {
         app_id: appId,
@@ -130,6 +132,8 @@ export async function startFakeZaloOa(): Promise<FakeZaloOa> {
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+  // The OA's secrets and tokens must never reach the service's log (test/support/log-watch.ts).
+  for (const secret of [state.appSecret, oaSecretKey, state.accessToken, state.refreshToken]) watchSecret(secret);
 
   const answer = (res: http.ServerResponse, body: unknown, status = 200) => {
     res.writeHead(status, { "content-type": "application/json" });
@@ -159,6 +163,8 @@ export async function startFakeZaloOa(): Promise<FakeZaloOa> {
           state.accessToken = `access-${n}-${randomBytes(6).toString("hex")}`;
           state.refreshToken = `refresh-${n}-${randomBytes(6).toString("hex")}`;
           expired = false;
+          watchSecret(state.accessToken);
+          watchSecret(state.refreshToken);
           answer(res, { access_token: state.accessToken, refresh_token: state.refreshToken, expires_in: "90000" });
         }, state.refreshDelayMs);
         return;

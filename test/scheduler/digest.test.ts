@@ -176,8 +176,9 @@ describe.each(databaseKinds)("scheduler: officers' daily digest on %s", (kind) =
       "🏘 Theo xã/phường: Phường Đông Kinh 2/2; Phường Lương Văn Tri 1/2",
     ]);
     const rest = lines.slice(13);
-    // New since yesterday: the long one, r3's and the flagged one (not the hidden one); quoted: visible ones only, newest first.
-    expect(rest[0]).toBe("💬 Ý kiến mới: 3.");
+    // New since yesterday: the long one and r3's; the flagged one is held (only in the flagged line), the hidden one
+    // left out; quoted: visible ones only, newest first.
+    expect(rest[0]).toBe("💬 Ý kiến mới: 2.");
     expect(rest[1]).toBe("  – «Đồng ý với dự thảo» (Phường Lương Văn Tri)");
     expect(rest[2]).toMatch(/^ {2}– «Mức phí 20\.000 đồng là hơi cao .{20,}…» \(Phường Đông Kinh\)$/);
     expect(rest[2]!.length).toBeLessThan(long.length);
@@ -207,6 +208,28 @@ describe.each(databaseKinds)("scheduler: officers' daily digest on %s", (kind) =
 
     // The same out-of-reach figures are in the draft's statistics (GET /api/v1/drafts/{id}/stats).
     expect((await draftStats(db, draft)).outOfReach).toEqual({ outsideWindow: 1, gone: 1, failed: 0 });
+  });
+
+  it("holds a flagged comment out of the new comments: it is counted on the flagged line only, until an officer looks", async () => {
+    const { tuPhap } = await agencies();
+    const { draft } = await openDraft(tuPhap.id, "Dự thảo về chợ đêm");
+    const off = await officerJoins("off-a", { agencyId: tuPhap.id, role: "drafter" });
+    const r1 = await person("r1", DONG_KINH);
+    const [flagged] = await db.insert(comments)
+      .values({ draftId: draft.id, subscriberId: r1.id, unitCode: DONG_KINH, channel: "sim", text: "Gọi 0912345678 để mua vé rẻ", createdAt: before(HOUR), moderation: "flagged" })
+      .returning();
+    expect(await run(T)).toEqual({ officers: 1, drafts: [draft.id] });
+    const [held] = await digestsOf(off.subscriber.id);
+    const lines = held!.message.text.split("\n");
+    expect(lines).toContain("💬 Ý kiến mới: 0.");
+    expect(lines).toContain("🚩 Ý kiến bị gắn cờ chờ xem xét: 1.");
+    expect(held!.message.text).not.toContain("0912345678");
+
+    // An officer looks and lets it stand: the next day's digest has no flagged line.
+    await db.update(comments).set({ moderation: "visible" }).where(eq(comments.id, flagged!.id));
+    expect(await run(new Date(T.getTime() + DAY))).toEqual({ officers: 1, drafts: [draft.id] });
+    const next = (await digestsOf(off.subscriber.id))[1]!.message.text.split("\n");
+    expect(next.filter((l) => l.startsWith("🚩"))).toEqual([]);
   });
 
   it("sends nothing twice for the same slot or day, through the scheduler or a direct run", async () => {

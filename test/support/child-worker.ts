@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { watchChildOutput, watchSecretsIn } from "./log-watch.js";
 
 export interface ChildWorker {
   child: ChildProcess;
@@ -8,12 +9,14 @@ export interface ChildWorker {
   stderr(): string;
 }
 
-/** Run test/fixtures/delivery-worker.ts in a child process (node --import tsx). */
+/** Run test/fixtures/delivery-worker.ts in a child process (node --import tsx), logging at debug level into the log watch. */
 export function spawnWorker(env: Record<string, string>): ChildWorker {
+  watchSecretsIn(env);
   const child = spawn(process.execPath, ["--import", "tsx", "test/fixtures/delivery-worker.ts"], {
-    env: { ...process.env, ...env },
+    env: { ...process.env, WORKER_LOG_LEVEL: "debug", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  watchChildOutput(child, "delivery-worker");
   let out = "";
   let err = "";
   let onReady: () => void = () => undefined;

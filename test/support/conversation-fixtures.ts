@@ -6,6 +6,7 @@ import { createBroadcaster } from "../../src/delivery/broadcast.js";
 import { enqueue } from "../../src/delivery/outbox.js";
 import type { OutboundMessage } from "../../src/channels/message.js";
 import type { InboundEvent } from "../../src/channels/adapter.js";
+import { watchResidentText } from "./log-watch.js";
 
 export interface DraftFixture {
   draftId: string;
@@ -131,7 +132,10 @@ export function residentDriver(inbound: EventSink, prefix: string, opts: { displ
   let n = 0;
   const base = (user: string) => ({ channel: "sim" as const, externalId: user, displayName: opts.displayName?.(user), updateKey: `${prefix}${++n}`, at: new Date() });
   const send = async (event: InboundEvent) => (await inbound.handle([event]))[0]!;
-  const say = (user: string, text: string) => send({ ...base(user), type: "text", text });
+  const say = (user: string, text: string) => {
+    watchResidentText(text);
+    return send({ ...base(user), type: "text", text });
+  };
   const press = (user: string, action: string) => send({ ...base(user), type: "action", action });
   const actions = (m: OutboundMessage | undefined) => (m?.buttons ?? []).flat().map((b) => b.action);
   const subscribe = async (user: string) => {

@@ -5,14 +5,23 @@ import pg from "pg";
 import { inject } from "vitest";
 import { openDatabase, type Database } from "../../src/db/client.js";
 import { createLogger, type Logger } from "../../src/logger.js";
+import { serviceLogStream } from "./log-watch.js";
 
 export type DatabaseKind = "pglite" | "postgres";
 
 /** The database kinds this run covers: PGlite always, PostgreSQL when TEST_DATABASE_URL is set. */
 export const databaseKinds: DatabaseKind[] = process.env.TEST_DATABASE_URL ? ["pglite", "postgres"] : ["pglite"];
 
+/**
+ * The tests' logger: silent on the console (TEST_LOG_LEVEL=debug shows it), and everything the service would
+ * log at debug level written to this run's log watch (log-watch.ts), which is checked for secrets and
+ * residents' texts when the run ends.
+ */
 export function quietLogger(): Logger {
-  return createLogger({ level: process.env.TEST_LOG_LEVEL ?? "error", json: false, silent: !process.env.TEST_LOG_LEVEL });
+  if (process.env.TEST_LOG_LEVEL) return createLogger({ level: process.env.TEST_LOG_LEVEL, json: false });
+  const stream = serviceLogStream();
+  if (!stream) return createLogger({ level: "error", json: true, silent: true });
+  return createLogger({ level: "debug", json: true, stream });
 }
 
 /** A fresh, migrated database with the units loaded, private to the caller. */

@@ -8,6 +8,7 @@ import { openDatabase } from "../../src/db/client.js";
 import { runMigrations } from "../../src/db/migrate.js";
 import { loadUnits, readUnitsFile } from "../../src/units/load-units.js";
 import { createLogger } from "../../src/logger.js";
+import { findLeaks, formatFindings, readRun } from "./log-watch.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -55,6 +56,10 @@ export default async function setup(project: TestProject) {
   }
   project.provide("postgresTemplate", templateName);
 
+  // The log watch (log-watch.ts): every test file's log output and watched texts land here.
+  const logs = await mkdtemp(path.join(os.tmpdir(), "gopy-test-logs-"));
+  project.provide("logWatchDir", logs);
+
   return async () => {
     await rm(dir, { recursive: true, force: true });
     if (url && templateName) {
@@ -63,5 +68,22 @@ export default async function setup(project: TestProject) {
       await admin.query(`drop database if exists ${templateName} with (force)`);
       await admin.end();
     }
+    await checkLogs(logs);
   };
+}
+
+/**
+ * After every test file: no secret and no resident's text in the suite's log output (issue 11, Must 7). A
+ * finding fails the run, named with its file and line (the texts redacted); the directory is then kept.
+ */
+async function checkLogs(logs: string) {
+  const { watched, lines } = readRun(logs);
+  const findings = findLeaks(lines, watched);
+  if (findings.length) {
+    // vitest reports an error thrown here ("error during close") but does not fail the run for it: say so ourselves.
+    process.exitCode = 1;
+    throw new Error(`${formatFindings(findings)}\n(log files kept in ${logs})`);
+  }
+  console.log(`log watch: ${lines.length} log lines checked for ${watched.length} secrets and residents' texts, none found`);
+  await rm(logs, { recursive: true, force: true });
 }

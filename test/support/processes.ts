@@ -6,14 +6,19 @@ import path from "node:path";
 import { loadConfig } from "../../src/config.js";
 import { openCliDatabase } from "../../src/cli/open-database.js";
 import { quietLogger } from "./database.js";
+import { watchChildOutput, watchSecretsIn } from "./log-watch.js";
 
-/** The environment of a child gopy process: the test's own, minus anything that would choose the database. */
+/**
+ * The environment of a child gopy process: the test's own, minus anything that would choose the database;
+ * logging at debug level (its log is watched for secrets, log-watch.ts).
+ */
 export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  watchSecretsIn(env);
   const base = { ...process.env };
   delete base.DATABASE_URL;
   delete base.DATA_DIR;
   // No quiet hours unless a test asks for them (QUIET_HOURS): results must not depend on the hour.
-  return { ...base, NODE_ENV: "test", LOG_LEVEL: "info", HOST: "127.0.0.1", PORT: "0", QUIET_HOURS: "00:00-00:00", ...env };
+  return { ...base, NODE_ENV: "test", LOG_LEVEL: "debug", HOST: "127.0.0.1", PORT: "0", QUIET_HOURS: "00:00-00:00", ...env };
 }
 
 export interface CliResult {
@@ -27,6 +32,8 @@ export function runCliProcess(args: string[], env: Record<string, string>, timeo
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { env: childEnv(env), stdio: [stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
     if (stdin !== undefined) child.stdin?.end(stdin);
+    // Standard output is the command's own (a created key is printed there for the operator); its log is standard error.
+    watchChildOutput(child, "cli-stderr", { stdout: false });
     let stdout = "";
     let stderr = "";
     child.stdout!.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
@@ -71,6 +78,7 @@ export async function startServiceProcess(env: Record<string, string>, timeoutMs
     args = nodeArgs;
   }
   const child = spawn(process.execPath, args, { env: childEnv(env), stdio: ["ignore", "pipe", "pipe"] });
+  watchChildOutput(child, "service");
   let output = "";
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {

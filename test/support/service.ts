@@ -3,6 +3,7 @@ import { createApiKey } from "../../src/domain/api-keys.js";
 import type { ApiRole } from "../../src/db/schema/index.js";
 import { startService, type Service } from "../../src/service.js";
 import { createTestDatabase, quietLogger, type DatabaseKind } from "./database.js";
+import { watchResidentText, watchSecret, watchSecretsIn } from "./log-watch.js";
 
 /** A test-side view of an HTTP answer; `body` is the parsed JSON, if any. */
 export interface ApiResponse {
@@ -21,6 +22,8 @@ export interface TestService extends Service {
 
 /** Start the real service on a random port over a fresh test database. */
 export async function startTestService(kind: DatabaseKind = "pglite", env: Record<string, string> = {}): Promise<TestService> {
+  // The secrets this service is given must never reach its log (log-watch.ts).
+  watchSecretsIn(env);
   const logger = quietLogger();
   const database = await createTestDatabase(kind, logger);
   // No quiet hours unless a test asks for them: what a test sends must not depend on the hour it runs at.
@@ -34,6 +37,8 @@ export async function startTestService(kind: DatabaseKind = "pglite", env: Recor
       let body: string | undefined;
       if (opts.rawBody !== undefined) body = opts.rawBody;
       else if (opts.body !== undefined) body = JSON.stringify(opts.body);
+      // A simulated resident's message: never in the log.
+      if (path.startsWith("/sim/messages")) watchResidentText((opts.body as { text?: unknown } | undefined)?.text as string | undefined);
       if (body !== undefined) headers["content-type"] ??= "application/json";
       const res = await fetch(service.url + path, { method, headers, body });
       const text = await res.text();
@@ -47,6 +52,7 @@ export async function startTestService(kind: DatabaseKind = "pglite", env: Recor
     },
     async createKey(role, agency) {
       const k = await createApiKey(service.database.db, { role, agency, name: `test ${role}` });
+      watchSecret(k.key);
       return k.key;
     },
   };

@@ -30,7 +30,8 @@ export interface DraftDigest {
   subscribers: number;
   /** The few communes with the most respondents (communes with no subscribers and no respondents left out). */
   communes: { name: string; respondents: number; subscribers: number }[];
-  /** Comments given since `since` (not late, not hidden), and up to three visible ones, newest first. */
+  /** Visible comments given since `since` (not late; flagged ones are held for review and counted in `flagged` only,
+   * hidden ones nowhere), and up to three of them, newest first. */
   newComments: number;
   sample: { text: string; unit: string | null }[];
   /** Comments flagged and awaiting moderation (all of the draft's, not only new ones). */
@@ -63,7 +64,7 @@ export async function draftDigest(db: DbOrTx, draft: DraftRow, since: Date | nul
 
   const [c] = await queryRows<{ added: number; flagged: number }>(db, sql`
     select
-      count(*) filter (where not late and moderation <> 'hidden' and created_at > ${from} and created_at <= ${until})::int as added,
+      count(*) filter (where not late and moderation = 'visible' and created_at > ${from} and created_at <= ${until})::int as added,
       count(*) filter (where moderation = 'flagged')::int as flagged
     from comments where draft_id = ${draft.id}`);
   const sample = await queryRows<{ text: string; unit: string | null }>(db, sql`

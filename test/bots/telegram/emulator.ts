@@ -1,5 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { TelegramServer } from "telegram-test-api/lib/telegramServer.js";
+import { watchResidentText, watchSecret } from "../../support/log-watch.js";
 
 /** A message the bot sent, as the emulator shows it to the person. */
 export interface Received {
@@ -27,6 +28,13 @@ export async function startEmulator(token: string, person: { userId: number; fir
   server.config.apiURL = apiRoot;
   const client = server.getClient(token, { userId: person.userId, chatId: person.userId, firstName: person.firstName, userName: "resident" });
   const chatId = String(person.userId);
+  // What the resident types is watched: it must never reach the service's log (log-watch.ts).
+  const makeMessage = client.makeMessage.bind(client);
+  client.makeMessage = (text: string, options?: Parameters<typeof makeMessage>[1]): ReturnType<typeof makeMessage> => {
+    watchResidentText(text);
+    return makeMessage(text, options);
+  };
+  watchSecret(token);
 
   const received = (): Received[] =>
     (server.storage.botMessages as unknown as StoredBotMessage[])
