@@ -29,20 +29,11 @@ export interface Admitted {
  */
 export async function admitEvent(tx: DbOrTx, event: InboundEvent, extraColumns?: (subscriberId: SQL) => SQL): Promise<Admitted | null> {
   const rows = await queryRowsPrepared<Record<string, unknown> & { _state: unknown; _state_version: string | null }>(tx, sql`
-    with fresh as (
-      insert into inbound_updates (channel, update_key) values (${event.channel}, ${storedUpdateKey(event.updateKey)})
-      on conflict do nothing
-      returning 1
-    ), person as (
+    with fresh as (${freshUpdate(event)}), person as (
       insert into subscribers (channel, external_id, display_name, last_interaction_at)
       select ${event.channel}, ${event.externalId}, null, ${event.at.toISOString()}::timestamptz
       where exists (select 1 from fresh)
-      on conflict (channel, external_id) do update
-        set last_interaction_at = greatest(subscribers.last_interaction_at, excluded.last_interaction_at),
-            -- No name before consent: until then only the chat id is kept (see the consent notice).
-            display_name = case when subscribers.consent_at is not null
-              then coalesce(${event.displayName ?? null}::text, subscribers.display_name) else null end,
-            updated_at = now()
+      on conflict (channel, external_id) do update set ${touchedColumns(event)}
       returning *
     )
     select p.*, c.state as _state, c.xmin::text as _state_version${extraColumns ? sql`, ${extraColumns(sql`p.id`)}` : sql``}
@@ -82,14 +73,24 @@ export async function lookupForTurn(db: DbOrTx, event: InboundEvent, extraColumn
  */
 export function admitWrites(event: InboundEvent, subscriberId: string): { fresh: SQL; touch: SQL } {
   return {
-    fresh: sql`insert into inbound_updates (channel, update_key) values (${event.channel}, ${storedUpdateKey(event.updateKey)})
-      on conflict do nothing returning 1`,
-    touch: sql`update subscribers
-      set last_interaction_at = greatest(last_interaction_at, ${event.at.toISOString()}::timestamptz),
-          display_name = case when consent_at is not null then coalesce(${event.displayName ?? null}::text, display_name) else null end,
-          updated_at = now()
-      where id = ${subscriberId} returning 1`,
+    fresh: freshUpdate(event),
+    touch: sql`update subscribers set ${touchedColumns(event)} where id = ${subscriberId} returning 1`,
   };
+}
+
+/** The update recorded for de-duplication: one row returned when it is new, none for a replay. */
+function freshUpdate(event: InboundEvent): SQL {
+  return sql`insert into inbound_updates (channel, update_key) values (${event.channel}, ${storedUpdateKey(event.updateKey)})
+    on conflict do nothing returning 1`;
+}
+
+/** What an inbound event changes on its person's row (the SET list of an insert's conflict update or of an update). */
+function touchedColumns(event: InboundEvent): SQL {
+  return sql`last_interaction_at = greatest(subscribers.last_interaction_at, ${event.at.toISOString()}::timestamptz),
+    -- No name before consent: until then only the chat id is kept (see the consent notice).
+    display_name = case when subscribers.consent_at is not null
+      then coalesce(${event.displayName ?? null}::text, subscribers.display_name) else null end,
+    updated_at = now()`;
 }
 
 /**

@@ -1,11 +1,11 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { InboundEvent } from "../../channels/adapter.js";
 import { offeredActions, type OutboundMessage } from "../../channels/message.js";
-import { queryRowsPrepared, type Db } from "../../db/client.js";
+import { queryRowsPrepared, type Db, type DbOrTx } from "../../db/client.js";
 import { PRIORITY_REPLY } from "../../db/schema/index.js";
 import { enqueueQuery } from "../../delivery/outbox.js";
 import type { Logger } from "../../logger.js";
-import { choicePrefetch } from "./answers.js";
+import { choicePrefetch, type PrefetchedChoice } from "./answers.js";
 import { loadStateVersioned, saveStateQuery, StaleConversation, stepOf, type ConversationState, type ConversationStep } from "./conversation.js";
 import { createDraftCache } from "./drafts.js";
 import { createResidentSession, NeedsTransaction, type ResidentSession } from "./session.js";
@@ -65,9 +65,34 @@ export function createResidentTurns({
 }: { db: Db } & ResidentLimits): ResidentTurns {
   const drafts = createDraftCache();
 
-  /** The turn's replies as the outbox rows of its final statement. */
-  const outboxOf = (event: InboundEvent, subscriberId: string, replies: OutboundMessage[]) =>
-    enqueueQuery(replies.map((message) => ({ subscriberId, channel: event.channel, kind: "reply", message, priority: PRIORITY_REPLY })));
+  /** The turn's final writes as common table expressions: the deferred writes, then the replies into the outbox. */
+  function turnWrites(event: InboundEvent, subscriberId: string, deferred: SQL[], replies: OutboundMessage[]): SQL[] {
+    const ctes = deferred.map((write, i) => sql`w${sql.raw(String(i))} as (${write}), `);
+    if (replies.length) {
+      const items = replies.map((message) => ({ subscriberId, channel: event.channel, kind: "reply", message, priority: PRIORITY_REPLY }));
+      ctes.push(sql`outbox as (${enqueueQuery(items)}), `);
+    }
+    return ctes;
+  }
+
+  /** The residents' domain bound to the admitted person; writes it defers are pushed to `deferred`. */
+  function sessionFor(tx: DbOrTx, admitted: Admitted, prefetched: PrefetchedChoice | undefined, deferred: SQL[], directWrites: boolean): ResidentSession {
+    return createResidentSession({
+      tx,
+      directWrites,
+      subscriber: admitted.subscriber,
+      drafts,
+      commentsPerDraft,
+      inviteGuessesPerHour,
+      prefetched,
+      defer: (write) => void deferred.push(write),
+    });
+  }
+
+  function replayed(log: () => Logger): TurnOutcome {
+    log().info("replayed update ignored");
+    return { duplicate: true, replies: [] };
+  }
 
   /** The state to save: the next step, with the numbered choices of the last reply. */
   function nextState(state: ConversationState, next: ConversationStep | null, replies: OutboundMessage[]): ConversationState {
@@ -89,23 +114,11 @@ export function createResidentTurns({
     if (!prefetch) return null;
     const looked = await lookupForTurn(db, event, prefetch.columns);
     if (looked === "unknown") return null;
-    if (looked === "replay") {
-      log().info("replayed update ignored");
-      return { duplicate: true, replies: [] };
-    }
+    if (looked === "replay") return replayed(log);
     const admitted: Admitted = looked;
     const { subscriber, state } = admitted;
     const deferred: SQL[] = [];
-    const residents = createResidentSession({
-      tx: db,
-      directWrites: false,
-      subscriber,
-      drafts,
-      commentsPerDraft,
-      inviteGuessesPerHour,
-      prefetched: prefetch.take(admitted.row),
-      defer: (write) => void deferred.push(write),
-    });
+    const residents = sessionFor(db, admitted, prefetch.take(admitted.row), deferred, false);
     let decision: TurnDecision;
     try {
       decision = await decide({ subscriber, state, residents });
@@ -116,23 +129,20 @@ export function createResidentTurns({
     const { replies, next, erase } = decision;
     if (erase) return null;
     const { fresh, touch } = admitWrites(event, subscriber.id);
-    const ctes = [sql`fresh as (${fresh}), `, sql`touch as (${touch}), `, ...deferred.map((write, i) => sql`w${sql.raw(String(i))} as (${write}), `)];
-    if (replies.length) ctes.push(sql`outbox as (${outboxOf(event, subscriber.id, replies)}), `);
+    const ctes = [sql`fresh as (${fresh}), `, sql`touch as (${touch}), `, ...turnWrites(event, subscriber.id, deferred, replies)];
+    const saved = nextState(state, next, replies);
     try {
       await queryRowsPrepared(db, sql`
-        with ${sql.join(ctes)}saved as (${saveStateQuery(subscriber.id, nextState(state, next, replies), admitted.stateVersion)})
+        with ${sql.join(ctes)}saved as (${saveStateQuery(subscriber.id, saved, admitted.stateVersion)})
         select case when not exists (select 1 from fresh) then gopy_abort_turn('replay')
                     when not exists (select 1 from saved) then gopy_abort_turn('stale') else 1 end as ok`);
     } catch (err) {
       const aborted = turnAbortReason(err);
-      if (aborted === "replay") {
-        log().info("replayed update ignored");
-        return { duplicate: true, replies: [] };
-      }
+      if (aborted === "replay") return replayed(log);
       if (aborted === "stale") throw new StaleConversation();
       throw err;
     }
-    log().debug("inbound handled", { replies: replies.length, step: (next ?? stepOf(state)).step, statements: 2 });
+    log().debug("inbound handled", { replies: replies.length, step: saved.step, statements: 2 });
     return { duplicate: false, replies, subscriberId: subscriber.id };
   }
 
@@ -145,22 +155,11 @@ export function createResidentTurns({
       // De-duplicate, lock the person and read their conversation in one round trip.
       const prefetch = event.type === "action" && !lockFirst ? choicePrefetch(drafts, event.action) : null;
       let admitted = await admitEvent(tx, event, prefetch?.columns);
-      if (!admitted) {
-        log().info("replayed update ignored");
-        return { duplicate: true, replies: [] };
-      }
+      if (!admitted) return replayed(log);
       if (lockFirst) admitted = { ...admitted, ...(await loadStateVersioned(tx, admitted.subscriber.id)) };
       const { subscriber, state } = admitted;
       const deferred: SQL[] = [];
-      const residents = createResidentSession({
-        tx,
-        subscriber,
-        drafts,
-        commentsPerDraft,
-        inviteGuessesPerHour,
-        prefetched: prefetch?.take(admitted.row),
-        defer: (write) => void deferred.push(write),
-      });
+      const residents = sessionFor(tx, admitted, prefetch?.take(admitted.row), deferred, true);
       const { replies, next, erase } = await decide({ subscriber, state, residents });
       if (erase) {
         for (const write of deferred) await tx.execute(write);
@@ -170,10 +169,8 @@ export function createResidentTurns({
       }
       const saved = nextState(state, next, replies);
       // The deferred writes, the new state and the replies in one statement.
-      const ctes = deferred.map((write, i) => sql`w${sql.raw(String(i))} as (${write}), `);
-      if (replies.length) ctes.push(sql`outbox as (${outboxOf(event, subscriber.id, replies)}), `);
       const [r] = await queryRowsPrepared<{ saved: number }>(tx, sql`
-        with ${sql.join(ctes)}saved as (${saveStateQuery(subscriber.id, saved, admitted.stateVersion)})
+        with ${sql.join(turnWrites(event, subscriber.id, deferred, replies))}saved as (${saveStateQuery(subscriber.id, saved, admitted.stateVersion)})
         select count(*)::int as saved from saved`);
       if (!r?.saved) throw new StaleConversation();
       log().debug("inbound handled", { replies: replies.length, step: saved.step });
