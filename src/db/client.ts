@@ -9,7 +9,6 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePg, NodePgSession } from "drizzle-orm/node-postgres";
 import * as schema from "./schema/index.js";
 import { lockDataDir, type DataDirLock } from "./lock.js";
-import { takingTurns } from "./pglite-turns.js";
 import type { Logger } from "../logger.js";
 
 export type Schema = typeof schema;
@@ -52,7 +51,7 @@ const PGLITE_START_PARAMS = [
 
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
   if (opts.pglite) {
-    const client = takingTurns(opts.pglite);
+    const client = opts.pglite;
     return {
       db: drizzlePglite(client, { schema }) as unknown as Db,
       kind: "pglite",
@@ -83,7 +82,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
   const lock: DataDirLock = await lockDataDir(dataDir, opts.logger);
   let client: PGlite;
   try {
-    client = takingTurns(await PGlite.create({ dataDir: path.join(dataDir, "pg"), startParams: PGLITE_START_PARAMS }));
+    client = await PGlite.create({ dataDir: path.join(dataDir, "pg"), startParams: PGLITE_START_PARAMS });
   } catch (err) {
     await lock.release();
     throw err;
