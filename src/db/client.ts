@@ -9,6 +9,7 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePg, NodePgSession } from "drizzle-orm/node-postgres";
 import * as schema from "./schema/index.js";
 import { lockDataDir, type DataDirLock } from "./lock.js";
+import { takingTurns } from "./pglite-turns.js";
 import type { Logger } from "../logger.js";
 
 export type Schema = typeof schema;
@@ -51,7 +52,7 @@ const PGLITE_START_PARAMS = [
 
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
   if (opts.pglite) {
-    const client = opts.pglite;
+    const client = takingTurns(opts.pglite);
     return {
       db: drizzlePglite(client, { schema }) as unknown as Db,
       kind: "pglite",
@@ -85,7 +86,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
   const lock: DataDirLock = await lockDataDir(dataDir, opts.logger);
   let client: PGlite;
   try {
-    client = await PGlite.create({ dataDir: path.join(dataDir, "pg"), startParams: PGLITE_START_PARAMS });
+    client = takingTurns(await PGlite.create({ dataDir: path.join(dataDir, "pg"), startParams: PGLITE_START_PARAMS }));
   } catch (err) {
     await lock.release();
     throw err;
