@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { ChannelAdapter, InboundEvent, SendResult } from "../../src/channels/adapter.js";
+import type { ChannelAdapter, InboundEvent, SendMeta, SendResult } from "../../src/channels/adapter.js";
 import type { Button, OutboundMessage, Recipient } from "../../src/channels/message.js";
 
 /** One message a simulated resident received (a reply or a broadcast), as the sender delivered it. */
@@ -47,7 +47,7 @@ export function createSimAdapter(opts: SimAdapterOptions = {}): SimAdapter {
   return {
     name: "sim",
     supportsButtons: true,
-    send(to: Recipient, message: OutboundMessage, meta?: { kind: string }): Promise<SendResult> {
+    send(to: Recipient, message: OutboundMessage, meta?: SendMeta): Promise<SendResult> {
       seq += 1;
       const id = `sim-${seq}`;
       const box = inboxes.get(to.externalId) ?? [];

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { Api, GrammyError } from "grammy";
 import { autoRetry } from "@grammyjs/auto-retry";
-import type { ChannelAdapter, InboundEvent, SendResult, WebhookRequest } from "../../src/channels/adapter.js";
+import type { ChannelAdapter, InboundEvent, SendMeta, SendResult, WebhookRequest } from "../../src/channels/adapter.js";
 import { Permanent } from "../../src/channels/errors.js";
 import type { OutboundMessage, Recipient } from "../../src/channels/message.js";
 import { t, type Locale } from "../../src/i18n/index.js";
@@ -67,8 +67,8 @@ export function createTelegramChannel(opts: TelegramChannelOptions): ChannelAdap
   // AbortController and a transformer chain per call), no retries. Every 429 surfaces as Throttled so the
   // delivery worker pauses the whole channel for retry_after; the worker, not the adapter, turns errors into
   // retries. A Bot API error becomes the GrammyError grammY would throw, mapped by mapTelegramError.
-  async function sendMessage(payload: Record<string, unknown>): Promise<{ message_id: number }> {
-    const answer = await postJson(token, "sendMessage", JSON.stringify(payload), timeoutSeconds * 1000);
+  async function sendMessage(payload: Record<string, unknown>, onWritten?: () => void): Promise<{ message_id: number }> {
+    const answer = await postJson(token, "sendMessage", JSON.stringify(payload), timeoutSeconds * 1000, onWritten);
     if (answer.ok) return answer.result as { message_id: number };
     throw new GrammyError("Call to 'sendMessage' failed!", { ok: false, error_code: answer.error_code ?? 500, description: answer.description ?? "", parameters: answer.parameters ?? {} }, "sendMessage", payload);
   }
@@ -120,7 +120,7 @@ export function createTelegramChannel(opts: TelegramChannelOptions): ChannelAdap
     name: "telegram",
     supportsButtons: true,
 
-    async send(to: Recipient, message: OutboundMessage): Promise<SendResult> {
+    async send(to: Recipient, message: OutboundMessage, meta?: SendMeta): Promise<SendResult> {
       let payloads;
       try {
         payloads = toSendMessagePayloads(to.externalId, message);
@@ -129,9 +129,11 @@ export function createTelegramChannel(opts: TelegramChannelOptions): ChannelAdap
         throw err;
       }
       let last = "";
-      for (const payload of payloads) {
+      const pacing = meta?.pacing;
+      for (const [i, payload] of payloads.entries()) {
+        if (i > 0) await pacing?.another();
         try {
-          const sent = await sendMessage(payload as unknown as Record<string, unknown>);
+          const sent = await sendMessage(payload as unknown as Record<string, unknown>, pacing?.written);
           last = String(sent.message_id);
         } catch (err) {
           throw mapTelegramError(err, "sendMessage", payload, token);

@@ -26,7 +26,7 @@ export interface TelegramFetch {
    * payload walk, no AbortController, no transformer chain): the delivery worker's hot path. Rejects on
    * network failures, timeouts and bodies that are not JSON; a Bot API error comes back as an answer.
    */
-  postJson: (token: string, method: string, body: string, timeoutMs: number) => Promise<BotApiAnswer>;
+  postJson: (token: string, method: string, body: string, timeoutMs: number, onWritten?: () => void) => Promise<BotApiAnswer>;
   /** Close the kept-alive sockets. */
   close(): void;
 }
@@ -97,7 +97,7 @@ export function createTelegramFetch(apiRoot: string, opts: { maxSockets?: number
 
   const basePath = root.pathname.replace(/\/+$/, "");
 
-  function postJson(token: string, method: string, body: string, timeoutMs: number): Promise<BotApiAnswer> {
+  function postJson(token: string, method: string, body: string, timeoutMs: number, onWritten?: () => void): Promise<BotApiAnswer> {
     return new Promise<BotApiAnswer>((resolve, reject) => {
       const req = mod.request(
         { ...target, path: `${basePath}/bot${token}/${method}`, method: "POST", agent, timeout: timeoutMs, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
@@ -116,6 +116,8 @@ export function createTelegramFetch(apiRoot: string, opts: { maxSockets?: number
       );
       req.on("timeout", () => req.destroy(new Error(`Bot API ${method}: no answer within ${timeoutMs} ms`)));
       req.on("error", reject);
+      // "finish": the whole request has been handed to the operating system, on its way to the platform.
+      if (onWritten) req.once("finish", onWritten);
       req.end(body);
     });
   }

@@ -96,7 +96,9 @@ export function createZaloBotAdapter(opts: ZaloBotAdapterOptions): ChannelAdapte
     async send(to, message, meta) {
       const parts = splitText(numberedFallback(message), BOT_TEXT_LIMIT);
       let last = "";
-      for (const text of parts) {
+      for (const [i, text] of parts.entries()) {
+        // Each part is a call of its own: it takes a slot of the channel's limit.
+        if (i > 0) await meta?.pacing?.another();
         const payload = { chat_id: to.externalId, text };
         try {
           const result = await opts.client.call<{ message_id?: unknown }>("sendMessage", payload);

@@ -1,4 +1,4 @@
-import type { ChannelAdapter, SendResult, WebhookRequest } from "../../src/channels/adapter.js";
+import type { ChannelAdapter, SendPacing, SendResult, WebhookRequest } from "../../src/channels/adapter.js";
 import { numberedFallback } from "../../src/channels/adapter.js";
 import { ConfigFailure, OutsideWindow, Transient, isSendError, type SendError } from "../../src/channels/errors.js";
 import type { Button, OutboundMessage, Recipient } from "../../src/channels/message.js";
@@ -107,13 +107,15 @@ export function createZaloOaAdapter(opts: ZaloOaAdapterOptions): ZaloOaAdapter {
     });
   }
 
-  async function sendCs(to: Recipient, message: OutboundMessage): Promise<SendResult & { numbered: boolean }> {
+  async function sendCs(to: Recipient, message: OutboundMessage, pacing: SendPacing | undefined): Promise<SendResult & { numbered: boolean }> {
     const withButtons = opts.buttons && !buttonsRefused;
     const list = bodies(to.externalId, message, withButtons);
     let numbered = (list[list.length - 1]!.message as Record<string, unknown>).attachment === undefined;
     let last = "";
     for (let i = 0; i < list.length; i++) {
       const body = list[i]!;
+      // Each call takes a slot of the channel's limit: the send holds one, further parts ask for theirs.
+      if (i > 0) await pacing?.another();
       let data: Record<string, unknown>;
       try {
         data = await call(CS_PATH, body);
@@ -126,6 +128,7 @@ export function createZaloOaAdapter(opts: ZaloOaAdapterOptions): ZaloOaAdapter {
           const rest = bodies(to.externalId, message, false);
           numbered = true;
           // The text parts before the last were sent already; only the last part (with its choices) differs.
+          await pacing?.another();
           data = await call(CS_PATH, rest[rest.length - 1]!).catch((e: unknown) => {
             throw toSendError(CS_PATH, e, rest[rest.length - 1]);
           });
@@ -138,7 +141,9 @@ export function createZaloOaAdapter(opts: ZaloOaAdapterOptions): ZaloOaAdapter {
     return { externalId: last, numbered };
   }
 
-  async function sendTemplate(to: Recipient, templateId: string, message: OutboundMessage): Promise<SendResult> {
+  async function sendTemplate(to: Recipient, templateId: string, message: OutboundMessage, pacing: SendPacing | undefined, first: boolean): Promise<SendResult> {
+    // After a refused /message/cs call, the template is a further call: it takes a slot of its own.
+    if (!first) await pacing?.another();
     const body = { user_id: to.externalId, template_id: templateId, template_data: { text: message.text.slice(0, OA_TEXT_LIMIT) } };
     try {
       const data = await call(TEMPLATE_PATH, body);
@@ -170,18 +175,18 @@ export function createZaloOaAdapter(opts: ZaloOaAdapterOptions): ZaloOaAdapter {
       }
       const last = info?.lastInteractionAt;
       if (last && now().getTime() - last.getTime() > opts.windowMs) {
-        if (template) return sendTemplate(to, template, msg);
+        if (template) return sendTemplate(to, template, msg, meta?.pacing, true);
         throw new OutsideWindow({
           method: CS_PATH,
           description: `last interaction ${last.toISOString()}, more than ${Math.round(opts.windowMs / 86_400_000)} days ago; not attempted`,
         });
       }
       try {
-        const { externalId, numbered } = await sendCs(to, msg);
+        const { externalId, numbered } = await sendCs(to, msg, meta?.pacing);
         if (numbered) await remember(opts.rememberChoices, to.subscriberId, msg, kind, log);
         return { externalId };
       } catch (err) {
-        if (template && isSendError(err) && err.kind === "outside_window") return sendTemplate(to, template, msg);
+        if (template && isSendError(err) && err.kind === "outside_window") return sendTemplate(to, template, msg, meta?.pacing, false);
         throw err;
       }
     },

@@ -31,6 +31,26 @@ export interface SendResult {
   externalId: string;
 }
 
+/**
+ * How a send keeps the channel's pace, given by the delivery worker. One send holds one slot of the
+ * channel's rate limit: a message the platform takes in several calls (a long text in parts) asks for
+ * `another` slot before each further call, and an adapter that knows when its request reached the network
+ * says so with `written`, so that the limit is counted from then (the platform judges on arrival).
+ */
+export interface SendPacing {
+  /** The current call's request has just been handed to the network. */
+  written: () => void;
+  /** Wait for one more slot of the channel's limit before a further call of the same send. */
+  another: () => Promise<void>;
+}
+
+/** What the worker tells an adapter about a send besides the message. */
+export interface SendMeta {
+  /** The delivery's kind ("broadcast", "reply", …). */
+  kind: string;
+  pacing?: SendPacing;
+}
+
 export interface WebhookRequest {
   headers: Record<string, string | string[] | undefined>;
   rawBody: Buffer;
@@ -44,7 +64,7 @@ export interface ChannelAdapter {
   readonly name: ChannelName;
   /** Whether the platform renders buttons; otherwise callers get a numbered text fallback. */
   readonly supportsButtons: boolean;
-  send(to: Recipient, message: OutboundMessage, meta?: { kind: string }): Promise<SendResult>;
+  send(to: Recipient, message: OutboundMessage, meta?: SendMeta): Promise<SendResult>;
   /** Turn a raw platform update (parsed JSON) into zero or more events. Never throws on unknown shapes. */
   parseInbound(raw: unknown): InboundEvent[];
   /**

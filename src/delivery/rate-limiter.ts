@@ -13,16 +13,24 @@
  * database query, the process descheduled on a busy machine) is written — and arrives — only after the
  * stall, while the sends after it go out on time. A light probe (a 5 ms timer, only while sends flow)
  * notices a stall when it fires late, and moves the recorded start of every send granted since its previous
- * tick to the stall's end.
+ * tick to the stall's end. And a send whose adapter says when its request was written (`SendGrant.written`)
+ * is counted from then: whatever ran between the grant and the write (the database's turn on the same
+ * thread, a new connection) then cannot bring it closer to the send `limit` sends later.
  *
  * `pause(ms)` holds every caller (Telegram's 429 retry_after applies to the whole bot). `settled(then)`
  * paces one recipient: `then` runs once `perRecipientMs` has passed since that recipient's send
  * finished (Telegram: one message a second to one chat).
  */
+/** One send's slot: the send is counted from its grant, or from when its request was written if later. */
+export interface SendGrant {
+  /** The send's request has just been handed to the network: count it from now. */
+  written(): void;
+}
+
 export interface RateLimiter {
-  acquire(): Promise<void>;
-  /** Take a slot if one is free right now (no pause, no wait); false: call acquire(). */
-  tryAcquire(): boolean;
+  acquire(): Promise<SendGrant>;
+  /** Take a slot if one is free right now (no pause, no wait); null: call acquire(). */
+  tryAcquire(): SendGrant | null;
   /** Hold all sends until `ms` from now (extends, never shortens, a current pause). */
   pause(ms: number): void;
   /** A send to one recipient has finished: `then` runs when the next send to that recipient may start. */
@@ -60,8 +68,11 @@ export class LimiterClosed extends Error {
 
 export const DEFAULT_PACING_MARGIN_MS = 15;
 
+/** The grant of an unlimited channel: nothing to count. */
+const UNPACED: SendGrant = { written: () => undefined };
+
 interface Waiter {
-  resolve: () => void;
+  resolve: (grant: SendGrant) => void;
   reject: (e: Error) => void;
 }
 
@@ -83,11 +94,12 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
   /** The earliest time the next send may start. */
   const eligibleAt = () => (unlimited ? pausedUntil : Math.max(pausedUntil, window.nextAt(), spread.nextAt()));
 
-  function grant(t: number) {
-    if (unlimited) return;
-    window.record(t);
+  function grant(t: number): SendGrant {
+    if (unlimited) return UNPACED;
+    const seq = window.record(t);
     spread.record(t);
     probe.active(t);
+    return { written: () => window.written(seq, now()) };
   }
 
   /** Let waiting callers go, in order, while their time has come; then sleep until the next one's. */
@@ -104,8 +116,7 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
         timer = setTimeout(pump, Math.ceil(at - t));
         return;
       }
-      grant(t);
-      waiters.shift()!.resolve();
+      waiters.shift()!.resolve(grant(t));
     }
   }
 
@@ -113,17 +124,16 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
     ratePerSecond: unlimited ? Infinity : limit,
     acquire() {
       if (closed) return Promise.reject(new LimiterClosed());
-      return new Promise<void>((resolve, reject) => {
+      return new Promise<SendGrant>((resolve, reject) => {
         waiters.push({ resolve, reject });
         if (waiters.length === 1) pump();
       });
     },
     tryAcquire() {
-      if (closed || waiters.length) return false;
+      if (closed || waiters.length) return null;
       const t = now();
-      if (eligibleAt() > t) return false;
-      grant(t);
-      return true;
+      if (eligibleAt() > t) return null;
+      return grant(t);
     },
     pause(ms: number) {
       const until = now() + ms;
@@ -146,30 +156,39 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
   };
 }
 
-/** The start times of the last `limit` sends (a ring); the next may start `span` ms after the oldest. */
+/**
+ * The start times of the last `limit` sends (a ring indexed by each send's sequence number); the next may
+ * start `span` ms after the oldest. Times only move later, and never out of order: a send counted later
+ * than it was granted (written late, or held up by a stall) moves every send granted after it along.
+ */
 function createStartWindow(limit: number, span: number) {
   const starts = new Float64Array(Math.max(1, limit));
-  let count = 0;
-  let oldest = 0;
+  /** Sends recorded so far; the next one's sequence number. */
+  let total = 0;
+  /** Count send `seq` (if still in the ring) and those granted after it as starting no earlier than `t`. */
+  function later(seq: number, t: number) {
+    for (let s = Math.max(seq, total - limit); s < total; s++) {
+      const at = s % limit;
+      if (starts[at]! >= t) return;
+      starts[at] = t;
+    }
+  }
   return {
-    nextAt: () => (count < limit ? -Infinity : starts[oldest]! + span),
+    nextAt: () => (total < limit ? -Infinity : starts[total % limit]! + span),
     /** Sends granted after `since` are taken to have started no earlier than `until`. */
     delay(since: number, until: number) {
-      for (let i = count - 1; i >= 0; i--) {
-        const at = (oldest + i) % limit;
-        if (starts[at]! <= since) break;
-        starts[at] = Math.max(starts[at]!, until);
-      }
+      let first = total;
+      while (first > Math.max(0, total - limit) && starts[(first - 1) % limit]! > since) first--;
+      if (first < total) later(first, until);
     },
-    record(t: number) {
-      if (!limit) return;
-      if (count < limit) {
-        starts[(oldest + count) % limit] = t;
-        count++;
-      } else {
-        starts[oldest] = t;
-        oldest = (oldest + 1) % limit;
-      }
+    /** The send with this sequence number was written at `t`. */
+    written(seq: number, t: number) {
+      later(seq, t);
+    },
+    /** Record a send granted at `t`; returns its sequence number. */
+    record(t: number): number {
+      if (limit) starts[total % limit] = t;
+      return total++;
     },
   };
 }

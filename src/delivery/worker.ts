@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "../db/client.js";
-import type { ChannelAdapter } from "../channels/adapter.js";
+import type { ChannelAdapter, SendPacing } from "../channels/adapter.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
-import { createRateLimiter, LimiterClosed, type PacingOptions } from "./rate-limiter.js";
+import { createRateLimiter, LimiterClosed, type PacingOptions, type SendGrant } from "./rate-limiter.js";
 import { claimDue, countQueued, notToBeSent, type ClaimedRow } from "./claim.js";
 import { classify, type SendOutcome } from "./classify.js";
 import { createOutcomeWriter, sleep } from "./flush.js";
@@ -186,8 +186,9 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
         await waitFor(lane, "dispatcher", idlePollMs);
         continue;
       }
+      let grant: SendGrant;
       try {
-        if (!lane.limiter.tryAcquire()) await lane.limiter.acquire();
+        grant = lane.limiter.tryAcquire() ?? (await lane.limiter.acquire());
       } catch (err) {
         if (err instanceof LimiterClosed) break;
         throw err;
@@ -209,18 +210,31 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
         break;
       }
       beginSend(lane, row);
-      void sendOne(lane, row).finally(() => endSend(lane, row));
+      void sendOne(lane, row, grant).finally(() => endSend(lane, row));
       if (lane.buffer.length <= lane.claimSize / 2 || lane.buffer.length === 0) lane.wakeClaimer?.();
     }
   }
 
-  async function sendOne(lane: Lane, row: ClaimedRow): Promise<void> {
+  /** The send's pacing: the platform call written counts from then; each further call takes a slot of its own. */
+  function pacingFor(lane: Lane, first: SendGrant): SendPacing {
+    let grant = first;
+    return {
+      written: () => grant.written(),
+      another: async () => {
+        grant = lane.limiter.tryAcquire() ?? (await lane.limiter.acquire());
+      },
+    };
+  }
+
+  async function sendOne(lane: Lane, row: ClaimedRow, grant: SendGrant): Promise<void> {
     try {
-      const result = await lane.adapter.send({ subscriberId: row.subscriber_id, externalId: row.external_id }, row.message, { kind: row.kind });
+      const meta = { kind: row.kind, pacing: pacingFor(lane, grant) };
+      const result = await lane.adapter.send({ subscriberId: row.subscriber_id, externalId: row.external_id }, row.message, meta);
       record({ id: row.id, subscriberId: row.subscriber_id, state: "sent", externalId: result.externalId });
       lane.count.sent.inc();
     } catch (err) {
-      const outcome = classify(err);
+      // The worker stopping while a message in parts waited for its next slot: tried again later.
+      const outcome: SendOutcome = err instanceof LimiterClosed ? { kind: "retry", detail: "stopped between the parts of a message", unexpected: false } : classify(err);
       if (outcome.kind === "retry" && outcome.unexpected) {
         logger.error("adapter threw something outside the SendError set", { channel: lane.channel, err });
       }

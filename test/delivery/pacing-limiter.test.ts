@@ -36,11 +36,27 @@ describe("sliding-window rate limiter", () => {
     limiter.close();
   });
 
+  it("counts a send from when its request was written: the send a limit later waits a window after the write", async () => {
+    const limiter = createRateLimiter({ ratePerSecond: 5, marginMs: 15, stallProbeMs: 0, now });
+    const t0 = now();
+    const first = limiter.tryAcquire()!;
+    // Its request reaches the network 300 ms after the grant (the event loop was busy meanwhile).
+    await vi.advanceTimersByTimeAsync(300);
+    first.written();
+    const starts = await take(limiter, 5);
+    // The 5 sends after it start on their own schedule, but the 5th after the first waits a window after
+    // the first's write, not after its grant: at most 5 in any second as the platform sees them arrive.
+    expect(starts[4]! - (t0 + 300)).toBeGreaterThanOrEqual(1015);
+    const arrivals = [t0 + 300, ...starts];
+    expect(mostIn(arrivals, 1015)).toBeLessThanOrEqual(5);
+    limiter.close();
+  });
+
   it("holds every caller through a pause (a 429's retry_after)", async () => {
     const limiter = createRateLimiter({ ratePerSecond: 10, now });
     const t0 = now();
     limiter.pause(3000);
-    expect(limiter.tryAcquire()).toBe(false);
+    expect(limiter.tryAcquire()).toBeNull();
     const starts = await take(limiter, 5);
     expect(Math.min(...starts)).toBeGreaterThanOrEqual(t0 + 3000);
     limiter.close();
@@ -60,9 +76,9 @@ describe("sliding-window rate limiter", () => {
 
   it("unlimited: every slot is free; close() rejects waiters and frees paced recipients at once", async () => {
     const open = createRateLimiter({ ratePerSecond: 0, now });
-    for (let i = 0; i < 1000; i++) expect(open.tryAcquire()).toBe(true);
+    for (let i = 0; i < 1000; i++) expect(open.tryAcquire()).not.toBeNull();
     const limiter = createRateLimiter({ ratePerSecond: 1, perRecipientMs: 1000, now });
-    expect(limiter.tryAcquire()).toBe(true);
+    expect(limiter.tryAcquire()).not.toBeNull();
     const waiting = limiter.acquire();
     let freed = false;
     limiter.settled(() => (freed = true));

@@ -88,6 +88,24 @@ describe.each(databaseKinds)("strict pacing on %s", (kind) => {
     for (let i = 1; i < arrivals.length; i++) expect(arrivals[i]! - arrivals[i - 1]!).toBeGreaterThanOrEqual(1000);
     expect(fake.stats().minChatGapMs).toBeGreaterThanOrEqual(1000);
   });
+
+  it("a message sent in parts takes a slot per part: 30 three-part replies at 20/s, no 429, every part once", async () => {
+    const b = nextBase();
+    await seedSubscribers(database.db, { count: 30, units: [units[2]!], base: b });
+    fake.configure({ rateLimitPerSecond: LIMIT, limitMode: "strict", latencyMs: 20 });
+    const people = await queryRows<{ id: string }>(database.db, sql`
+      select id from subscribers where channel = 'telegram' and external_id::bigint between ${b} and ${b + 29}`);
+    // Over 8,192 characters: Telegram takes at most 4,096 per message, so each goes in three calls.
+    const long = Array.from({ length: 900 }, (_, i) => `Đoạn ${i + 1}.`).join(" ");
+    expect(long.length).toBeGreaterThan(8192);
+    await enqueue(database.db, people.map((p) => ({ subscriberId: p.id, channel: "telegram", kind: "reply", message: { text: long }, priority: PRIORITY_REPLY })));
+
+    await worker().drain();
+
+    expect(fake.stats()).toMatchObject({ throttled: 0, sent: 90, duplicates: 0 });
+    expect(fake.stats().maxInWindow).toBeLessThanOrEqual(LIMIT);
+    for (let i = 0; i < 30; i++) expect(fake.messages(b + i).map((m) => m.text).join(" ").replace(/\s+/g, " ")).toBe(long);
+  });
 });
 
 /** 200 people press /start at once: the consent replies share the channel's budget and provoke no 429. */
