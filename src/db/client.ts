@@ -61,24 +61,23 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
     };
   }
   if (opts.url) {
-    const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10 });
+    // A connection attempt that gets no answer (a server starting up or cut off) fails after a while instead
+    // of holding its caller, and the pool's shutdown, for ever.
+    const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 10, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     // An idle connection cut: the client listener below logs it; the pool drops the client.
     pool.on("error", () => undefined);
     // A connection cut while checked out (a transaction in progress when PostgreSQL restarts or terminates
     // the backend) emits "error" on its client, where the pool no longer listens: without this listener it
     // would be an uncaught exception that ends the process. The statement in progress fails on its own.
-    const clients = new Set<pg.PoolClient>();
     pool.on("connect", (client) => {
-      clients.add(client);
       client.on("error", (err) => opts.logger.warn("a PostgreSQL connection was cut; the pool opens a new one", { err }));
-      client.on("end", () => clients.delete(client));
     });
     const u = new URL(opts.url);
     return {
       db: drizzlePg(pool, { schema }) as unknown as Db,
       kind: "postgres",
       where: `PostgreSQL ${u.hostname}:${u.port || "5432"}${u.pathname}`,
-      close: () => closePool(pool, clients, opts.logger),
+      close: () => closePool(pool, opts.logger),
     };
   }
   const dataDir = path.resolve(opts.dataDir ?? "./data");
@@ -108,19 +107,44 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
 /** How long closing waits for connections still in use before ending them, then before giving up on them. */
 const CLOSE_GRACE_MS = 5_000;
 
+/** How long opening a PostgreSQL connection may take. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
 /**
- * End the pool. `pool.end()` waits for every connection still in use; one kept by a statement interrupted
- * when PostgreSQL cut the connections (seen in test/http/database-restart.test.ts, about one run in five)
- * would hold the service's shutdown for ever. After a grace period the connections still in use are ended
- * (their statements fail), and after a second one closing returns, saying so.
+ * End the pool. `pool.end()` waits for every connection the pool holds, in use or still connecting; one
+ * left after PostgreSQL cut the connections (seen in test/http/database-restart.test.ts about one run in
+ * five, with none in use: a connection still being opened) would hold the service's shutdown for ever.
+ * After a grace period every connection the pool still holds is ended (their statements fail), and after a
+ * second one closing returns, saying so.
  */
-async function closePool(pool: pg.Pool, clients: Set<pg.PoolClient>, logger: Logger): Promise<void> {
+async function closePool(pool: pg.Pool, logger: Logger): Promise<void> {
   const ended = pool.end();
   const wait = (ms: number) => new Promise<"late">((resolve) => setTimeout(() => resolve("late"), ms).unref());
   if ((await Promise.race([ended, wait(CLOSE_GRACE_MS)])) !== "late") return;
-  logger.warn("closing the database: connections still in use after the grace period are ended", { inUse: clients.size });
-  for (const client of clients) void (client as unknown as { end(): Promise<void> }).end().catch(() => undefined);
+  const held = poolClients(pool);
+  logger.warn("closing the database: connections the pool still holds after the grace period are ended", { held: held.length, idle: pool.idleCount });
+  for (const client of held) cutConnection(client);
   if ((await Promise.race([ended, wait(CLOSE_GRACE_MS)])) === "late") logger.error("closing the database: the pool did not end; giving up on it");
+}
+
+/**
+ * Cut one of the pool's connections: its socket is destroyed with an error, so that whatever waits on it
+ * (a statement, or the connection's own opening) fails and the pool lets it go. `client.end()` is not
+ * enough: on a connection still opening it only asks the server to close it (which a silent server never
+ * does), and the caller waiting for the connection then waits for ever.
+ */
+function cutConnection(client: pg.Client): void {
+  const socket = (client as unknown as { connection?: { stream?: { destroy(err?: Error): void } } }).connection?.stream;
+  socket?.destroy(new Error("the database is being closed"));
+}
+
+/**
+ * Every connection the pool holds, those still connecting included. pg-pool counts them in `totalCount`
+ * but lists them only in its `_clients` field (the same since pg-pool 2).
+ */
+function poolClients(pool: pg.Pool): pg.Client[] {
+  const list = (pool as unknown as { _clients?: pg.Client[] })._clients;
+  return Array.isArray(list) ? list.slice() : [];
 }
 
 /** Run raw SQL and return its rows; both drivers answer `{ rows }`. */
