@@ -180,4 +180,26 @@ describe.each(databaseKinds)("strict pacing on Zalo Bot (%s)", (kind) => {
     expect(fake.limit.refused()).toBe(0);
     expect(fake.limit.maxInWindow()).toBeLessThanOrEqual(8);
   });
+
+  it("replies in three parts at 8/s: a slot per part, no 429, every part once and in order", async () => {
+    const [unit] = await someUnits(database.db, 2);
+    const base = 9_500_000;
+    await seedSubscribers(database.db, { count: 12, units: [unit!], channel: "zalo-bot", base });
+    const people = await queryRows<{ id: string; external_id: string }>(database.db, sql`
+      select id, external_id from subscribers where channel = 'zalo-bot' and external_id::bigint between ${base} and ${base + 11}`);
+    // Over 4,000 characters: a Zalo Bot message takes at most 2,000, so each reply goes in three calls.
+    const long = Array.from({ length: 450 }, (_, i) => `Đoạn ${i + 1}.`).join(" ");
+    expect(long.length).toBeGreaterThan(4000);
+    await enqueue(database.db, people.map((p) => ({ subscriberId: p.id, channel: "zalo-bot", kind: "reply", message: { text: long }, priority: PRIORITY_REPLY })));
+    fake.limit.configure({ limit: 8, mode: "strict" });
+    const zalo = createZaloBotAdapter({ client: createZaloBotClient({ apiBase: fake.url, token: fake.token }), logger: quietLogger(), mode: "webhook", webhookSecret: "s3cret-token" });
+    const sentBefore = fake.sent.length;
+
+    await createDeliveryWorker({ db: database.db, adapters: [zalo], logger: quietLogger(), metrics: createMetrics(), idlePollMs: 50, rates: { "zalo-bot": 8 } }).drain();
+
+    expect(fake.sent.length - sentBefore).toBe(36);
+    for (const p of people) expect(fake.textsTo(p.external_id).join(" ").replace(/\s+/g, " ")).toBe(long);
+    expect(fake.limit.refused()).toBe(0);
+    expect(fake.limit.maxInWindow()).toBeLessThanOrEqual(8);
+  });
 });
