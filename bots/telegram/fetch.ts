@@ -1,5 +1,8 @@
 import http from "node:http";
 import https from "node:https";
+import { Pool, errors, type Dispatcher } from "undici";
+
+const JSON_HEADERS = { "content-type": "application/json" };
 
 /** What grammY's client uses of a fetch answer: it only calls `json()` (a rejection becomes an HttpError). */
 interface MinimalResponse {
@@ -32,7 +35,8 @@ export interface TelegramFetch {
 }
 
 /**
- * A small fetch for grammY's API client over node:http(s) with one keep-alive agent: grammY still builds
+ * A small fetch for grammY's API client over node:http(s) with one keep-alive agent (its housekeeping
+ * calls; `postJson`, the hot path, goes over an undici pool): grammY still builds
  * the JSON payload, enforces the timeout (its AbortSignal is honoured here) and turns answers into
  * GrammyError/HttpError. node-fetch (grammY's default on Node) costs about twice the CPU per call
  * (WHATWG Headers/Body objects, stream piping); at broadcast rates that cost is the pipeline's ceiling.
@@ -96,41 +100,63 @@ export function createTelegramFetch(apiRoot: string, opts: { maxSockets?: number
   }
 
   const basePath = root.pathname.replace(/\/+$/, "");
+  // The hot path's connections: undici's pool costs about half the CPU per request of node:http's client
+  // (measured against the bench's fake Bot API: ~50–90 µs against ~90–150 µs), which is most of what the
+  // delivery worker spends per message.
+  const pool = new Pool(origin, { connections: opts.maxSockets ?? 256 });
 
   function postJson(token: string, method: string, body: string, timeoutMs: number, onWritten?: () => void): Promise<BotApiAnswer> {
     return new Promise<BotApiAnswer>((resolve, reject) => {
-      const req = mod.request(
-        { ...target, path: `${basePath}/bot${token}/${method}`, method: "POST", agent, timeout: timeoutMs, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("error", reject);
-          res.on("end", () => {
-            try {
-              resolve(JSON.parse(chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8")) as BotApiAnswer);
-            } catch {
-              reject(new Error(`Bot API ${method}: HTTP ${res.statusCode ?? 0} with a body that is not JSON`));
-            }
-          });
+      const chunks: Buffer[] = [];
+      let status = 0;
+      const request: Dispatcher.DispatchOptions = {
+        path: `${basePath}/bot${token}/${method}`, method: "POST", body, headers: JSON_HEADERS,
+        headersTimeout: timeoutMs, bodyTimeout: timeoutMs,
+      };
+      pool.dispatch(request, {
+        onConnect: () => undefined,
+        // The body is handed to the socket in one write: the request is on its way to the platform.
+        onBodySent: () => onWritten?.(),
+        onHeaders: (statusCode) => {
+          status = statusCode;
+          return true;
         },
-      );
-      req.on("timeout", () => req.destroy(new Error(`Bot API ${method}: no answer within ${timeoutMs} ms`)));
-      req.on("error", reject);
-      // "finish": the whole request has been handed to the operating system, on its way to the platform.
-      if (onWritten) req.once("finish", onWritten);
-      req.end(body);
+        onData: (chunk) => {
+          chunks.push(chunk);
+          return true;
+        },
+        onComplete: () => {
+          try {
+            resolve(JSON.parse(chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8")) as BotApiAnswer);
+          } catch {
+            reject(new Error(`Bot API ${method}: HTTP ${status} with a body that is not JSON`));
+          }
+        },
+        onError: (err) => reject(timeoutError(err, method, timeoutMs)),
+      });
     });
   }
 
   return {
     fetch: lightFetch as unknown as typeof fetch,
     postJson,
-    close: () => agent.destroy(),
+    close: () => {
+      agent.destroy();
+      void pool.destroy().catch(() => undefined);
+    },
   };
 }
 
 function urlOptions(u: URL) {
   return { protocol: u.protocol, hostname: u.hostname, port: u.port || (u.protocol === "https:" ? 443 : 80), path: u.pathname + u.search };
+}
+
+/** undici's timeouts said as the rest of the adapter says them; other errors (refused, reset) as they are. */
+function timeoutError(err: Error, method: string, timeoutMs: number): Error {
+  if (err instanceof errors.HeadersTimeoutError || err instanceof errors.BodyTimeoutError) {
+    return new Error(`Bot API ${method}: no answer within ${timeoutMs} ms`, { cause: err });
+  }
+  return err;
 }
 
 function abortError(): Error {
