@@ -145,8 +145,9 @@ async function main() {
     const r1000 = await pipeline(database, fake.url, telegram, logger, { n: n1000, limit: 1000, latencyMs: 80 });
     console.log("… no limit, no latency (pipeline ceiling)");
     const ceiling = await pipeline(database, fake.url, telegram, logger, { n: n1000, limit: 0, latencyMs: 0 });
-    console.log("… bare HTTP loop");
+    console.log("… bare HTTP loop (undici, the adapter's client; then node:http)");
     const bare = await bareLoop(fake.url, n1000);
+    const bareNodeHttp = await bareLoop(fake.url, n1000, { client: "node:http" });
     console.log("… the Telegram adapter in a loop, no database");
     const viaAdapter = await adapterLoop(fake.url, telegram, n1000);
     console.log("… naive sequential loop");
@@ -176,7 +177,8 @@ async function main() {
       },
       { what: `peak RSS, ${rss.recipients.toLocaleString("en")}-recipient broadcast (service over an existing database, npm start's node flags)`, value: `${f1(rss.peakRssMb)} MB (process ${f1(rss.startRssMb)} MB, database open → ${f1(rss.databaseOpenRssMb)} MB; ${f1(rss.seconds)} s, enqueue ${rss.enqueueMs} ms)`, target: "≤ 300 MB", ok: rss.peakRssMb <= 300 && rss.sent === rss.recipients },
       { what: "idle npm start, embedded database (existing data directory)", value: `${f1(idle.idle.rssMb)} MB RSS (first start over an empty directory: ${f1(idle.firstStart.peakMb)} MB peak, initdb)`, target: "≤ 250 MB", ok: idle.idle.rssMb <= 250 },
-      { what: "bare HTTP client loop (physical ceiling)", value: `${f1(bare.rate)} msg/s`, target: "—", ok: true },
+      { what: "bare HTTP client loop (physical ceiling; undici, as the adapter)", value: `${f1(bare.rate)} msg/s`, target: "—", ok: true },
+      { what: "bare HTTP client loop on node:http (the earlier baseline)", value: `${f1(bareNodeHttp.rate)} msg/s (pipeline = ${f1(pct(ceiling.rate, bareNodeHttp.rate))} % of it)`, target: "—", ok: true },
       { what: "Telegram adapter (grammY) loop, no database", value: `${f1(viaAdapter.rate)} msg/s (pipeline = ${f1(pct(ceiling.rate, viaAdapter.rate))} % of it)`, target: "—", ok: true },
       { what: "naive sequential send + update (baseline)", value: `${f1(base.rate)} msg/s (pipeline ceiling = ${f1(ceiling.rate / base.rate)}×)`, target: "—", ok: true },
       { what: `peak RSS, first open of an empty database${benchDatabaseUrl() ? "" : " (PGlite initdb)"} + migrate + seed`, value: `${f1(firstOpen.peakRssMb)} MB (database open → ${f1(firstOpen.databaseOpenRssMb)} MB; ${f1(firstOpen.seconds)} s; a separate process, once per data directory)`, target: "— (reported)", ok: true },
@@ -197,7 +199,8 @@ async function main() {
       limit30: { ...r30, limit: 30, latencyMs: 80, percentOfLimit: pct(r30.rate, 30), percent429: pct(r30.throttled, r30.sent + r30.throttled) },
       limit1000: { ...r1000, limit: 1000, latencyMs: 80, percentOfLimit: pct(r1000.rate, 1000), percent429: pct(r1000.throttled, r1000.sent + r1000.throttled) },
       ceiling: { ...ceiling, percentOfBare: pct(ceiling.rate, bare.rate) },
-      bareHttpLoop: bare,
+      bareHttpLoop: { ...bare, client: "undici" },
+      bareHttpLoopNodeHttp: bareNodeHttp,
       adapterLoop: viaAdapter,
       naiveSequential: base,
       memory: rss,

@@ -96,7 +96,8 @@ export function addToBuffer(lane: Lane, rows: ClaimedRow[]): void {
 export function takeNext(lane: Lane): ClaimedRow | undefined {
   const next = lane.buffer.findIndex((r) => !lane.busy.has(r.subscriber_id));
   if (next < 0) return undefined;
-  return lane.buffer.splice(next, 1)[0];
+  // The usual case, the head: shift() trims the array in place where splice() copies the rest of it.
+  return next === 0 ? lane.buffer.shift() : lane.buffer.splice(next, 1)[0];
 }
 
 export function beginSend(lane: Lane, row: ClaimedRow): void {
