@@ -1,6 +1,13 @@
 import http from "node:http";
 import https from "node:https";
-import { Pool, errors, type Dispatcher } from "undici";
+import { createRequire } from "node:module";
+import type { Dispatcher, Pool as UndiciPool, errors as UndiciErrors } from "undici";
+
+// undici's connection pool and its errors alone: its main entry also loads fetch, WebSocket, the cache and
+// more, ~9 MB more resident memory (measured: the entry 20.4 MB, these two files 11.6 MB).
+const require = createRequire(import.meta.url);
+const Pool = require("undici/lib/dispatcher/pool.js") as typeof UndiciPool;
+const errors = require("undici/lib/core/errors.js") as typeof UndiciErrors;
 
 const JSON_HEADERS = { "content-type": "application/json" };
 
