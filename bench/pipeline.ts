@@ -100,14 +100,16 @@ export async function pipeline(database: Database, fakeUrl: string, adapter: Cha
  * The physical ceiling: sendMessage in a tight loop with 64 requests in flight, nothing else done. By default
  * on undici's pool, the HTTP client the Telegram adapter's sendMessage uses, so that the ratio compares the
  * pipeline with the same client doing nothing else; `client: "node:http"` runs it on node:http's keep-alive
- * agent instead (the baseline before the adapter moved to undici; about half undici's rate on the same fake).
+ * agent instead (the baseline before the adapter moved to undici; warmed up, about as fast as undici's against
+ * the bench's fake, whose own CPU sets the pace).
  */
 export async function bareLoop(fakeUrl: string, n: number, opts: { concurrency?: number; client?: "undici" | "node:http" } = {}) {
   const concurrency = opts.concurrency ?? 64;
   await control(fakeUrl, "/__fake/reset", {});
   await control(fakeUrl, "/__fake/config", { latencyMs: 0, rateLimitPerSecond: 0 });
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  const pool = new Pool(fakeUrl, { connections: concurrency });
+  const onNodeHttp = opts.client === "node:http";
+  const agent = onNodeHttp ? new http.Agent({ keepAlive: true, maxSockets: concurrency }) : undefined;
+  const pool = onNodeHttp ? undefined : new Pool(fakeUrl, { connections: concurrency });
   const u = new URL(fakeUrl);
   const path = `/bot${BENCH_TOKEN}/sendMessage`;
   let next = 0;
@@ -125,7 +127,7 @@ export async function bareLoop(fakeUrl: string, n: number, opts: { concurrency?:
   // undici's lightest call (dispatch, as the adapter's sendMessage): the response read and dropped.
   const viaUndici = (i: number) =>
     new Promise<void>((resolve, reject) => {
-      pool.dispatch({ path, method: "POST", body: bodyOf(i), headers: { "content-type": "application/json" } }, {
+      pool!.dispatch({ path, method: "POST", body: bodyOf(i), headers: { "content-type": "application/json" } }, {
         onConnect: () => undefined,
         onHeaders: () => true,
         onData: () => true,
@@ -133,7 +135,7 @@ export async function bareLoop(fakeUrl: string, n: number, opts: { concurrency?:
         onError: reject,
       });
     });
-  const post = opts.client === "node:http" ? viaNodeHttp : viaUndici;
+  const post = onNodeHttp ? viaNodeHttp : viaUndici;
   // Warm up first (connections opened, code compiled), not timed: the pipeline's client is warm when measured.
   const warm = Math.min(2_000, Math.ceil(n / 5));
   await Promise.all(Array.from({ length: concurrency }, async (_, k) => {
@@ -144,7 +146,7 @@ export async function bareLoop(fakeUrl: string, n: number, opts: { concurrency?:
     while (next < n) await post(next++);
   }));
   const seconds = (performance.now() - t0) / 1000;
-  agent.destroy();
-  await pool.close();
+  agent?.destroy();
+  await pool?.close();
   return { sent: n, rate: n / seconds };
 }

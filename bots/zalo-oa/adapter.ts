@@ -141,9 +141,7 @@ export function createZaloOaAdapter(opts: ZaloOaAdapterOptions): ZaloOaAdapter {
     return { externalId: last, numbered };
   }
 
-  async function sendTemplate(to: Recipient, templateId: string, message: OutboundMessage, pacing: SendPacing | undefined, first: boolean): Promise<SendResult> {
-    // After a refused /message/cs call, the template is a further call: it takes a slot of its own.
-    if (!first) await pacing?.another();
+  async function sendTemplate(to: Recipient, templateId: string, message: OutboundMessage): Promise<SendResult> {
     const body = { user_id: to.externalId, template_id: templateId, template_data: { text: message.text.slice(0, OA_TEXT_LIMIT) } };
     try {
       const data = await call(TEMPLATE_PATH, body);
@@ -175,7 +173,7 @@ export function createZaloOaAdapter(opts: ZaloOaAdapterOptions): ZaloOaAdapter {
       }
       const last = info?.lastInteractionAt;
       if (last && now().getTime() - last.getTime() > opts.windowMs) {
-        if (template) return sendTemplate(to, template, msg, meta?.pacing, true);
+        if (template) return sendTemplate(to, template, msg);
         throw new OutsideWindow({
           method: CS_PATH,
           description: `last interaction ${last.toISOString()}, more than ${Math.round(opts.windowMs / 86_400_000)} days ago; not attempted`,
@@ -186,7 +184,11 @@ export function createZaloOaAdapter(opts: ZaloOaAdapterOptions): ZaloOaAdapter {
         if (numbered) await remember(opts.rememberChoices, to.subscriberId, msg, kind, log);
         return { externalId };
       } catch (err) {
-        if (template && isSendError(err) && err.kind === "outside_window") return sendTemplate(to, template, msg, meta?.pacing, false);
+        if (template && isSendError(err) && err.kind === "outside_window") {
+          // After a refused /message/cs call, the template is a further call: it takes a slot of its own.
+          await meta?.pacing?.another();
+          return sendTemplate(to, template, msg);
+        }
         throw err;
       }
     },

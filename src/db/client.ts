@@ -113,7 +113,8 @@ const CONNECT_TIMEOUT_MS = 10_000;
 /**
  * End the pool. `pool.end()` waits for every connection the pool holds, in use or still connecting; one
  * left after PostgreSQL cut the connections (seen in test/http/database-restart.test.ts about one run in
- * five, with none in use: a connection still being opened) would hold the service's shutdown for ever.
+ * five, with none in use — most likely a connection still being opened; not reproduced since) would hold the
+ * service's shutdown for ever.
  * After a grace period every connection the pool still holds is ended (their statements fail), and after a
  * second one closing returns, saying so.
  */
