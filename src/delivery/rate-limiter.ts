@@ -9,13 +9,17 @@
  * 1/rate apart (a virtual schedule with a small catch-up allowance for late timers) rather than sent in a
  * burst at the start of each second: a burst queues up on both sides and widens that jitter.
  *
- * Our own stalls count as jitter too: a send granted just before the event loop stalls (a synchronous
- * database query, the process descheduled on a busy machine) is written — and arrives — only after the
- * stall, while the sends after it go out on time. A light probe (a 5 ms timer, only while sends flow)
- * notices a stall when it fires late, and moves the recorded start of every send granted since its previous
- * tick to the stall's end. And a send whose adapter says when its request was written (`SendGrant.written`)
- * is counted from then: whatever ran between the grant and the write (the database's turn on the same
- * thread, a new connection) then cannot bring it closer to the send `limit` sends later.
+ * Our own event loop counts as jitter too: a send written in one turn of the loop may be read by the other
+ * side (a platform on this machine, a test's fake in this process) only in the next, and a turn can last
+ * several milliseconds on a busy machine; a send granted just before the loop stalls (a synchronous
+ * database query, the process descheduled) is written — and arrives — only after the stall, while the sends
+ * after it go out on time. A light probe (a 2 ms timer, only while sends flow) therefore counts every send
+ * started since its previous tick from its own tick, which comes no earlier than the turn after the write;
+ * when it fires late (a stall) it does so for the sends of the two periods before as well. The sends after
+ * them are spaced from these later times, so a send is at most one tick interval older, as counted, than
+ * when the other side read it. And a send whose adapter says when its request was written
+ * (`SendGrant.written`) is counted from then: whatever ran between the grant and the write (the database's
+ * turn on the same thread, a new connection) then cannot bring it closer to the send `limit` sends later.
  *
  * `pause(ms)` holds every caller (Telegram's 429 retry_after applies to the whole bot). `settled(then)`
  * paces one recipient: `then` runs once `perRecipientMs` has passed since that recipient's send
@@ -50,7 +54,7 @@ export interface PacingOptions {
   windowMs?: number;
   /** Least interval between the end of one send to a recipient and the start of the next (ms, default 0). */
   perRecipientMs?: number;
-  /** Period of the stall probe (ms, default 5; 0 = off). */
+  /** Period of the probe that counts sends from the loop's next tick and notices stalls (ms, default 2; 0 = off). */
   stallProbeMs?: number;
 }
 
@@ -85,7 +89,7 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
   const window = createStartWindow(limit, span);
   const spread = createSpread(unlimited ? 0 : windowMs / limit);
   const recipients = createRecipientPacing(Math.max(0, opts.perRecipientMs ?? 0), now);
-  const probe = createStallProbe(unlimited ? 0 : (opts.stallProbeMs ?? 5), windowMs, now, (since, until) => window.delay(since, until));
+  const probe = createStallProbe(unlimited ? 0 : (opts.stallProbeMs ?? 2), windowMs, now, (since, until) => window.delay(since, until));
   let pausedUntil = -Infinity;
   let closed = false;
   const waiters: Waiter[] = [];
@@ -175,7 +179,7 @@ function createStartWindow(limit: number, span: number) {
   }
   return {
     nextAt: () => (total < limit ? -Infinity : starts[total % limit]! + span),
-    /** Sends granted after `since` are taken to have started no earlier than `until`. */
+    /** Sends counted from after `since` are taken to have started no earlier than `until`. */
     delay(since: number, until: number) {
       let first = total;
       while (first > Math.max(0, total - limit) && starts[(first - 1) % limit]! > since) first--;
@@ -194,17 +198,19 @@ function createStartWindow(limit: number, span: number) {
 }
 
 /**
- * Notices event-loop stalls while sends flow: a tick later than `period` + 4 ms means the loop (or the
- * process) stood still; sends granted since the previous tick may have been written only now. Runs only
- * within two windows of the last grant; the timer never keeps the process alive.
+ * Ticks every `period` ms while sends flow: sends started since the previous tick are counted from this one
+ * (they may be read by the other side only in this turn of the loop or the next). A tick later than
+ * `period` + 4 ms means the loop (or the process) stood still: sends of the two periods before the previous
+ * tick may have been written only now, and are counted from now as well. Runs only within two windows of the
+ * last grant; the timer never keeps the process alive.
  */
-function createStallProbe(period: number, windowMs: number, now: () => number, onStall: (since: number, until: number) => void) {
+function createStallProbe(period: number, windowMs: number, now: () => number, onTick: (since: number, until: number) => void) {
   let timer: NodeJS.Timeout | null = null;
   let lastTick = 0;
   let lastGrant = 0;
   function tick() {
     const t = now();
-    if (t - lastTick > period + 4) onStall(lastTick - 2 * period, t);
+    onTick(t - lastTick > period + 4 ? lastTick - 2 * period : lastTick, t);
     lastTick = t;
     if (t - lastGrant > 2 * windowMs) stop();
   }
@@ -216,7 +222,8 @@ function createStallProbe(period: number, windowMs: number, now: () => number, o
     active(t: number) {
       lastGrant = t;
       if (timer || !period) return;
-      lastTick = t;
+      // As if a tick had come just before this grant: the first tick counts it.
+      lastTick = t - 1;
       timer = setInterval(tick, period);
       timer.unref();
     },

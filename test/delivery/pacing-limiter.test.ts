@@ -52,6 +52,31 @@ describe("sliding-window rate limiter", () => {
     limiter.close();
   });
 
+  it("counts a send from the loop's next tick: read by the other side a turn of the loop later, it is not caught up", async () => {
+    const limiter = createRateLimiter({ ratePerSecond: 5, marginMs: 15, stallProbeMs: 5, now });
+    const t0 = now();
+    limiter.tryAcquire()!.written();
+    // The probe's next tick, on time: the loop has turned once since the write.
+    await vi.advanceTimersByTimeAsync(5);
+    const starts = await take(limiter, 5);
+    // The 5th send after it waits a window after that tick, not after the write (before: t0 + 1015).
+    expect(starts[4]! - t0).toBeGreaterThanOrEqual(5 + 1015);
+    limiter.close();
+  });
+
+  it("a stall moves the sends of the periods before it: the send a limit later waits a window after the stall", async () => {
+    const limiter = createRateLimiter({ ratePerSecond: 5, marginMs: 15, stallProbeMs: 5, now });
+    const t0 = now();
+    limiter.tryAcquire()!.written();
+    await vi.advanceTimersByTimeAsync(5);
+    // The process stands still for 40 ms (the next tick comes 40 ms late): the send may arrive only now.
+    vi.setSystemTime(now() + 40);
+    await vi.advanceTimersByTimeAsync(5);
+    const starts = await take(limiter, 5);
+    expect(starts[4]! - t0).toBeGreaterThanOrEqual(50 + 1015);
+    limiter.close();
+  });
+
   it("holds every caller through a pause (a 429's retry_after)", async () => {
     const limiter = createRateLimiter({ ratePerSecond: 10, now });
     const t0 = now();
