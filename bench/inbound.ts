@@ -11,6 +11,7 @@
  * framework, against a database prepared the same way, under the same autocannon load.
  */
 import { execSync, spawn } from "node:child_process";
+import { compiledBench } from "./build.js";
 import { appendFileSync } from "node:fs";
 import autocannon from "autocannon";
 import { sql } from "drizzle-orm";
@@ -80,9 +81,9 @@ async function prepareDatabase(logger: ReturnType<typeof createLogger>) {
   };
 }
 
-/** The node arguments of the service child: gopy as `npm start` runs it (built, its node flags), or the reference from source. */
+/** The node arguments of the service child: gopy as `npm start` runs it (built, its node flags), or the reference, compiled too. */
 function serviceArgs(target: InboundTarget): string[] {
-  if (target === "reference") return ["--import", "tsx", "bench/inbound-reference.ts"];
+  if (target === "reference") return [compiledBench("bench/inbound-reference")];
   const { build, nodeArgs } = startScript();
   execSync(build, { stdio: "inherit" });
   return nodeArgs;

@@ -8,7 +8,7 @@ import { Pool } from "undici";
 import { sql } from "drizzle-orm";
 import { queryRows, type Database } from "../src/db/client.js";
 import type { Logger } from "../src/logger.js";
-import { createMetrics } from "../src/metrics.js";
+import { createMetrics, type Metrics } from "../src/metrics.js";
 import { createDeliveryWorker } from "../src/delivery/worker.js";
 import { enqueueSelected } from "../src/delivery/outbox.js";
 import type { ChannelAdapter } from "../src/channels/adapter.js";
@@ -55,9 +55,19 @@ export async function queueBroadcast(database: Database, n: number): Promise<str
   return b!.id;
 }
 
-async function waitDone(database: Database, broadcastId: string) {
-  for (;;) {
+/**
+ * Wait until every delivery of the broadcast has an outcome written. The worker's own outcome counters are
+ * watched first (in memory, free): counting the broadcast's pending rows in the database every 100 ms took
+ * more of PostgreSQL's time than claiming them did (34 ms a count for 50,000 rows on this machine), CPU the
+ * pipeline being measured shares. The database is asked once the counters say all are done.
+ */
+async function waitDone(database: Database, broadcastId: string, metrics: Metrics, n: number) {
+  const final = new Set(["sent", "failed", "outside_window"]);
+  for (let poll = 1; ; poll++) {
     await new Promise((r) => setTimeout(r, 100));
+    const { values } = await metrics.deliveries.get();
+    const done = values.filter((v) => final.has(String(v.labels.outcome))).reduce((a, v) => a + v.value, 0);
+    if (done < n && poll % 50) continue; // and every 5 s whatever the counters say
     const [r] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from deliveries where broadcast_id = ${broadcastId} and state in ('queued', 'sending')`);
     if (r!.n === 0) return;
   }
@@ -85,10 +95,11 @@ export async function pipeline(database: Database, fakeUrl: string, adapter: Cha
   await control(fakeUrl, "/__fake/reset", {});
   await control(fakeUrl, "/__fake/config", { latencyMs: o.latencyMs, rateLimitPerSecond: o.limit, limitMode: "strict", retryAfterSeconds: 1 });
   const id = await queueBroadcast(database, o.n);
-  const worker = createDeliveryWorker({ db: database.db, adapters: [adapter], logger, metrics: createMetrics(), rates: { telegram: o.limit }, idlePollMs: 50 });
+  const metrics = createMetrics();
+  const worker = createDeliveryWorker({ db: database.db, adapters: [adapter], logger, metrics, rates: { telegram: o.limit }, idlePollMs: 50 });
   const t0 = performance.now();
   await worker.start();
-  await waitDone(database, id);
+  await waitDone(database, id, metrics, o.n);
   const wall = (performance.now() - t0) / 1000;
   await worker.stop();
   const stats = (await control(fakeUrl, "/__fake/stats")) as FakeStats;

@@ -17,6 +17,7 @@ import { createLogger } from "../src/logger.js";
 import { reportDocx } from "../src/report/docx.js";
 import { reportXlsx } from "../src/report/xlsx.js";
 import { freshDatabase } from "./db.js";
+import { compiledBench } from "./build.js";
 import { queryRows, type Database } from "../src/db/client.js";
 
 const SUBSCRIBERS = Number(process.env.REPORT_SUBSCRIBERS ?? 100_000);
@@ -125,10 +126,10 @@ async function main() {
   }
 }
 
-/** Run this file in a child process (its peak RSS is then its own) and return its figures. */
+/** Run this file, compiled, in a child process (its peak RSS is then its own) and return its figures. */
 export async function benchReport(): Promise<ReportBench> {
   const { spawn } = await import("node:child_process");
-  const child = spawn(process.execPath, ["--import", "tsx", "bench/report.ts"], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [compiledBench("bench/report")], { stdio: ["ignore", "pipe", "inherit"] });
   let out = "";
   child.stdout.on("data", (c: Buffer) => (out += c.toString()));
   const code = await new Promise<number | null>((r) => child.on("exit", r));
@@ -153,4 +154,4 @@ export function reportBenchRows(r: ReportBench) {
   ];
 }
 
-if (process.argv[1]?.endsWith("report.ts")) await main();
+if (/bench\/report\.[jt]s$/.test(process.argv[1] ?? "")) await main();

@@ -29,8 +29,9 @@ import { seedSubscribers, someUnits } from "../test/support/delivery.js";
 import { benchDatabaseUrl, createDatabaseRef, freshDatabase } from "./db.js";
 import { benchInbound, type InboundResult } from "./inbound.js";
 import { benchIdleRss } from "./idle-rss.js";
+import { compiledBench } from "./build.js";
 import { BENCH_TOKEN, bareLoop, control, pipeline, queueBroadcast, startFake, type PipelineResult } from "./pipeline.js";
-import { execSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { benchReport, reportBenchRows } from "./report.js";
 import { startScript } from "../test/support/processes.js";
 
@@ -73,18 +74,10 @@ async function naive(database: Database, fakeUrl: string, adapter: ChannelAdapte
 interface RssPrepare { draftId: string; seconds: number; startRssMb: number; databaseOpenRssMb: number; peakRssMb: number }
 interface RssServe { recipients: number; sent: number; enqueueMs: number; seconds: number; startRssMb: number; databaseOpenRssMb: number; peakRssMb: number }
 
-/** Where the memory child is compiled: the service runs compiled (npm start), not through tsx's loader. */
-const RSS_CHILD_BUILD = "build/bench";
-let rssChildBuilt = false;
-
 async function runChild<T>(env: Record<string, string>): Promise<T> {
   // Compiled, with npm start's node flags (package.json's start script), as the service runs.
-  if (!rssChildBuilt) {
-    execSync(`npx tsc -p tsconfig.json --outDir ${RSS_CHILD_BUILD} --incremental --tsBuildInfoFile ${RSS_CHILD_BUILD}/tsconfig.tsbuildinfo`, { stdio: "inherit" });
-    rssChildBuilt = true;
-  }
   const flags = startScript().nodeArgs.slice(0, -1);
-  const child = spawn(process.execPath, [...flags, `${RSS_CHILD_BUILD}/bench/rss-child.js`], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [...flags, compiledBench("bench/rss-child")], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
   let out = "";
   child.stdout.on("data", (c: Buffer) => (out += c.toString()));
   const code = await new Promise<number | null>((r) => child.on("exit", r));

@@ -1,5 +1,5 @@
-import { sql } from "drizzle-orm";
-import { queryRows, type Db } from "../db/client.js";
+import { sql, type SQL } from "drizzle-orm";
+import { queryRows, queryRowsPrepared, type Db } from "../db/client.js";
 import type { DeliveryState } from "../db/schema/index.js";
 
 /** What happened to one claimed delivery, to be written back in a batch. */
@@ -17,12 +17,16 @@ export interface Outcome {
 }
 
 /**
- * Write a group of outcomes in one statement (UPDATE … FROM jsonb_to_recordset), only for rows this
- * worker still leases; then, in the same transaction, mark recipients that are gone and fail their other
- * queued deliveries.
+ * The statement that writes a group of outcomes (UPDATE … FROM jsonb_to_recordset), only to rows this
+ * worker still leases. The rows are looked up by primary key from the group's ids, given as an array: the
+ * plan then reads only the group's rows, whatever the table's size and statistics. Without that array the
+ * planner read the whole table for each group while it held some tens of thousands of rows (it guesses a
+ * hundred rows in the group; a slow lane writes groups of one). The state is tested through coalesce() on
+ * purpose: the lease index's predicate (state = 'sending') is then not implied, so the planner cannot pick
+ * that index, which it judges cheap on stale statistics (a broadcast just queued) and which reads every row
+ * this worker leases (the buffer's thousand) for each group.
  */
-export async function recordOutcomes(db: Db, owner: string, outcomes: Outcome[]): Promise<void> {
-  if (!outcomes.length) return;
+export function outcomeGroupUpdate(owner: string, outcomes: Outcome[]): SQL {
   const rows = outcomes.map((o) => ({
     id: o.id,
     state: o.state,
@@ -32,13 +36,8 @@ export async function recordOutcomes(db: Db, owner: string, outcomes: Outcome[])
     retry_ms: o.retryInMs === undefined ? null : Math.max(0, Math.round(o.retryInMs)),
     attempt_delta: o.attemptDelta ?? 0,
   }));
-  const gone = [...new Set(outcomes.filter((o) => o.errorKind === "recipient_gone").map((o) => o.subscriberId))];
-  // Nested loops off for the group update: with stale statistics (a broadcast just enqueued, the states
-  // moving) the planner otherwise rescans the whole group once per leased row, quadratic; a hash join
-  // is linear. The setting is local to this transaction.
-  await db.transaction(async (tx) => {
-    await tx.execute(sql`set local enable_nestloop = off`);
-    await tx.execute(sql`
+  const ids = `{${outcomes.map((o) => Number(o.id)).join(",")}}`;
+  return sql`
       update deliveries d set
         state = v.state,
         lease_until = null,
@@ -52,9 +51,24 @@ export async function recordOutcomes(db: Db, owner: string, outcomes: Outcome[])
         sent_at = case when v.state = 'sent' then now() else d.sent_at end
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
         as v(id bigint, state text, external_id text, error_kind text, error_detail text, retry_ms int, attempt_delta int)
-      where d.id = v.id and d.leased_by = ${owner} and d.state = 'sending'`);
-    if (!gone.length) return;
-    await tx.execute(sql`set local enable_nestloop = on`);
+      where d.id = any(${ids}::bigint[]) and d.id = v.id and d.leased_by = ${owner} and coalesce(d.state, '') = 'sending'`;
+}
+
+/**
+ * Write a group of outcomes in one statement (`outcomeGroupUpdate`, prepared on PostgreSQL: planning it took
+ * a tenth of its time for the usual group of ~40); when a recipient is gone, in the same transaction, mark
+ * them gone and fail their other queued deliveries.
+ */
+export async function recordOutcomes(db: Db, owner: string, outcomes: Outcome[]): Promise<void> {
+  if (!outcomes.length) return;
+  const update = outcomeGroupUpdate(owner, outcomes);
+  const gone = [...new Set(outcomes.filter((o) => o.errorKind === "recipient_gone").map((o) => o.subscriberId))];
+  if (!gone.length) {
+    await queryRowsPrepared(db, update);
+    return;
+  }
+  await db.transaction(async (tx) => {
+    await queryRowsPrepared(tx, update);
     const ids = JSON.stringify(gone);
     await tx.execute(sql`
       update subscribers set status = 'gone', updated_at = now()
