@@ -7,9 +7,10 @@
 import { execSync } from "node:child_process";
 
 export const BENCH_BUILD = "build/bench";
-let built = false;
+/** Running from the build (`npm run bench` built it just before): nothing to build again. */
+let built = import.meta.url.includes(`/${BENCH_BUILD}/`);
 
-/** The compiled path of a bench file (e.g. "bench/rss-child"), built once per process if need be (incremental). */
+/** The compiled path of a bench file (e.g. "bench/rss-child"), built once per process when run from source. */
 export function compiledBench(file: string): string {
   if (!built) {
     execSync("npm run build:bench --silent", { stdio: "inherit" });
