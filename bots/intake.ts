@@ -1,6 +1,6 @@
 import type { ChannelAdapter, InboundEvent } from "../src/channels/adapter.js";
 import { dispatchInbound, type InboundSink } from "../src/channels/dispatch.js";
-import type { Logger } from "../src/logger.js";
+import { deferredChild, type Logger } from "../src/logger.js";
 import type { Metrics } from "../src/metrics.js";
 
 /** A lifecycle part for the service's `intake` list (stopped first at shutdown). */
@@ -23,7 +23,7 @@ export function channelIntake(channels: ChannelAdapter[], inbound: InboundSink, 
         name: `${adapter.name}-intake`,
         start: () =>
           adapter.startIntake!(async (events: InboundEvent[]) => {
-            await dispatchInbound(adapter, inbound, events, log.child({ updateKey: events[0]?.updateKey }), metrics);
+            await dispatchInbound(adapter, inbound, events, deferredChild(log, { updateKey: events[0]?.updateKey }), metrics);
           }),
         stop: () => adapter.stopIntake?.() ?? Promise.resolve(),
       };

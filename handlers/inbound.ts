@@ -3,7 +3,7 @@ import type { HandledEvent, InboundSink } from "../src/channels/dispatch.js";
 import type { OutboundMessage, Recipient } from "../src/channels/message.js";
 import type { ChannelName } from "../src/channels/names.js";
 import type { AdmittedTurn, ResidentTurns, TurnDecision } from "../src/domain/residents/index.js";
-import type { Logger } from "../src/logger.js";
+import { deferredChild, type Logger } from "../src/logger.js";
 import { route } from "./route.js";
 import type { ConversationStep, Turn } from "./types.js";
 
@@ -72,8 +72,8 @@ export function createInboundProcessor(deps: InboundProcessorDeps): InboundProce
 
   async function handleOne(event: InboundEvent, parent: Logger): Promise<HandledResult & { erased?: { subscriberId: string } }> {
     // Child loggers are made only when something is logged (most turns log nothing at info level).
-    let eventLog: Logger | undefined;
-    const log = () => (eventLog ??= parent.child({ channel: event.channel, updateKey: event.updateKey, eventType: event.type }));
+    const eventLog = deferredChild(parent, { channel: event.channel, updateKey: event.updateKey, eventType: event.type });
+    const log = () => eventLog;
     const outcome = await deps.turns.run(event, (admitted) => converse(event, admitted, log), log);
     return { event, ...outcome };
   }

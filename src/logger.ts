@@ -73,3 +73,30 @@ export function createLogger(opts: LoggerOptions): Logger {
     ],
   });
 }
+
+const LEVEL_METHODS = new Set(["error", "warn", "info", "http", "verbose", "debug", "silly"]);
+
+/**
+ * `parent.child(meta)`, made only when a line is actually logged at an enabled level or the logger is used
+ * otherwise: winston builds a child logger (a copy of its format pipeline) eagerly, a cost every inbound
+ * update would pay although most log nothing at info level.
+ */
+export function deferredChild(parent: Logger, meta: Record<string, unknown>): Logger {
+  let child: Logger | undefined;
+  const real = () => (child ??= parent.child(meta));
+  const noop = () => proxy;
+  const proxy: Logger = new Proxy({} as Logger, {
+    get(_target, key) {
+      if (typeof key === "string") {
+        if (LEVEL_METHODS.has(key) && !parent.isLevelEnabled(key)) return noop;
+        if (key.startsWith("is") && key.endsWith("Enabled")) return (parent[key as keyof Logger] as (...a: unknown[]) => unknown).bind(parent);
+        // A child of a child carries both's metadata, as winston's own children do.
+        if (key === "child") return (m: Record<string, unknown>) => deferredChild(parent, { ...meta, ...m });
+      }
+      const target = real();
+      const value: unknown = Reflect.get(target, key);
+      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return proxy;
+}

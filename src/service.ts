@@ -22,7 +22,7 @@ import { createResidentsDomain } from "./domain/residents/index.js";
 import { createChannels } from "../bots/index.js";
 import { channelIntake } from "../bots/intake.js";
 import { createSimAdapter, simRoutes, type SimAdapter } from "../bots/sim/index.js";
-import { webhookRouter } from "./http/routes/webhooks.js";
+import { webhookIntake } from "./http/webhook-intake.js";
 import { createPendingTasks } from "./channels/dispatch.js";
 import { createAdminServer } from "./cli/admin-server.js";
 import { allCommands } from "./cli/commands/index.js";
@@ -126,7 +126,7 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   intake.push(...channelIntake(channels, inbound, logger, metrics));
   // Button-press acknowledgements do not hold webhook answers; they are waited for at shutdown.
   const pendingAcks = createPendingTasks();
-  routers.push({ path: "/webhooks", router: webhookRouter({ adapters: channels, inbound, logger, bodyLimit: config.BODY_LIMIT, metrics, pending: pendingAcks }) });
+  const webhooks = webhookIntake({ adapters: channels, inbound, logger, bodyLimit: config.BODY_LIMIT, bodyTimeoutMs: config.HTTP_BODY_TIMEOUT_MS, metrics, pending: pendingAcks });
   if (sim) {
     routers.push({ path: "/sim", router: simRoutes({ adapter: sim, inbound, logger, metrics }) });
     logger.warn("the simulator is on at /sim: anyone who can reach this port can read any simulated inbox (SIMULATOR_ENABLED=false turns it off)");
@@ -143,7 +143,8 @@ export async function startService(opts: ServiceOptions): Promise<Service> {
   scheduler.push(createScheduler({ db: database.db, logger, config, jobs: defaultJobs({ broadcaster, config }) }));
 
   const app = createApp({ config, logger, database, metrics, routers, isDraining: () => draining });
-  const server = createHttpServer(app, config);
+  // The platforms' webhooks are taken on node:http (src/http/webhook-intake.ts); every other request goes to Express.
+  const server = createHttpServer(webhooks(app), config);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(config.PORT, config.HOST, () => {

@@ -1,6 +1,6 @@
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLogger } from "../src/logger.js";
+import { createLogger, deferredChild } from "../src/logger.js";
 import { loadConfig } from "../src/config.js";
 import { startService, type Service } from "../src/service.js";
 import { createTestDatabase } from "./support/database.js";
@@ -30,6 +30,26 @@ describe("logging", () => {
     for (const secret of [botToken, apiKey, "zalo-access", "zalo-refresh", "s3cret", "mac=abc", "zb-secret-Zx81"]) expect(out).not.toContain(secret);
     expect(out).toContain("[redacted]");
     expect(out).toContain("sendMessage");
+  });
+
+  it("a deferred child logs with its metadata (a child of it with both), and is made only when a line is logged", () => {
+    const { logger, lines } = capture("info", true);
+    let made = 0;
+    const child = logger.child.bind(logger);
+    logger.child = (meta) => (made++, child(meta));
+    const log = deferredChild(logger, { requestId: "r1" });
+    const inner = log.child({ channel: "telegram" });
+    inner.debug("not at info level");
+    expect(log.isLevelEnabled("debug")).toBe(false);
+    expect(made).toBe(0);
+    expect(lines).toEqual([]);
+    inner.info("handled", { replies: 1 });
+    log.warn("refused");
+    expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>)).toMatchObject([
+      { level: "info", message: "handled", requestId: "r1", channel: "telegram", replies: 1 },
+      { level: "warn", message: "refused", requestId: "r1" },
+    ]);
+    expect(made).toBe(2);
   });
 
   it("writes one JSON object per line in production, readable text in development", () => {

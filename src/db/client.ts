@@ -11,6 +11,7 @@ import * as schema from "./schema/index.js";
 import { lockDataDir, type DataDirLock } from "./lock.js";
 import { takingTurns } from "./pglite-turns.js";
 import type { Logger } from "../logger.js";
+import { compileSql, type BuiltQuery } from "./compile-sql.js";
 
 export type Schema = typeof schema;
 /** The Drizzle database, the same type over PGlite and node-postgres. */
@@ -154,16 +155,35 @@ export async function queryRows<T>(db: DbOrTx, query: SQL): Promise<T[]> {
   return (result as { rows: T[] }).rows;
 }
 
+/** Prepared statements' names by text (bounded: statement texts are few, but a caller could vary them). */
+const statementNames = new Map<string, string>();
+
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    if (statementNames.size >= 1_000) statementNames.clear();
+    name = `gopy_${createHash("sha1").update(text).digest("base64url").slice(0, 24)}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
 /**
- * `queryRows` for hot statements: on PostgreSQL (node-postgres) the statement is a named prepared statement,
- * parsed and planned once per connection (the name is a hash of its text, so each distinct text gets its
- * own); on PGlite, a plain `queryRows`. Same rows, same value parsing as `db.execute`.
+ * `queryRows` for hot statements: the statement is built by `compileSql` (drizzle's output, with far less
+ * garbage; drizzle builds what it does not handle) and, on PostgreSQL (node-postgres), run as a named
+ * prepared statement, parsed and planned once per connection (the name is a hash of its text, so each
+ * distinct text gets its own). Same rows, same value parsing as `db.execute`.
  */
 export async function queryRowsPrepared<T>(db: DbOrTx, query: SQL): Promise<T[]> {
-  const inner = db as unknown as { session?: unknown; dialect?: { sqlToQuery(q: SQL): { sql: string; params: unknown[] } } };
-  if (!inner.dialect || !is(inner.session, NodePgSession)) return queryRows<T>(db, query);
-  const built = inner.dialect.sqlToQuery(query);
-  const name = `gopy_${createHash("sha1").update(built.sql).digest("base64url").slice(0, 24)}`;
+  const inner = db as unknown as { session?: PgSessionLike; dialect?: { sqlToQuery(q: SQL): BuiltQuery } };
+  if (!inner.dialect || !inner.session) return queryRows<T>(db, query);
+  const built = compileSql(query) ?? inner.dialect.sqlToQuery(query);
+  const name = is(inner.session, NodePgSession) ? statementName(built.sql) : undefined;
   const result = (await inner.session.prepareQuery(built, undefined, name, false).execute()) as { rows: T[] };
   return result.rows;
+}
+
+/** What queryRowsPrepared uses of a drizzle session (node-postgres and PGlite alike; `execute()` answers as `db.execute` does). */
+interface PgSessionLike {
+  prepareQuery(query: BuiltQuery, fields: undefined, name: string | undefined, arrayMode: boolean): { execute(): Promise<unknown> };
 }

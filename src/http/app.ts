@@ -26,13 +26,18 @@ export interface AppDeps {
   isDraining?: () => boolean;
 }
 
+/** helmet's headers on every answer (the webhook intake, outside Express, sets them too). */
+export function securityHeaders() {
+  // Same-origin only: the console's scripts, styles and chart library are files served here.
+  return helmet({ contentSecurityPolicy: { directives: { "style-src": ["'self'"], "font-src": ["'self'"], "img-src": ["'self'"] } } });
+}
+
 export function createApp(deps: AppDeps) {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
   app.use(requestContext(deps.logger, deps.metrics));
-  // Same-origin only: the console's scripts, styles and chart library are files served here.
-  app.use(helmet({ contentSecurityPolicy: { directives: { "style-src": ["'self'"], "font-src": ["'self'"], "img-src": ["'self'"] } } }));
+  app.use(securityHeaders());
 
   app.use(bodyTimeout(deps.config.HTTP_BODY_TIMEOUT_MS));
   app.use(healthRoutes({ ...deps, metricsToken: deps.config.METRICS_TOKEN }));

@@ -4,12 +4,14 @@ import { AppError, type FieldProblem } from "../errors.js";
 import type { Logger } from "../logger.js";
 import { isDatabaseError, summarizeDatabaseError } from "../db/errors.js";
 
+/** An RFC 9457 problem details body (sent by `sendProblem`, and by the webhook intake on node:http). */
+export function problemBody(status: number, type: string, title: string, detail: string, errors: FieldProblem[] = []) {
+  return { type: `https://gopy.invalid/problems/${type}`, title, status, detail, ...(errors.length ? { errors } : {}) };
+}
+
 /** Send an RFC 9457 problem details body. */
 export function sendProblem(res: Response, status: number, type: string, title: string, detail: string, errors: FieldProblem[] = []) {
-  res
-    .status(status)
-    .type("application/problem+json")
-    .json({ type: `https://gopy.invalid/problems/${type}`, title, status, detail, ...(errors.length ? { errors } : {}) });
+  res.status(status).type("application/problem+json").json(problemBody(status, type, title, detail, errors));
 }
 
 /** Turn zod issues into field problems ("questions.0.choices"). */

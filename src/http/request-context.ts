@@ -6,14 +6,19 @@ import type { Metrics } from "../metrics.js";
 
 const SAFE_ID = /^[A-Za-z0-9._-]{6,100}$/;
 
+/** The request's id: the client's X-Request-Id when it is sane, a new UUID otherwise. */
+export function requestIdOf(header: string | string[] | undefined): string {
+  const incoming = Array.isArray(header) ? header[0] : header;
+  return incoming && SAFE_ID.test(incoming) ? incoming : randomUUID();
+}
+
 /** A request id (taken from X-Request-Id when sane) and a child logger on every request. */
 export function requestContext(logger: Logger, metrics: Metrics): RequestHandler {
   // Whether request lines are logged at all (LOG_LEVEL http or finer): winston builds and formats a line
   // before its transport drops it, a cost every request would pay for nothing.
   const logRequests = logger.isLevelEnabled("http");
   return (req, res, next) => {
-    const incoming = req.header("x-request-id");
-    const requestId = incoming && SAFE_ID.test(incoming) ? incoming : randomUUID();
+    const requestId = requestIdOf(req.headers["x-request-id"]);
     res.setHeader("X-Request-Id", requestId);
     // The request's child logger, made when first used (most requests log nothing at info level).
     let log: Logger | undefined;

@@ -27,11 +27,16 @@ export function createHttpServer(app: http.RequestListener, config: Pick<Config,
  */
 export function bodyTimeout(ms: number): RequestHandler {
   return (req, _res, next) => {
-    const declaresBody = req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
-    if (declaresBody && !req.complete) {
-      req.setTimeout(ms, () => req.socket.destroy());
-      req.once("end", () => req.setTimeout(0));
-    }
+    watchBodyTimeout(req, ms);
     next();
   };
+}
+
+/** The rule of `bodyTimeout` on one request (the Express middleware and the webhook intake both use it). */
+export function watchBodyTimeout(req: http.IncomingMessage, ms: number): void {
+  const declaresBody = req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
+  if (declaresBody && !req.complete) {
+    req.setTimeout(ms, () => req.socket.destroy());
+    req.once("end", () => req.setTimeout(0));
+  }
 }

@@ -1,14 +1,15 @@
 import http from "node:http";
+import { gzipSync } from "node:zlib";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { ChannelAdapter, InboundEvent } from "../../../src/channels/adapter.js";
-import { createPendingTasks } from "../../../src/channels/dispatch.js";
-import { loadConfig } from "../../../src/config.js";
-import type { Database } from "../../../src/db/client.js";
-import { createApp } from "../../../src/http/app.js";
-import { webhookRouter } from "../../../src/http/routes/webhooks.js";
-import { createMetrics } from "../../../src/metrics.js";
-import { createTestDatabase, databaseKinds, quietLogger } from "../../support/database.js";
+import type { ChannelAdapter, InboundEvent } from "../../src/channels/adapter.js";
+import { createPendingTasks } from "../../src/channels/dispatch.js";
+import { loadConfig } from "../../src/config.js";
+import type { Database } from "../../src/db/client.js";
+import { createApp } from "../../src/http/app.js";
+import { byteSize, webhookIntake } from "../../src/http/webhook-intake.js";
+import { createMetrics } from "../../src/metrics.js";
+import { createTestDatabase, databaseKinds, quietLogger } from "../support/database.js";
 
 /** A channel that trusts header x-test-secret: "ok" and turns {"id":…,"text"|"action":…} into one event. */
 function fakeChannel(name: "sim" | "zalo-oa", path: string, ackFirst: boolean, acked: InboundEvent[]): ChannelAdapter {
@@ -41,20 +42,21 @@ function answeringChannel(path: string, acked: InboundEvent[]): ChannelAdapter {
   };
 }
 
-describe.each(databaseKinds)("generic webhook router (%s)", (kind) => {
+describe.each(databaseKinds)("webhook intake (%s)", (kind) => {
   let database: Database;
   let server: http.Server;
   let url = "";
   const handled: { events: InboundEvent[] }[] = [];
   const acked: InboundEvent[] = [];
   let failNext = false;
+  let metrics: ReturnType<typeof createMetrics>;
   let release: (() => void) | null = null;
 
   beforeAll(async () => {
     const logger = quietLogger();
     database = await createTestDatabase(kind, logger);
     const config = loadConfig({ NODE_ENV: "test", BODY_LIMIT: "1kb" });
-    const metrics = createMetrics();
+    metrics = createMetrics();
     const inbound = {
       async handle(events: InboundEvent[]) {
         if (failNext) {
@@ -66,11 +68,8 @@ describe.each(databaseKinds)("generic webhook router (%s)", (kind) => {
       },
     };
     const adapters = [fakeChannel("sim", "sync", false, acked), fakeChannel("zalo-oa", "async", true, acked), answeringChannel("answering", acked)];
-    const app = createApp({
-      config, logger, database, metrics,
-      routers: [{ path: "/webhooks", router: webhookRouter({ adapters, inbound, logger, bodyLimit: config.BODY_LIMIT, metrics }) }],
-    });
-    server = http.createServer(app);
+    const app = createApp({ config, logger, database, metrics, routers: [] });
+    server = http.createServer(webhookIntake({ adapters, inbound, logger, bodyLimit: config.BODY_LIMIT, metrics })(app));
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -127,6 +126,55 @@ describe.each(databaseKinds)("generic webhook router (%s)", (kind) => {
     expect(handled).toHaveLength(0);
   });
 
+  it("a compressed body is decoded; an unknown encoding → 415 and a body that is not what it says → 400, nothing handled", async () => {
+    const zipped = await fetch(`${url}/webhooks/sync`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "content-encoding": "gzip", "x-test-secret": "ok" },
+      body: gzipSync(JSON.stringify({ id: 21, text: "nén" })),
+    });
+    expect(zipped.status).toBe(200);
+    expect(handled.map((h) => h.events[0])).toMatchObject([{ updateKey: "21", text: "nén" }]);
+    // Decoded larger than the limit (1kb here) → 413, however small it travelled.
+    const bomb = await fetch(`${url}/webhooks/sync`, {
+      method: "POST",
+      headers: { "content-encoding": "gzip", "x-test-secret": "ok" },
+      body: gzipSync(JSON.stringify({ id: 22, text: "x".repeat(50_000) })),
+    });
+    expect(bomb.status).toBe(413);
+    expect((await post("sync", JSON.stringify({ id: 23, text: "hi" }), { "x-test-secret": "ok", "content-encoding": "x-unknown" })).status).toBe(415);
+    expect((await post("sync", JSON.stringify({ id: 24, text: "hi" }), { "x-test-secret": "ok", "content-encoding": "gzip" })).status).toBe(400);
+    expect(handled).toHaveLength(1);
+  });
+
+  it("answers as every route does: a request id, helmet's headers, the request metric by route and status", async () => {
+    const res = await post("sync", JSON.stringify({ id: 31, text: "hi" }), { "x-test-secret": "ok", "x-request-id": "abc-123456" });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-request-id")).toBe("abc-123456");
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(res.headers.get("content-security-policy")).toContain("default-src 'self'");
+    const forged = await post("sync", "{}", { "x-test-secret": "no" });
+    expect(forged.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/gopy_http_request_duration_seconds_count\{method="POST",route="\/webhooks\/sync",status="200"\} [1-9]/);
+    expect(text).toMatch(/gopy_http_request_duration_seconds_count\{method="POST",route="\/webhooks\/sync",status="401"\} [1-9]/);
+  });
+
+  it("the path as Express matched it (any case, a trailing slash, a query); other methods and paths go on to the app", async () => {
+    for (const path of ["SYNC", "sync/", "sync?x=1"]) expect((await post(path, JSON.stringify({ id: `p-${path}`, text: "hi" }))).status).toBe(200);
+    expect(handled).toHaveLength(3);
+    const get = await fetch(`${url}/webhooks/sync`);
+    expect(get.status).toBe(404);
+    expect(((await get.json()) as { type: string }).type).toMatch(/not-found/);
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+  });
+
+  it("reads body sizes as Express does", () => {
+    expect(byteSize("256kb")).toBe(262_144);
+    expect(byteSize("1MB")).toBe(1_048_576);
+    expect(byteSize("100b")).toBe(100);
+    expect(() => byteSize("lots")).toThrow(/not a size/);
+  });
+
   it("a failure while processing answers 500 so the platform retries", async () => {
     failNext = true;
     const res = await post("sync", JSON.stringify({ id: 4, text: "hi" }));
@@ -159,9 +207,9 @@ describe.each(databaseKinds)("generic webhook router (%s)", (kind) => {
         done.push(events[0]!.updateKey);
       },
     };
-    const router = webhookRouter({ adapters: [fakeChannel("zalo-oa", "async", true, [])], inbound, logger, bodyLimit: "1kb", pending });
-    const app = createApp({ config, logger, database, metrics: createMetrics(), routers: [{ path: "/webhooks", router }] });
-    const own = http.createServer(app);
+    const intake = webhookIntake({ adapters: [fakeChannel("zalo-oa", "async", true, [])], inbound, logger, bodyLimit: "1kb", pending });
+    const app = createApp({ config, logger, database, metrics: createMetrics(), routers: [] });
+    const own = http.createServer(intake(app));
     await new Promise<void>((r) => own.listen(0, "127.0.0.1", r));
     try {
       const res = await fetch(`http://127.0.0.1:${(own.address() as AddressInfo).port}/webhooks/async`, {
@@ -191,6 +239,6 @@ describe.each(databaseKinds)("generic webhook router (%s)", (kind) => {
 
   it("refuses to mount a webhook without verification", () => {
     const adapter = { ...fakeChannel("sim", "x", false, acked), verifyWebhook: undefined };
-    expect(() => webhookRouter({ adapters: [adapter], inbound: { handle: () => Promise.resolve() }, logger: quietLogger(), bodyLimit: "1kb" })).toThrow(/verifyWebhook/);
+    expect(() => webhookIntake({ adapters: [adapter], inbound: { handle: () => Promise.resolve() }, logger: quietLogger(), bodyLimit: "1kb" })).toThrow(/verifyWebhook/);
   });
 });
