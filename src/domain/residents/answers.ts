@@ -68,13 +68,19 @@ function choiceReadsSql(questionId: string, draftId: string, subscriberId: strin
  * person's lock is granted; that is safe because any turn of the same person committed meanwhile changed
  * the conversation row, and the turn's save then fails and the turn runs again (StaleConversation).
  */
-export function choicePrefetch(turnDrafts: DraftCache, action: string): { columns: (subscriberId: SQL) => SQL; take: (row: Record<string, unknown>) => PrefetchedChoice } | null {
+export function choicePrefetch(
+  turnDrafts: DraftCache,
+  action: string,
+): { questionId: string; draftId: string; version: string; columns: (subscriberId: SQL) => SQL; take: (row: Record<string, unknown>) => PrefetchedChoice } | null {
   const a = decodeAction(action);
   if (a?.type !== "choice") return null;
   const snap = turnDrafts.byQuestion(a.questionId);
   if (!snap) return null;
   const draftId = snap.draft.id;
   return {
+    questionId: a.questionId,
+    draftId,
+    version: snap.version,
     columns: (subscriberId) => choiceReadsSql(a.questionId, draftId, subscriberId, "_pc_"),
     take: (row) => ({
       questionId: a.questionId,
@@ -85,6 +91,16 @@ export function choicePrefetch(turnDrafts: DraftCache, action: string): { column
       targeted: row._pc_targeted as boolean | null,
     }),
   };
+}
+
+/**
+ * One row when the reads of a press are still what `p` holds (the draft's version, the current answer, the
+ * commune, the targeting), none otherwise: the check a turn taken from memory makes in its single statement.
+ */
+export function choiceReadsUnchangedSql(p: PrefetchedChoice, subscriberId: string): SQL {
+  return sql`select 1 from (select ${choiceReadsSql(p.questionId, p.draftId, subscriberId)}) r
+    where r.version = ${p.version} and r.current is not distinct from ${p.current}::int
+      and r.unit is not distinct from ${p.unit}::text and r.targeted is not distinct from ${p.targeted}::boolean`;
 }
 
 /**

@@ -51,11 +51,12 @@ export async function loadStateVersioned(tx: DbOrTx, subscriberId: string): Prom
 /**
  * The conversation-state upsert as a statement returning one row when saved, to be combined with the turn's
  * other writes (one round trip). It saves only over the version the turn read (null: there was no row):
- * no row returned means the state changed meanwhile, and the turn must be run again.
+ * no row returned means the state changed meanwhile, and the turn must be run again. The row returned holds
+ * the saved state's version.
  */
 export function saveStateQuery(subscriberId: string, state: ConversationState, version: string | null): SQL {
   return sql`insert into conversations (subscriber_id, state) values (${subscriberId}, ${JSON.stringify(state)}::jsonb)
     on conflict (subscriber_id) do update set state = excluded.state, updated_at = now()
     where conversations.xmin::text = ${version}
-    returning 1`;
+    returning xmin::text as version`;
 }

@@ -70,11 +70,16 @@ export async function lookupForTurn(db: DbOrTx, event: InboundEvent, extraColumn
 /**
  * The writes `admitEvent` makes, as parts of a turn's single statement (turns.ts): the update recorded for
  * de-duplication (`fresh`, one row when new) and the person touched (last interaction, name after consent).
+ * With `expected` (a turn taken from memory), the person is touched only if their status, consent and
+ * language are still what the turn assumed (`touch` then returns no row).
  */
-export function admitWrites(event: InboundEvent, subscriberId: string): { fresh: SQL; touch: SQL } {
+export function admitWrites(event: InboundEvent, subscriberId: string, expected?: Pick<SubscriberRow, "status" | "consentAt" | "locale">): { fresh: SQL; touch: SQL } {
+  const unchanged = expected
+    ? sql` and status = ${expected.status} and (consent_at is not null) = ${expected.consentAt !== null} and locale = ${expected.locale}`
+    : sql``;
   return {
     fresh: freshUpdate(event),
-    touch: sql`update subscribers set ${touchedColumns(event)} where id = ${subscriberId} returning 1`,
+    touch: sql`update subscribers set ${touchedColumns(event)} where id = ${subscriberId}${unchanged} returning 1`,
   };
 }
 

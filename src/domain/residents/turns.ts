@@ -5,10 +5,11 @@ import { queryRowsPrepared, type Db, type DbOrTx } from "../../db/client.js";
 import { PRIORITY_REPLY } from "../../db/schema/index.js";
 import { enqueueQuery } from "../../delivery/outbox.js";
 import type { Logger } from "../../logger.js";
-import { choicePrefetch, type PrefetchedChoice } from "./answers.js";
+import { choicePrefetch, choiceReadsUnchangedSql, type PrefetchedChoice } from "./answers.js";
 import { loadStateVersioned, saveStateQuery, StaleConversation, stepOf, type ConversationState, type ConversationStep } from "./conversation.js";
 import { createDraftCache } from "./drafts.js";
 import { createResidentSession, NeedsTransaction, type ResidentSession } from "./session.js";
+import { createTurnMemory, type TurnMemory } from "./turn-memory.js";
 import { admitEvent, admitWrites, eraseSubscriber, lookupForTurn, type Admitted, type SubscriberRow } from "./subscribers.js";
 
 /** A person admitted for one turn: who they are, where their conversation stands, and the domain bound to them. */
@@ -62,7 +63,8 @@ export function createResidentTurns({
   db,
   commentsPerDraft = DEFAULT_COMMENTS_PER_DRAFT,
   inviteGuessesPerHour = DEFAULT_INVITE_GUESSES_PER_HOUR,
-}: { db: Db } & ResidentLimits): ResidentTurns {
+  memory = createTurnMemory(),
+}: { db: Db; memory?: TurnMemory } & ResidentLimits): ResidentTurns {
   const drafts = createDraftCache();
 
   /** The turn's final writes as common table expressions: the deferred writes, then the replies into the outbox. */
@@ -106,19 +108,49 @@ export function createResidentTurns({
    * transaction: a read (the person, their conversation, the answer's context), then one statement that
    * records the update, touches the person, stores the answer, queues the reply and saves the conversation
    * over the version read — and aborts itself, undoing all of it, when the update was a replay or the
-   * conversation changed meanwhile (drizzle/0005: gopy_abort_turn). Returns null when the turn needs a
+   * conversation changed meanwhile (drizzle/0005: gopy_abort_turn). When the person's last press was on the
+   * same question (`memory`), the read is skipped: the statement then also checks everything the turn took
+   * from memory, and on any difference the turn runs again with the read. Returns null when the turn needs a
    * transaction after all (a new person, a write that cannot be deferred, an erasure): nothing was written.
    */
   async function runInOneStatement(event: InboundEvent, decide: (turn: AdmittedTurn) => Promise<TurnDecision>, log: () => Logger): Promise<TurnOutcome | null> {
     const prefetch = event.type === "action" ? choicePrefetch(drafts, event.action) : null;
     if (!prefetch) return null;
+    const remembered = memory.recall(event, prefetch);
+    if (remembered) {
+      const outcome = await writeTurn(event, decide, log, remembered.admitted, remembered.choice, true);
+      if (outcome !== "stale") return outcome;
+      memory.forget(event);
+    }
     const looked = await lookupForTurn(db, event, prefetch.columns);
     if (looked === "unknown") return null;
     if (looked === "replay") return replayed(log);
-    const admitted: Admitted = looked;
+    const outcome = await writeTurn(event, decide, log, looked, prefetch.take(looked.row), false);
+    if (outcome === "stale") throw new StaleConversation();
+    return outcome;
+  }
+
+  /** The decision and the single statement of a turn taken without a transaction (see runInOneStatement). */
+  async function writeTurn(
+    event: InboundEvent,
+    decide: (turn: AdmittedTurn) => Promise<TurnDecision>,
+    log: () => Logger,
+    admitted: Admitted,
+    choice: PrefetchedChoice,
+    fromMemory: boolean,
+  ): Promise<TurnOutcome | "stale" | null> {
     const { subscriber, state } = admitted;
     const deferred: SQL[] = [];
-    const residents = sessionFor(db, admitted, prefetch.take(admitted.row), deferred, false);
+    const session = sessionFor(db, admitted, choice, deferred, false);
+    // The answer this press records, if any: the current answer the next press from memory will assume.
+    let recorded: number | undefined;
+    const residents: ResidentSession = {
+      ...session,
+      recordChoice: (c) => {
+        if (c.questionId === choice.questionId) recorded = c.index;
+        session.recordChoice(c);
+      },
+    };
     let decision: TurnDecision;
     try {
       decision = await decide({ subscriber, state, residents });
@@ -128,21 +160,32 @@ export function createResidentTurns({
     }
     const { replies, next, erase } = decision;
     if (erase) return null;
-    const { fresh, touch } = admitWrites(event, subscriber.id);
-    const ctes = [sql`fresh as (${fresh}), `, sql`touch as (${touch}), `, ...turnWrites(event, subscriber.id, deferred, replies)];
+    const { fresh, touch } = admitWrites(event, subscriber.id, fromMemory ? subscriber : undefined);
+    const ctes = [sql`fresh as (${fresh}), `, sql`touch as (${touch}), `];
+    if (fromMemory) ctes.push(sql`reads as (${choiceReadsUnchangedSql(choice, subscriber.id)}), `);
+    ctes.push(...turnWrites(event, subscriber.id, deferred, replies));
     const saved = nextState(state, next, replies);
+    // From memory: the person and the question's reads must still be as remembered (or the turn runs again with a read).
+    const unchanged = fromMemory ? sql` or not exists (select 1 from touch) or not exists (select 1 from reads)` : sql``;
+    let version: string;
     try {
-      await queryRowsPrepared(db, sql`
+      const [row] = await queryRowsPrepared<{ version: string }>(db, sql`
         with ${sql.join(ctes)}saved as (${saveStateQuery(subscriber.id, saved, admitted.stateVersion)})
         select case when not exists (select 1 from fresh) then gopy_abort_turn('replay')
-                    when not exists (select 1 from saved) then gopy_abort_turn('stale') else 1 end as ok`);
+                    when not exists (select 1 from saved)${unchanged} then gopy_abort_turn('stale') else 1 end as ok,
+          (select version from saved) as version`);
+      version = row!.version;
     } catch (err) {
       const aborted = turnAbortReason(err);
       if (aborted === "replay") return replayed(log);
-      if (aborted === "stale") throw new StaleConversation();
+      if (aborted === "stale") return "stale";
       throw err;
     }
-    log().debug("inbound handled", { replies: replies.length, step: saved.step, statements: 2 });
+    memory.remember(event, {
+      admitted: { ...admitted, state: saved, stateVersion: version },
+      choice: recorded === undefined ? choice : { ...choice, current: recorded },
+    });
+    log().debug("inbound handled", { replies: replies.length, step: saved.step, statements: fromMemory ? 1 : 2 });
     return { duplicate: false, replies, subscriberId: subscriber.id };
   }
 
@@ -186,6 +229,8 @@ export function createResidentTurns({
             const quick = await runInOneStatement(event, decide, log);
             if (quick) return quick;
           }
+          // A turn of another kind (or a retry) may change what a remembered press assumed, or erase the person.
+          memory.forget(event);
           return await runOnce(event, decide, log, attempt > 1);
         } catch (err) {
           // Another turn of the same person changed the conversation meanwhile: nothing was kept, run it again.
