@@ -49,22 +49,35 @@ export async function admitEvent(tx: DbOrTx, event: InboundEvent, extraColumns?:
 }
 
 /**
- * The first statement of a turn taken without a transaction (a button press on a known question, see
- * turns.ts): a read only, in one round trip — the person (who must exist already), their conversation and its
- * version, whether the update was seen before, and the extra columns. Returns "unknown" when the person has
- * no row yet (the turn then runs in a transaction, which creates it), "replay" for an update seen before.
+ * The first statement of turns taken without a transaction (button presses on a known question, see
+ * turns.ts and turn-reads.ts): a read only, in one round trip for all the `events` given (one channel) — each
+ * person (who must exist already), their conversation and its version, whether the update was seen before,
+ * and the extra columns (the same for every event). Answers in the order of `events`: "unknown" when the
+ * person has no row yet (the turn then runs in a transaction, which creates it), "replay" for an update seen
+ * before.
  */
-export async function lookupForTurn(db: DbOrTx, event: InboundEvent, extraColumns?: (subscriberId: SQL) => SQL): Promise<Admitted | "unknown" | "replay"> {
-  const rows = await queryRowsPrepared<Record<string, unknown> & { _state: unknown; _state_version: string | null; _seen: boolean }>(db, sql`
-    select p.*, c.state as _state, c.xmin::text as _state_version,
-      exists (select 1 from inbound_updates u where u.channel = ${event.channel} and u.update_key = ${storedUpdateKey(event.updateKey)}) as _seen
+export async function lookupForTurns(
+  db: DbOrTx,
+  channel: InboundEvent["channel"],
+  events: readonly Pick<InboundEvent, "externalId" | "updateKey">[],
+  extraColumns?: (subscriberId: SQL) => SQL,
+): Promise<(Admitted | "unknown" | "replay")[]> {
+  // The events as one jsonb parameter (the statement's text, and so its prepared name, whatever their number).
+  const keys = JSON.stringify(events.map((e) => [e.externalId, storedUpdateKey(e.updateKey)]));
+  const rows = await queryRowsPrepared<Record<string, unknown> & { _i: number; _state: unknown; _state_version: string | null; _seen: boolean }>(db, sql`
+    select k.i::int as _i, p.*, c.state as _state, c.xmin::text as _state_version,
+      exists (select 1 from inbound_updates u where u.channel = ${channel} and u.update_key = k.e->>1) as _seen
       ${extraColumns ? sql`, ${extraColumns(sql`p.id`)}` : sql``}
-    from subscribers p left join conversations c on c.subscriber_id = p.id
-    where p.channel = ${event.channel} and p.external_id = ${event.externalId}`);
-  const row = rows[0];
-  if (!row) return "unknown";
-  if (row._seen) return "replay";
-  return { row, subscriber: mapRow(subscribers, row), state: storedState(row._state, row._state_version !== null), stateVersion: row._state_version };
+    from jsonb_array_elements(${keys}::jsonb) with ordinality as k(e, i)
+    join subscribers p on p.channel = ${channel} and p.external_id = k.e->>0
+    left join conversations c on c.subscriber_id = p.id`);
+  const answers: (Admitted | "unknown" | "replay")[] = events.map(() => "unknown");
+  for (const row of rows) {
+    answers[row._i - 1] = row._seen
+      ? "replay"
+      : { row, subscriber: mapRow(subscribers, row), state: storedState(row._state, row._state_version !== null), stateVersion: row._state_version };
+  }
+  return answers;
 }
 
 /**

@@ -10,7 +10,8 @@ import { loadStateVersioned, saveStateQuery, StaleConversation, stepOf, type Con
 import { createDraftCache } from "./drafts.js";
 import { createResidentSession, NeedsTransaction, type ResidentSession } from "./session.js";
 import { createTurnMemory, type TurnMemory } from "./turn-memory.js";
-import { admitEvent, admitWrites, eraseSubscriber, lookupForTurn, type Admitted, type SubscriberRow } from "./subscribers.js";
+import { admitEvent, admitWrites, eraseSubscriber, type Admitted, type SubscriberRow } from "./subscribers.js";
+import { createTurnReads } from "./turn-reads.js";
 
 /** A person admitted for one turn: who they are, where their conversation stands, and the domain bound to them. */
 export interface AdmittedTurn {
@@ -66,6 +67,7 @@ export function createResidentTurns({
   memory = createTurnMemory(),
 }: { db: Db; memory?: TurnMemory } & ResidentLimits): ResidentTurns {
   const drafts = createDraftCache();
+  const reads = createTurnReads({ db });
 
   /** The turn's final writes as common table expressions: the deferred writes, then the replies into the outbox. */
   function turnWrites(event: InboundEvent, subscriberId: string, deferred: SQL[], replies: OutboundMessage[]): SQL[] {
@@ -105,7 +107,8 @@ export function createResidentTurns({
 
   /**
    * A button press on a question whose draft is cached, the commonest turn, in two statements and no
-   * transaction: a read (the person, their conversation, the answer's context), then one statement that
+   * transaction: a read (the person, their conversation, the answer's context; shared by the presses on the
+   * same question arriving together, turn-reads.ts), then one statement that
    * records the update, touches the person, stores the answer, queues the reply and saves the conversation
    * over the version read — and aborts itself, undoing all of it, when the update was a replay or the
    * conversation changed meanwhile (drizzle/0005: gopy_abort_turn). When the person's last press was on the
@@ -122,7 +125,7 @@ export function createResidentTurns({
       if (outcome !== "stale") return outcome;
       memory.forget(event);
     }
-    const looked = await lookupForTurn(db, event, prefetch.columns);
+    const looked = await reads.lookup(event, prefetch);
     if (looked === "unknown") return null;
     if (looked === "replay") return replayed(log);
     const outcome = await writeTurn(event, decide, log, looked, prefetch.take(looked.row), false);

@@ -103,6 +103,25 @@ describe.each(databaseKinds)("a button press in one statement (%s)", (kind) => {
     expect((await answersOf(database.db, s.id)).history).toHaveLength(2);
   });
 
+  it("twenty people pressing one question at once (their reads shared): each answer stored once, each person answered once", async () => {
+    const { q1 } = await warmedUp("dung");
+    const people = Array.from({ length: 20 }, (_, i) => `crowd-${i}`);
+    const before = new Map<string, number>();
+    for (const p of people) {
+      await driver.subscribe(p);
+      before.set(p, await replies((await subscriberOf(database.db, p))!.id));
+    }
+    const got = await Promise.all(people.map((p, i) => driver.press(p, `choice:${q1}:${i % 2}`)));
+    expect(got.every((r) => !r.duplicate && r.replies.length === 1)).toBe(true);
+    for (const [i, p] of people.entries()) {
+      const s = (await subscriberOf(database.db, p))!;
+      const a = await answersOf(database.db, s.id);
+      expect(a.current.map((x) => x.choiceIndex)).toEqual([i % 2]);
+      expect(a.history).toHaveLength(1);
+      expect(await replies(s.id)).toBe(before.get(p)! + 1);
+    }
+  });
+
   it("a write that cannot wait for the final statement is refused there; the turn runs again in a transaction", async () => {
     const { q1, s } = await warmedUp("chi");
     let refused: unknown;
