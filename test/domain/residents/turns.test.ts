@@ -112,7 +112,7 @@ describe.each(databaseKinds)("a button press in one statement (%s)", (kind) => {
       before.set(p, await replies((await subscriberOf(database.db, p))!.id));
     }
     const got = await Promise.all(people.map((p, i) => driver.press(p, `choice:${q1}:${i % 2}`)));
-    expect(got.every((r) => !r.duplicate && r.replies.length === 1)).toBe(true);
+    for (const r of got) expect(r).toMatchObject({ duplicate: false, replies: [expect.anything()] });
     for (const [i, p] of people.entries()) {
       const s = (await subscriberOf(database.db, p))!;
       const a = await answersOf(database.db, s.id);
