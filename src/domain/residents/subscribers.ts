@@ -39,13 +39,12 @@ export async function admitEvent(tx: DbOrTx, event: InboundEvent, extraColumns?:
     select p.*, c.state as _state, c.xmin::text as _state_version${extraColumns ? sql`, ${extraColumns(sql`p.id`)}` : sql``}
     from person p left join conversations c on c.subscriber_id = p.id`);
   const row = rows[0];
-  if (!row) return null;
-  return {
-    row,
-    subscriber: mapRow(subscribers, row),
-    state: storedState(row._state, row._state_version !== null),
-    stateVersion: row._state_version,
-  };
+  return row ? admittedOf(row) : null;
+}
+
+/** A person's row as a turn takes it (with `_state` and `_state_version`, read beside the person): who, and where their conversation stands. */
+function admittedOf(row: Record<string, unknown> & { _state: unknown; _state_version: string | null }): Admitted {
+  return { row, subscriber: mapRow(subscribers, row), state: storedState(row._state, row._state_version !== null), stateVersion: row._state_version };
 }
 
 /**
@@ -73,9 +72,7 @@ export async function lookupForTurns(
     left join conversations c on c.subscriber_id = p.id`);
   const answers: (Admitted | "unknown" | "replay")[] = events.map(() => "unknown");
   for (const row of rows) {
-    answers[row._i - 1] = row._seen
-      ? "replay"
-      : { row, subscriber: mapRow(subscribers, row), state: storedState(row._state, row._state_version !== null), stateVersion: row._state_version };
+    answers[row._i - 1] = row._seen ? "replay" : admittedOf(row);
   }
   return answers;
 }

@@ -101,4 +101,3 @@ describe.each(databaseKinds)("presses read together (%s)", (kind) => {
     expect(batches).toEqual([["an"], ["binh"], ["chi", "an"], ["nobody"]]);
   });
 });
-
