@@ -82,11 +82,11 @@ async function prepareDatabase(logger: ReturnType<typeof createLogger>) {
 }
 
 /** The node arguments of the service child: gopy as `npm start` runs it (built, its node flags), or the reference, compiled too. */
-function serviceArgs(target: InboundTarget): string[] {
+function serviceArgs(target: InboundTarget, env: Record<string, string>): string[] {
   if (target === "reference") return [compiledBench("bench/inbound-reference")];
   const { build, nodeArgs } = startScript();
   execSync(build, { stdio: "inherit" });
-  return nodeArgs;
+  return nodeArgs(env);
 }
 
 async function startService(env: Record<string, string>, args: string[]): Promise<{ url: string; stop: () => Promise<void> }> {
@@ -131,7 +131,7 @@ export async function benchInbound(opts: { durationS?: number; connections?: num
   const prepared = await prepareDatabase(logger);
   const service =
     target === "reference"
-      ? await startService({ ...prepared.env, WEBHOOK_SECRET: SECRET }, serviceArgs(target))
+      ? await startService({ ...prepared.env, WEBHOOK_SECRET: SECRET }, serviceArgs(target, prepared.env))
       : await startService({
           ...prepared.env,
           TELEGRAM_BOT_TOKEN: TOKEN,
@@ -142,7 +142,7 @@ export async function benchInbound(opts: { durationS?: number; connections?: num
           // the reference queues its replies and sends none. BENCH_INBOUND_TELEGRAM_RATE=1000 makes the
           // service send every reply during the run as well.
           ...(process.env.BENCH_INBOUND_TELEGRAM_RATE ? { TELEGRAM_RATE_LIMIT_PER_SECOND: process.env.BENCH_INBOUND_TELEGRAM_RATE } : {}),
-        }, serviceArgs(target));
+        }, serviceArgs(target, prepared.env));
   let updateId = 1;
   const actions = [0, 1].map((i) => encodeAction({ type: "choice", questionId: prepared.seeded.questionId, index: i }));
   try {

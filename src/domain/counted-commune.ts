@@ -1,4 +1,5 @@
-import { sql, type SQL } from "drizzle-orm";
+import type { SQL } from "drizzle-orm";
+import { sql } from "../db/sql.js";
 
 /**
  * The commune an answer or a comment counts for, as a scalar subquery: among the person's resident

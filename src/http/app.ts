@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import express, { type Router } from "express";
 import helmet from "helmet";
 import type { Config } from "../config.js";
@@ -30,6 +31,19 @@ export interface AppDeps {
 export function securityHeaders() {
   // Same-origin only: the console's scripts, styles and chart library are files served here.
   return helmet({ contentSecurityPolicy: { directives: { "style-src": ["'self'"], "font-src": ["'self'"], "img-src": ["'self'"] } } });
+}
+
+/**
+ * helmet's headers as a list, for answers made outside Express (the webhook intake): helmet's configuration
+ * is fixed, so it sets the same headers on every answer; taken once by running it on a recording response.
+ */
+export function securityHeaderList(): ReadonlyArray<readonly [string, string]> {
+  const list: [string, string][] = [];
+  const recorder = { setHeader: (name: string, value: unknown) => void list.push([name, String(value)]), removeHeader: () => undefined };
+  let done = false;
+  securityHeaders()({} as IncomingMessage, recorder as unknown as ServerResponse, () => (done = true));
+  if (!done) throw new Error("helmet did not set its headers at once");
+  return list;
 }
 
 export function createApp(deps: AppDeps) {

@@ -7,7 +7,7 @@ import { parseJsonKeepingBigInts } from "../channels/json.js";
 import type { FieldProblem } from "../errors.js";
 import { deferredChild, type Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
-import { securityHeaders } from "./app.js";
+import { securityHeaderList } from "./app.js";
 import { problemBody } from "./problem.js";
 import { requestIdOf } from "./request-context.js";
 import { watchBodyTimeout } from "./server.js";
@@ -102,7 +102,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | Refusal
  */
 export function webhookIntake(deps: WebhookIntakeDeps): (next: RequestListener) => RequestListener {
   const limit = byteSize(deps.bodyLimit);
-  const headers = securityHeaders();
+  const headers = securityHeaderList();
   const logRequests = deps.logger.isLevelEnabled("http");
   const hooks = new Map<string, ChannelAdapter>();
   for (const adapter of deps.adapters) {
@@ -191,11 +191,10 @@ export function webhookIntake(deps: WebhookIntakeDeps): (next: RequestListener) 
       if (logRequests) requestLog.http("request", { method: "POST", path: route, status: res.statusCode, ms: Math.round(seconds * 1000) });
     });
     if (deps.bodyTimeoutMs) watchBodyTimeout(req, deps.bodyTimeoutMs);
-    headers(req, res, () => {
-      receive(adapter, req, res, requestLog).catch((err: unknown) => {
-        requestLog.error("unhandled error", { err });
-        if (!res.headersSent) refuse(res, new Refusal(500, "internal", "Internal error", "Something went wrong on our side; it has been logged."));
-      });
+    for (const [name, value] of headers) res.setHeader(name, value);
+    receive(adapter, req, res, requestLog).catch((err: unknown) => {
+      requestLog.error("unhandled error", { err });
+      if (!res.headersSent) refuse(res, new Refusal(500, "internal", "Internal error", "Something went wrong on our side; it has been logged."));
     });
   };
 }

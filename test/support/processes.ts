@@ -1,5 +1,5 @@
-import { execSync, spawn, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { execFileSync, execSync, spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { cp, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -58,12 +58,28 @@ export interface ServiceProcess {
   stop(): Promise<number | null>;
 }
 
-/** package.json's start script, "<build> && node <flags…> <entry>": the build command and the node command's arguments. */
-export function startScript(): { build: string; nodeArgs: string[] } {
+/**
+ * package.json's start script, "<build> && node <args…>": the build command, and the node command's
+ * arguments for a service started with `env` (a `$(node <script>)` in them is run as the shell would, with
+ * that environment: npm start's flags depend on the database, src/node-flags.ts). Builds first if the
+ * script is not built yet.
+ */
+export function startScript(): { build: string; nodeArgs: (env?: Record<string, string>) => string[] } {
   const start = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: { start: string } }).scripts.start;
   const m = /^(.*)&&\s*node\s+(.+)$/.exec(start);
   if (!m) throw new Error(`unexpected start script: ${start}`);
-  return { build: m[1]!.trim(), nodeArgs: m[2]!.trim().split(/\s+/) };
+  const build = m[1]!.trim();
+  const args = m[2]!.trim();
+  return {
+    build,
+    nodeArgs: (env = {}) =>
+      args
+        .replace(/\$\(node ([^)]+)\)/g, (_, script: string) => {
+          if (!existsSync(script.trim())) execSync(build, { stdio: "pipe" });
+          return execFileSync(process.execPath, script.trim().split(/\s+/), { env: childEnv(env), encoding: "utf8" }).trim();
+        })
+        .split(/\s+/),
+  };
 }
 
 /**
@@ -75,7 +91,7 @@ export async function startServiceProcess(env: Record<string, string>, timeoutMs
   if (opts.asNpmStart) {
     const { build, nodeArgs } = startScript();
     execSync(build, { stdio: "pipe" });
-    args = nodeArgs;
+    args = nodeArgs(env);
   }
   const child = spawn(process.execPath, args, { env: childEnv(env), stdio: ["ignore", "pipe", "pipe"] });
   watchChildOutput(child, "service");

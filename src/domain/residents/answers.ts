@@ -1,4 +1,5 @@
-import { and, desc, eq, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, type SQL } from "drizzle-orm";
+import { sql } from "../../db/sql.js";
 import { queryRowsPrepared, type DbOrTx } from "../../db/client.js";
 import { answerHistory, answers } from "../../db/schema/index.js";
 import { decodeAction } from "../../messages/actions.js";

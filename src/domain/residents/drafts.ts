@@ -1,4 +1,5 @@
-import { asc, eq, sql, type SQL } from "drizzle-orm";
+import { asc, eq, type SQL } from "drizzle-orm";
+import { sql } from "../../db/sql.js";
 import { queryRows, type DbOrTx } from "../../db/client.js";
 import { mapRow } from "../../db/rows.js";
 import { drafts, questions } from "../../db/schema/index.js";

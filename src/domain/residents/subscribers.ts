@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { and, eq, sql, type SQL } from "drizzle-orm";
+import { and, eq, type SQL } from "drizzle-orm";
+import { sql } from "../../db/sql.js";
 import { queryRowsPrepared, type DbOrTx } from "../../db/client.js";
 import { mapRow } from "../../db/rows.js";
 import { deliveries, subscribers } from "../../db/schema/index.js";

@@ -1,4 +1,5 @@
-import { sql, type SQL } from "drizzle-orm";
+import { type SQL } from "drizzle-orm";
+import { sql } from "../../db/sql.js";
 import type { InboundEvent } from "../../channels/adapter.js";
 import { offeredActions, type OutboundMessage } from "../../channels/message.js";
 import { queryRowsPrepared, type Db, type DbOrTx } from "../../db/client.js";
