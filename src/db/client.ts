@@ -172,16 +172,31 @@ function statementName(text: string): string {
  * `queryRows` for hot statements: the statement is built by `compileSql` (drizzle's output, with far less
  * garbage; drizzle builds what it does not handle) and, on PostgreSQL (node-postgres), run as a named
  * prepared statement, parsed and planned once per connection (the name is a hash of its text, so each
- * distinct text gets its own). Same rows, same value parsing as `db.execute`.
+ * distinct text gets its own), handed to pg directly: drizzle's prepared-query object (two query configs
+ * with their own type parsers, tracing spans, its cache check) was made and dropped for every statement.
+ * Same rows, same value parsing as `db.execute` (`DRIZZLE_TYPE_PARSERS`).
  */
 export async function queryRowsPrepared<T>(db: DbOrTx, query: SQL): Promise<T[]> {
   const inner = db as unknown as { session?: PgSessionLike; dialect?: { sqlToQuery(q: SQL): BuiltQuery } };
   if (!inner.dialect || !inner.session) return queryRows<T>(db, query);
   const built = compileSql(query) ?? inner.dialect.sqlToQuery(query);
-  const name = is(inner.session, NodePgSession) ? statementName(built.sql) : undefined;
-  const result = (await inner.session.prepareQuery(built, undefined, name, false).execute()) as { rows: T[] };
+  if (is(inner.session, NodePgSession)) {
+    const client = (inner.session as unknown as { client: pg.Pool | pg.PoolClient }).client;
+    const result = await client.query<T & pg.QueryResultRow>({ name: statementName(built.sql), text: built.sql, values: built.params, types: DRIZZLE_TYPE_PARSERS });
+    return result.rows;
+  }
+  const result = (await inner.session.prepareQuery(built, undefined, undefined, false).execute()) as { rows: T[] };
   return result.rows;
 }
+
+/** Types whose text drizzle's node-postgres driver keeps as given (its columns parse them): dates, times, intervals and their arrays. */
+const RAW_TYPE_IDS = new Set([1082, 1114, 1184, 1186, 1182, 1115, 1185, 1187, 1231]);
+
+/** pg's type parsers as drizzle's node-postgres driver sets them for `db.execute`. */
+const DRIZZLE_TYPE_PARSERS: pg.CustomTypesConfig = {
+  getTypeParser: ((typeId: number, format?: "text" | "binary"): ((value: string) => unknown) =>
+    RAW_TYPE_IDS.has(typeId) ? (value: string) => value : (pg.types.getTypeParser(typeId, format) as (value: string) => unknown)) as pg.CustomTypesConfig["getTypeParser"],
+};
 
 /** What queryRowsPrepared uses of a drizzle session (node-postgres and PGlite alike; `execute()` answers as `db.execute` does). */
 interface PgSessionLike {
