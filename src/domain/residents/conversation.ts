@@ -1,4 +1,4 @@
-import { type SQL } from "drizzle-orm";
+import type { SQL } from "drizzle-orm";
 import { sql } from "../../db/sql.js";
 import { queryRows, type DbOrTx } from "../../db/client.js";
 import { conversations } from "../../db/schema/index.js";

@@ -1,4 +1,4 @@
-import { type SQL } from "drizzle-orm";
+import type { SQL } from "drizzle-orm";
 import { sql } from "../../db/sql.js";
 import type { InboundEvent } from "../../channels/adapter.js";
 import { offeredActions, type OutboundMessage } from "../../channels/message.js";
