@@ -26,11 +26,11 @@ async function procStatus(pid: number): Promise<{ rssMb: number; peakMb: number 
   return { rssMb: kb("VmRSS") / 1024, peakMb: kb("VmHWM") / 1024 };
 }
 
-/** Start the service the way `npm start` does (its node command, flags included), wait until it listens, idle `idleMs`, read its memory. */
-async function startIdle(dataDir: string, idleMs: number, nodeArgs: string[], script: string[]) {
+/** Start the service the way `npm start` does (its node command, flags and variables included), wait until it listens, idle `idleMs`, read its memory. */
+async function startIdle(dataDir: string, idleMs: number, nodeArgs: string[], script: string[], scriptEnv: Record<string, string>) {
   const t0 = performance.now();
   const child = spawn(process.execPath, [...nodeArgs, ...script], {
-    env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: "", PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", NODE_ENV: "production", TELEGRAM_BOT_TOKEN: "", ZALO_OA_APP_ID: "", ZALO_BOT_TOKEN: "" },
+    env: { ...process.env, ...scriptEnv, DATA_DIR: dataDir, DATABASE_URL: "", PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", NODE_ENV: "production", TELEGRAM_BOT_TOKEN: "", ZALO_OA_APP_ID: "", ZALO_BOT_TOKEN: "" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
@@ -55,13 +55,13 @@ async function startIdle(dataDir: string, idleMs: number, nodeArgs: string[], sc
 
 export async function benchIdleRss(opts: { idleMs?: number; nodeArgs?: string[] } = {}): Promise<IdleRss> {
   const nodeArgs = opts.nodeArgs ?? (process.env.BENCH_IDLE_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
-  const { build, nodeArgs: flagsFor } = startScript();
+  const { build, env: scriptEnv, nodeArgs: flagsFor } = startScript();
   execSync(build, { stdio: "inherit" });
   const node = flagsFor({ DATABASE_URL: "" });
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "gopy-idle-"));
   try {
-    const firstStart = await startIdle(dataDir, 1000, nodeArgs, node);
-    const idle = await startIdle(dataDir, opts.idleMs ?? 5000, nodeArgs, node);
+    const firstStart = await startIdle(dataDir, 1000, nodeArgs, node, scriptEnv);
+    const idle = await startIdle(dataDir, opts.idleMs ?? 5000, nodeArgs, node, scriptEnv);
     return { firstStart, idle, nodeArgs: [...nodeArgs, ...node.slice(0, -1)] };
   } finally {
     await rm(dataDir, { recursive: true, force: true });

@@ -81,19 +81,19 @@ async function prepareDatabase(logger: ReturnType<typeof createLogger>) {
   };
 }
 
-/** The node arguments of the service child: gopy as `npm start` runs it (built, its node flags), or the reference, compiled too. */
-function serviceArgs(target: InboundTarget, env: Record<string, string>): string[] {
-  if (target === "reference") return [compiledBench("bench/inbound-reference")];
-  const { build, nodeArgs } = startScript();
-  execSync(build, { stdio: "inherit" });
-  return nodeArgs(env);
+/** The node arguments and variables of the service child: gopy as `npm start` runs it (built, its node flags and variables), or the reference, compiled too. */
+function serviceArgs(target: InboundTarget, env: Record<string, string>): { args: string[]; env: Record<string, string> } {
+  if (target === "reference") return { args: [compiledBench("bench/inbound-reference")], env: {} };
+  const script = startScript();
+  execSync(script.build, { stdio: "inherit" });
+  return { args: script.nodeArgs(env), env: script.env };
 }
 
-async function startService(env: Record<string, string>, args: string[]): Promise<{ url: string; stop: () => Promise<void> }> {
+async function startService(env: Record<string, string>, { args, env: scriptEnv }: { args: string[]; env: Record<string, string> }): Promise<{ url: string; stop: () => Promise<void> }> {
   // BENCH_INBOUND_NODE_ARGS: extra node flags for the service child, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const extra = (process.env.BENCH_INBOUND_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
   const child = spawn(process.execPath, [...extra, ...args], {
-    env: { ...process.env, ...env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", NODE_ENV: "production", API_RATE_LIMIT_PER_KEY_PER_MINUTE: "1000000" },
+    env: { ...process.env, ...env, ...scriptEnv, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", NODE_ENV: "production", API_RATE_LIMIT_PER_KEY_PER_MINUTE: "1000000" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";

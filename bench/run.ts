@@ -75,10 +75,11 @@ interface RssPrepare { draftId: string; seconds: number; startRssMb: number; dat
 interface RssServe { recipients: number; sent: number; enqueueMs: number; seconds: number; startRssMb: number; databaseOpenRssMb: number; peakRssMb: number }
 
 async function runChild<T>(env: Record<string, string>): Promise<T> {
-  // Compiled, with npm start's node flags for the database (package.json's start script), as the service runs.
+  // Compiled, with npm start's node flags for the database and its variables (package.json's start script), as the service runs.
   const { url } = JSON.parse(env.BENCH_DB_REF!) as { url?: string };
-  const flags = startScript().nodeArgs({ DATABASE_URL: url ?? "" }).slice(0, -1);
-  const child = spawn(process.execPath, [...flags, compiledBench("bench/rss-child")], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] });
+  const script = startScript();
+  const flags = script.nodeArgs({ DATABASE_URL: url ?? "" }).slice(0, -1);
+  const child = spawn(process.execPath, [...flags, compiledBench("bench/rss-child")], { env: { ...process.env, ...env, ...script.env }, stdio: ["ignore", "pipe", "inherit"] });
   let out = "";
   child.stdout.on("data", (c: Buffer) => (out += c.toString()));
   const code = await new Promise<number | null>((r) => child.on("exit", r));

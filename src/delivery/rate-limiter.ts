@@ -21,6 +21,19 @@
  * (`SendGrant.written`) is counted from then: whatever ran between the grant and the write (the database's
  * turn on the same thread, a new connection) then cannot bring it closer to the send `limit` sends later.
  *
+ * At high limits a share of each window's sends is held in reserve as well (`reserveShare`, whole sends, so
+ * none below 100/s at the default 1 %): 990 a window at 1000/s. A stall on the other side (a platform's
+ * intake, a fake on a busy machine) reads the sends of its length at once, and how many that is grows with
+ * the rate: on the bench's two cores the fake's event loop stood still for 20–42 ms under a 1000/s run
+ * and, with the margin alone, 429s came in one to four runs in five. With the reserve, the sends of a stall
+ * of ~25 ms at 1000/s (margin and reserve) may arrive bunched, for 1 % of the rate; a low limit, whose sends
+ * are tens of milliseconds apart, keeps its whole window (at 30/s one send is 3.3 % of it). At those limits a
+ * ramp (a send whose predecessor a window's worth earlier is missing or more than two windows old: a
+ * broadcast starting from quiet) is counted `rampMarginMs` later too (default 50 ms): its sends go out on
+ * connections being opened, which the other side reads when it has accepted them — in a bench run the
+ * 429s that were left came ~1 s after the first sends, from the sends a window after the ramp's. It costs
+ * that once per ramp.
+ *
  * `pause(ms)` holds every caller (Telegram's 429 retry_after applies to the whole bot). `settled(then)`
  * paces one recipient: `then` runs once `perRecipientMs` has passed since that recipient's send
  * finished (Telegram: one message a second to one chat).
@@ -50,6 +63,16 @@ export interface PacingOptions {
    * delay between our start and the platform's arrival.
    */
   marginMs?: number;
+  /**
+   * Share of each window's sends held back (default 0.01, rounded down to whole sends): arrivals the
+   * other side may read bunched by a stall of its own.
+   */
+  reserveShare?: number;
+  /**
+   * Added to the count of a send that starts a ramp (ms; default 50 where the limit keeps a reserve, else 0):
+   * the sends of a burst from quiet go out on connections the other side has yet to accept.
+   */
+  rampMarginMs?: number;
   /** The platform's window (ms, default 1000). */
   windowMs?: number;
   /** Least interval between the end of one send to a recipient and the start of the next (ms, default 0). */
@@ -71,6 +94,8 @@ export class LimiterClosed extends Error {
 }
 
 export const DEFAULT_PACING_MARGIN_MS = 15;
+export const DEFAULT_PACING_RESERVE_SHARE = 0.01;
+export const DEFAULT_PACING_RAMP_MARGIN_MS = 50;
 
 /** The grant of an unlimited channel: nothing to count. */
 const UNPACED: SendGrant = { written: () => undefined };
@@ -84,10 +109,13 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
   const now = opts.now ?? (() => performance.now());
   const unlimited = !opts.ratePerSecond || !Number.isFinite(opts.ratePerSecond);
   const limit = unlimited ? 0 : Math.max(1, Math.floor(opts.ratePerSecond));
+  /** Sends let start in one window: the limit less the reserve. */
+  const perWindow = Math.max(1, limit - Math.floor(limit * Math.max(0, opts.reserveShare ?? DEFAULT_PACING_RESERVE_SHARE)));
   const windowMs = opts.windowMs ?? 1000;
   const span = windowMs + Math.max(0, opts.marginMs ?? DEFAULT_PACING_MARGIN_MS);
-  const window = createStartWindow(limit, span);
-  const spread = createSpread(unlimited ? 0 : windowMs / limit);
+  const rampMs = Math.max(0, opts.rampMarginMs ?? (perWindow < limit ? DEFAULT_PACING_RAMP_MARGIN_MS : 0));
+  const window = createStartWindow(unlimited ? 0 : perWindow, span, rampMs);
+  const spread = createSpread(unlimited ? 0 : windowMs / perWindow);
   const recipients = createRecipientPacing(Math.max(0, opts.perRecipientMs ?? 0), now);
   const probe = createStallProbe(unlimited ? 0 : (opts.stallProbeMs ?? 2), windowMs, now, (since, until) => window.delay(since, until));
   let pausedUntil = -Infinity;
@@ -163,9 +191,10 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
 /**
  * The start times of the last `limit` sends (a ring indexed by each send's sequence number); the next may
  * start `span` ms after the oldest. Times only move later, and never out of order: a send counted later
- * than it was granted (written late, or held up by a stall) moves every send granted after it along.
+ * than it was granted (written late, held up by a stall, or starting a ramp) moves every send granted after
+ * it along.
  */
-function createStartWindow(limit: number, span: number) {
+function createStartWindow(limit: number, span: number, rampMs: number) {
   const starts = new Float64Array(Math.max(1, limit));
   /** Sends recorded so far; the next one's sequence number. */
   let total = 0;
@@ -189,9 +218,13 @@ function createStartWindow(limit: number, span: number) {
     written(seq: number, t: number) {
       later(seq, t);
     },
-    /** Record a send granted at `t`; returns its sequence number. */
+    /** Record a send granted at `t` (counted `rampMs` later if it starts a ramp); returns its sequence number. */
     record(t: number): number {
-      if (limit) starts[total % limit] = t;
+      if (limit) {
+        const before = total >= limit ? starts[total % limit]! : -Infinity;
+        const last = total ? starts[(total - 1) % limit]! : -Infinity;
+        starts[total % limit] = Math.max(last, t - before > 2 * span ? t + rampMs : t);
+      }
       return total++;
     },
   };

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -36,6 +36,10 @@ describe("the service on an embedded data directory", () => {
     const health = await fetch(service.url + "/healthz");
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: "ok" });
+    // Started with npm start's variables and its database's node flags (package.json's start script, src/node-flags.ts).
+    const environ = (await readFile(`/proc/${service.child.pid}/environ`, "utf8")).split("\0");
+    expect(environ).toContain("MALLOC_ARENA_MAX=2");
+    expect((await readFile(`/proc/${service.child.pid}/cmdline`, "utf8")).split("\0")).toContain("--max-semi-space-size=2");
     // The built service finds what is not compiled: the migrations (it started), the console's views and scripts.
     const login = await fetch(service.url + "/console/login");
     expect(login.status).toBe(200);

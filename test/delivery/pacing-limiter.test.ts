@@ -36,6 +36,43 @@ describe("sliding-window rate limiter", () => {
     limiter.close();
   });
 
+  it("at a high limit holds 1 % of each window in reserve, and still holds the rest of the limit", async () => {
+    const limiter = createRateLimiter({ ratePerSecond: 1000, marginMs: 15, stallProbeMs: 0, now });
+    const starts = await take(limiter, 5000);
+    // 990 in any second plus the margin: 10 more may arrive bunched by the other side's stall without a 429.
+    expect(mostIn(starts, 1015)).toBe(990);
+    for (let i = 990; i < starts.length; i++) expect(starts[i]! - starts[i - 990]!).toBeGreaterThanOrEqual(1015);
+    // Held: 5,000 sends take at most 5,000 / 990 windows of 1,015 ms (97.5 % of the limit).
+    expect(starts.at(-1)! - starts[0]!).toBeLessThanOrEqual(Math.ceil(5000 / 990) * 1015);
+    limiter.close();
+  });
+
+  it("at a high limit counts a ramp from quiet 50 ms later, once: the sends a window after it wait for that", async () => {
+    const limiter = createRateLimiter({ ratePerSecond: 1000, marginMs: 15, stallProbeMs: 0, now });
+    const first = await take(limiter, 2000);
+    // The 991st send waits a window and the margin after the first, plus the ramp's 50 ms.
+    expect(first[990]! - first[0]!).toBeGreaterThanOrEqual(1015 + 50);
+    // The flow then holds its pace: no second ramp while sends keep coming.
+    expect(first[1980]! - first[990]!).toBeLessThan(1015 + 50);
+    // Quiet for three windows, then a second burst: a ramp again.
+    await vi.advanceTimersByTimeAsync(3100);
+    const second = await take(limiter, 1000);
+    expect(second[990]! - second[0]!).toBeGreaterThanOrEqual(1015 + 50);
+    limiter.close();
+  });
+
+  it("a low limit keeps its whole window, and no ramp margin: one send is a larger share than the reserve", async () => {
+    for (const [rate, share] of [[30, undefined], [99, undefined], [100, undefined], [30, 0.04]] as const) {
+      const limiter = createRateLimiter({ ratePerSecond: rate, marginMs: 15, stallProbeMs: 0, reserveShare: share, now });
+      const starts = await take(limiter, rate * 3);
+      const kept = rate - Math.floor(rate * (share ?? 0.01));
+      expect(mostIn(starts, 1015), `${rate}/s, reserve ${share ?? "default"}`).toBe(kept);
+      // No ramp margin without a reserve: the send a window after the first waits the window and the margin only.
+      if (kept === rate) expect(starts[rate]! - starts[0]!).toBeLessThan(1015 + 50);
+      limiter.close();
+    }
+  });
+
   it("counts a send from when its request was written: the send a limit later waits a window after the write", async () => {
     const limiter = createRateLimiter({ ratePerSecond: 5, marginMs: 15, stallProbeMs: 0, now });
     const t0 = now();

@@ -59,19 +59,21 @@ export interface ServiceProcess {
 }
 
 /**
- * package.json's start script, "<build> && node <args…>": the build command, and the node command's
- * arguments for a service started with `env` (a `$(node <script>)` in them is run as the shell would, with
- * that environment: npm start's flags depend on the database, src/node-flags.ts). Builds first if the
- * script is not built yet.
+ * package.json's start script, "<build> && [NAME=value …] node <args…>": the build command, the variables
+ * set for node (npm start's MALLOC_ARENA_MAX) and the node command's arguments for a service started with
+ * `env` (a `$(node <script>)` in them is run as the shell would, with that environment: npm start's flags
+ * depend on the database, src/node-flags.ts). Builds first if the script is not built yet.
  */
-export function startScript(): { build: string; nodeArgs: (env?: Record<string, string>) => string[] } {
+export function startScript(): { build: string; env: Record<string, string>; nodeArgs: (env?: Record<string, string>) => string[] } {
   const start = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: { start: string } }).scripts.start;
-  const m = /^(.*)&&\s*node\s+(.+)$/.exec(start);
+  const m = /^(.*)&&\s*((?:[A-Z_]+=\S+\s+)*)node\s+(.+)$/.exec(start);
   if (!m) throw new Error(`unexpected start script: ${start}`);
   const build = m[1]!.trim();
-  const args = m[2]!.trim();
+  const env = Object.fromEntries(m[2]!.trim().split(/\s+/).filter(Boolean).map((a) => a.split("=") as [string, string]));
+  const args = m[3]!.trim();
   return {
     build,
+    env,
     nodeArgs: (env = {}) =>
       args
         .replace(/\$\(node ([^)]+)\)/g, (_, script: string) => {
@@ -88,12 +90,14 @@ export function startScript(): { build: string; nodeArgs: (env?: Record<string, 
  */
 export async function startServiceProcess(env: Record<string, string>, timeoutMs = 90_000, opts: { asNpmStart?: boolean } = {}): Promise<ServiceProcess> {
   let args = ["--import", "tsx", "src/main.ts"];
+  let scriptEnv: Record<string, string> = {};
   if (opts.asNpmStart) {
-    const { build, nodeArgs } = startScript();
-    execSync(build, { stdio: "pipe" });
-    args = nodeArgs(env);
+    const script = startScript();
+    execSync(script.build, { stdio: "pipe" });
+    args = script.nodeArgs(env);
+    scriptEnv = script.env;
   }
-  const child = spawn(process.execPath, args, { env: childEnv(env), stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, args, { env: childEnv({ ...env, ...scriptEnv }), stdio: ["ignore", "pipe", "pipe"] });
   watchChildOutput(child, "service");
   let output = "";
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
