@@ -24,14 +24,14 @@
  * At high limits a share of each window's sends is held in reserve as well (`reserveShare`, whole sends, so
  * none below 100/s at the default 1 %): 990 a window at 1000/s. A stall on the other side (a platform's
  * intake, a fake on a busy machine) reads the sends of its length at once, and how many that is grows with
- * the rate: on the bench's two cores the fake's event loop stood still for 20–42 ms under a 1000/s run
+ * the rate: on the bench's two cores the fake's event loop stood still for up to 10–42 ms in a 1000/s run
  * and, with the margin alone, 429s came in one to four runs in five. With the reserve, the sends of a stall
  * of ~25 ms at 1000/s (margin and reserve) may arrive bunched, for 1 % of the rate; a low limit, whose sends
  * are tens of milliseconds apart, keeps its whole window (at 30/s one send is 3.3 % of it). At those limits a
  * ramp (a send whose predecessor a window's worth earlier is missing or more than two windows old: a
  * broadcast starting from quiet) is counted `rampMarginMs` later too (default 50 ms): its sends go out on
  * connections being opened, which the other side reads when it has accepted them — in a bench run the
- * 429s that were left came ~1 s after the first sends, from the sends a window after the ramp's. It costs
+ * 429s left with the reserve alone came 1.5 s into the run, about a window after its first sends. It costs
  * that once per ramp.
  *
  * `pause(ms)` holds every caller (Telegram's 429 retry_after applies to the whole bot). `settled(then)`
