@@ -39,5 +39,5 @@ try {
   console.log(JSON.stringify({ database: benchDatabaseUrl() ? "postgres" : "pglite", n, ceiling: Math.round(ceiling.rate), bare: Math.round(bare.rate), percentOfBare: Math.round((ceiling.rate / bare.rate) * 1000) / 10 }));
 } finally {
   await database.close();
-  fake.stop();
+  await fake.stop();
 }

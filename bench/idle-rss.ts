@@ -55,9 +55,9 @@ async function startIdle(dataDir: string, idleMs: number, nodeArgs: string[], sc
 
 export async function benchIdleRss(opts: { idleMs?: number; nodeArgs?: string[] } = {}): Promise<IdleRss> {
   const nodeArgs = opts.nodeArgs ?? (process.env.BENCH_IDLE_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
-  const { build, env: scriptEnv, nodeArgs: flagsFor } = startScript();
+  const { build, command } = startScript();
   execSync(build, { stdio: "inherit" });
-  const node = flagsFor({ DATABASE_URL: "" });
+  const { args: node, vars: scriptEnv } = command({ DATABASE_URL: "" });
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "gopy-idle-"));
   try {
     const firstStart = await startIdle(dataDir, 1000, nodeArgs, node, scriptEnv);

@@ -86,7 +86,8 @@ function serviceArgs(target: InboundTarget, env: Record<string, string>): { args
   if (target === "reference") return { args: [compiledBench("bench/inbound-reference")], env: {} };
   const script = startScript();
   execSync(script.build, { stdio: "inherit" });
-  return { args: script.nodeArgs(env), env: script.env };
+  const { args, vars } = script.command(env);
+  return { args, env: vars };
 }
 
 async function startService(env: Record<string, string>, { args, env: scriptEnv }: { args: string[]; env: Record<string, string> }): Promise<{ url: string; stop: () => Promise<void> }> {

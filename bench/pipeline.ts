@@ -2,7 +2,6 @@
  * The delivery pipeline's bench pieces: the fake Bot API in a child process, a broadcast queued straight
  * into the outbox, the worker run to completion, and the bare HTTP loop (the physical ceiling).
  */
-import { spawn } from "node:child_process";
 import http from "node:http";
 import { Pool } from "undici";
 import { sql } from "drizzle-orm";
@@ -12,6 +11,7 @@ import { createMetrics, type Metrics } from "../src/metrics.js";
 import { createDeliveryWorker } from "../src/delivery/worker.js";
 import { enqueueSelected } from "../src/delivery/outbox.js";
 import type { ChannelAdapter } from "../src/channels/adapter.js";
+import { startFakeTelegramProcess } from "../test/fakes/telegram-api-process.js";
 
 export const BENCH_TOKEN = "123456:bench_token_bench_token";
 
@@ -25,18 +25,10 @@ export interface FakeStats {
   minChatGapMs?: number | null;
 }
 
-export async function startFake(): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "bench/fake-server.ts"], { stdio: ["ignore", "pipe", "inherit"] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    child.stdout.on("data", (c: Buffer) => {
-      out += c.toString();
-      const m = /"url":"([^"]+)"/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.on("exit", (code) => reject(new Error(`fake exited ${code}`)));
-  });
-  return { url, stop: () => child.kill("SIGTERM") };
+/** The fake Bot API in a child process (so the sender does not share its CPU thread), keeping send times. */
+export async function startFake(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const fake = await startFakeTelegramProcess({ recordTimes: true });
+  return { url: fake.url, stop: () => fake.close() };
 }
 
 export async function control(url: string, path: string, body?: unknown): Promise<unknown> {

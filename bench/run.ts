@@ -77,9 +77,8 @@ interface RssServe { recipients: number; sent: number; enqueueMs: number; second
 async function runChild<T>(env: Record<string, string>): Promise<T> {
   // Compiled, with npm start's node flags for the database and its variables (package.json's start script), as the service runs.
   const { url } = JSON.parse(env.BENCH_DB_REF!) as { url?: string };
-  const script = startScript();
-  const flags = script.nodeArgs({ DATABASE_URL: url ?? "" }).slice(0, -1);
-  const child = spawn(process.execPath, [...flags, compiledBench("bench/rss-child")], { env: { ...process.env, ...env, ...script.env }, stdio: ["ignore", "pipe", "inherit"] });
+  const { args, vars } = startScript().command({ DATABASE_URL: url ?? "" });
+  const child = spawn(process.execPath, [...args.slice(0, -1), compiledBench("bench/rss-child")], { env: { ...process.env, ...env, ...vars }, stdio: ["ignore", "pipe", "inherit"] });
   let out = "";
   child.stdout.on("data", (c: Buffer) => (out += c.toString()));
   const code = await new Promise<number | null>((r) => child.on("exit", r));
@@ -243,7 +242,7 @@ async function main() {
     console.log("\nwritten to bench/results/latest.json");
   } finally {
     await database.close();
-    fake.stop();
+    await fake.stop();
   }
 }
 

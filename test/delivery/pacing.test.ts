@@ -12,30 +12,34 @@ import { createTestDatabase, databaseKinds, quietLogger } from "../support/datab
 import { useTestDatabase } from "../support/lifecycle.js";
 import { insertDraft, seedSubscribers, someUnits, stateCounts } from "../support/delivery.js";
 import { startTestService, type TestService } from "../support/service.js";
-import { startFakeTelegramApi, type FakeTelegramApi } from "../fakes/telegram-api.js";
-import { startFakeZaloBot, type FakeZaloBot } from "../fakes/zalo-bot-api.js";
+import { startFakeTelegramProcess, type FakeTelegramProcess } from "../fakes/telegram-api-process.js";
+import { traceSends } from "../support/pacing-trace.js";
+import { startFakeZaloBotProcess, type FakeZaloBotProcess } from "../fakes/zalo-bot-process.js";
 import { createZaloBotAdapter } from "../../bots/zalo-bot/adapter.js";
 import { createZaloBotClient } from "../../bots/zalo-bot/client.js";
 
 const broadcaster = createBroadcaster({ timeZone: "Asia/Ho_Chi_Minh" });
 const TOKEN = "123456:pacing_test_token";
 const LIMIT = 20;
+/** Accepted sendMessage per chat, as the fake counted them. */
+const countsTo = (fake: FakeTelegramProcess, ids: number[]) => Promise.all(ids.map(async (id) => (await fake.chat(id)).count));
 
 /**
  * Strict pacing against a fake Bot API that judges the limit on arrival in any sliding second (a 429
  * otherwise) with latency added after: correctness checks (no 429, nothing lost, nothing doubled, a chat
- * never gets two messages within a second), not speed targets.
+ * never gets two messages within a second), not speed targets. The Telegram fake runs in a process of its
+ * own, as the platform does (telegram-api-process.ts says why).
  */
 describe.each(databaseKinds)("strict pacing on %s", (kind) => {
   const database = useTestDatabase(kind);
-  let fake: FakeTelegramApi;
+  let fake: FakeTelegramProcess;
   let telegram: ChannelAdapter;
   let units: string[];
   let base = 5_000_000;
   const nextBase = () => (base += 100_000);
 
   beforeAll(async () => {
-    fake = await startFakeTelegramApi();
+    fake = await startFakeTelegramProcess();
     telegram = createTelegramChannel({ token: TOKEN, apiRoot: fake.apiRoot, mode: "polling", logger: quietLogger() });
     units = await someUnits(database.db, 4);
   });
@@ -44,9 +48,11 @@ describe.each(databaseKinds)("strict pacing on %s", (kind) => {
   });
   afterEach(() => fake.reset());
 
-  const worker = () =>
+  /** A worker on the traced adapter: a 429 it should not get is explained by `trace.explain`. */
+  const trace = () => traceSends(telegram);
+  const worker = (adapter: ChannelAdapter) =>
     createDeliveryWorker({
-      db: database.db, adapters: [telegram], logger: quietLogger(), metrics: createMetrics(), idlePollMs: 50,
+      db: database.db, adapters: [adapter], logger: quietLogger(), metrics: createMetrics(), idlePollMs: 50,
       rates: { telegram: LIMIT }, pacing: { telegram: { perRecipientMs: 1000 } },
     });
 
@@ -54,45 +60,50 @@ describe.each(databaseKinds)("strict pacing on %s", (kind) => {
     const b = nextBase();
     await seedSubscribers(database.db, { count: 300, units: [units[0]!], base: b });
     const draftId = await insertDraft(database.db, { units: [units[0]!] });
-    fake.configure({ rateLimitPerSecond: LIMIT, limitMode: "strict", latencyMs: 80 });
+    await fake.configure({ rateLimitPerSecond: LIMIT, limitMode: "strict", latencyMs: 80 });
     const ref = await database.db.transaction((tx) => broadcaster.draftPublished(tx, draftId, "test"));
     expect(ref!.recipients).toBe(300);
 
-    await worker().drain();
+    const traced = trace();
+    await worker(traced.adapter).drain();
 
-    expect(fake.stats()).toMatchObject({ throttled: 0, sent: 300, duplicates: 0 });
-    expect(fake.stats().maxInWindow).toBeLessThanOrEqual(LIMIT);
+    const stats = await fake.stats();
+    expect(stats.throttled, traced.explain(stats)).toBe(0);
+    expect(stats).toMatchObject({ sent: 300, duplicates: 0 });
+    expect(stats.maxInWindow).toBeLessThanOrEqual(LIMIT);
     expect(await stateCounts(database.db, ref!.broadcastId)).toEqual({ sent: 300 });
-    for (let i = 0; i < 300; i++) expect(fake.sentCount(b + i)).toBe(1);
+    expect(await countsTo(fake, Array.from({ length: 300 }, (_, i) => b + i))).toEqual(Array(300).fill(1));
   });
 
   it("one person getting several messages in a row: a second apart as Telegram sees them, in order, amid a broadcast", async () => {
     const b = nextBase();
     await seedSubscribers(database.db, { count: 40, units: [units[1]!], base: b });
     const draftId = await insertDraft(database.db, { units: [units[1]!] });
-    fake.configure({ rateLimitPerSecond: LIMIT, limitMode: "strict", latencyMs: 20 });
+    await fake.configure({ rateLimitPerSecond: LIMIT, limitMode: "strict", latencyMs: 20 });
     const [person] = await queryRows<{ id: string }>(database.db, sql`select id from subscribers where channel = 'telegram' and external_id = ${String(b + 7)}`);
     const texts = ["Cảm ơn bạn đã góp ý.", "Câu hỏi 2: Bạn có đồng ý không?", "Câu hỏi 3: Ý kiến khác?", "Hẹn gặp lại."];
     await enqueue(database.db, texts.map((text) => ({ subscriberId: person!.id, channel: "telegram", kind: "reply", message: { text }, priority: PRIORITY_REPLY })));
     const ref = await database.db.transaction((tx) => broadcaster.draftPublished(tx, draftId, "test"));
 
-    await worker().drain();
+    const traced = trace();
+    await worker(traced.adapter).drain();
 
-    expect(fake.stats()).toMatchObject({ throttled: 0, duplicates: 0 });
+    const stats = await fake.stats();
+    expect(stats.throttled, traced.explain(stats)).toBe(0);
+    expect(stats).toMatchObject({ duplicates: 0 });
     expect(await stateCounts(database.db, ref!.broadcastId)).toEqual({ sent: 40 });
-    const received = fake.messages(b + 7).map((m) => m.text);
-    expect(received.slice(0, 4)).toEqual(texts);
-    const arrivals = fake.chatArrivals(b + 7);
+    const { messages, arrivals } = await fake.chat(b + 7);
+    expect(messages.map((m) => m.text).slice(0, 4)).toEqual(texts);
     expect(arrivals).toHaveLength(5);
     // The fake's own judgement: no two arrivals for one chat within a second.
     for (let i = 1; i < arrivals.length; i++) expect(arrivals[i]! - arrivals[i - 1]!).toBeGreaterThanOrEqual(1000);
-    expect(fake.stats().minChatGapMs).toBeGreaterThanOrEqual(1000);
+    expect(stats.minChatGapMs).toBeGreaterThanOrEqual(1000);
   });
 
   it("a message sent in parts takes a slot per part: 30 three-part replies at 20/s, no 429, every part once", async () => {
     const b = nextBase();
     await seedSubscribers(database.db, { count: 30, units: [units[2]!], base: b });
-    fake.configure({ rateLimitPerSecond: LIMIT, limitMode: "strict", latencyMs: 20 });
+    await fake.configure({ rateLimitPerSecond: LIMIT, limitMode: "strict", latencyMs: 20 });
     const people = await queryRows<{ id: string }>(database.db, sql`
       select id from subscribers where channel = 'telegram' and external_id::bigint between ${b} and ${b + 29}`);
     // Over 8,192 characters: Telegram takes at most 4,096 per message, so each goes in three calls.
@@ -100,22 +111,25 @@ describe.each(databaseKinds)("strict pacing on %s", (kind) => {
     expect(long.length).toBeGreaterThan(8192);
     await enqueue(database.db, people.map((p) => ({ subscriberId: p.id, channel: "telegram", kind: "reply", message: { text: long }, priority: PRIORITY_REPLY })));
 
-    await worker().drain();
+    const traced = trace();
+    await worker(traced.adapter).drain();
 
-    expect(fake.stats()).toMatchObject({ throttled: 0, sent: 90, duplicates: 0 });
-    expect(fake.stats().maxInWindow).toBeLessThanOrEqual(LIMIT);
-    for (let i = 0; i < 30; i++) expect(fake.messages(b + i).map((m) => m.text).join(" ").replace(/\s+/g, " ")).toBe(long);
+    const stats = await fake.stats();
+    expect(stats.throttled, traced.explain(stats)).toBe(0);
+    expect(stats).toMatchObject({ sent: 90, duplicates: 0 });
+    expect(stats.maxInWindow).toBeLessThanOrEqual(LIMIT);
+    for (let i = 0; i < 30; i++) expect((await fake.chat(b + i)).messages.map((m) => m.text).join(" ").replace(/\s+/g, " ")).toBe(long);
   });
 });
 
 /** 200 people press /start at once: the consent replies share the channel's budget and provoke no 429. */
 describe.each(databaseKinds)("a burst of replies on a strict platform (%s)", (kind) => {
   const SECRET = "pacing-webhook-secret-0123456789";
-  let fake: FakeTelegramApi;
+  let fake: FakeTelegramProcess;
   let svc: TestService;
 
   beforeAll(async () => {
-    fake = await startFakeTelegramApi({ rateLimitPerSecond: LIMIT, limitMode: "strict", latencyMs: 80 });
+    fake = await startFakeTelegramProcess({ rateLimitPerSecond: LIMIT, limitMode: "strict", latencyMs: 80 });
     svc = await startTestService(kind, {
       TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_MODE: "webhook", TELEGRAM_WEBHOOK_SECRET: SECRET, TELEGRAM_API_ROOT: fake.apiRoot,
       TELEGRAM_RATE_LIMIT_PER_SECOND: String(LIMIT),
@@ -142,21 +156,24 @@ describe.each(databaseKinds)("a burst of replies on a strict platform (%s)", (ki
       select count(*)::int as n, count(*) filter (where state = 'sent')::int as sent from deliveries where channel = 'telegram'`);
     expect(queued!.n).toBeGreaterThanOrEqual(200);
     expect(queued!.sent).toBe(queued!.n);
-    expect(fake.stats()).toMatchObject({ throttled: 0, duplicates: 0, sent: queued!.n });
-    expect(fake.stats().maxInWindow).toBeLessThanOrEqual(LIMIT);
-    for (const id of people) expect(fake.sentCount(id)).toBeGreaterThanOrEqual(1);
-    expect(fake.stats().minChatGapMs ?? Infinity).toBeGreaterThanOrEqual(1000);
+    const stats = await fake.stats();
+    expect(stats.throttled, JSON.stringify(stats.firstRefusals)).toBe(0);
+    expect(stats).toMatchObject({ duplicates: 0, sent: queued!.n });
+    expect(stats.maxInWindow).toBeLessThanOrEqual(LIMIT);
+    const counts = await countsTo(fake, people);
+    expect(people.filter((_, i) => counts[i]! < 1)).toEqual([]);
+    expect(stats.minChatGapMs ?? Infinity).toBeGreaterThanOrEqual(1000);
   });
 });
 
 /** Zalo Bot with its own limit, through the same limiter. */
 describe.each(databaseKinds)("strict pacing on Zalo Bot (%s)", (kind) => {
   let database: Database;
-  let fake: FakeZaloBot;
+  let fake: FakeZaloBotProcess;
 
   beforeAll(async () => {
     database = await createTestDatabase(kind);
-    fake = await startFakeZaloBot();
+    fake = await startFakeZaloBotProcess();
   });
   afterAll(async () => {
     await fake?.close();
@@ -167,7 +184,7 @@ describe.each(databaseKinds)("strict pacing on Zalo Bot (%s)", (kind) => {
     const [unit] = await someUnits(database.db, 1);
     await seedSubscribers(database.db, { count: 120, units: [unit!], channel: "zalo-bot", base: 9_000_000 });
     const draftId = await insertDraft(database.db, { units: [unit!] });
-    fake.limit.configure({ limit: 8, mode: "strict" });
+    await fake.limit({ limit: 8, mode: "strict" });
     const zalo = createZaloBotAdapter({ client: createZaloBotClient({ apiBase: fake.url, token: fake.token }), logger: quietLogger(), mode: "webhook", webhookSecret: "s3cret-token" });
     const ref = await database.db.transaction((tx) => broadcaster.draftPublished(tx, draftId, "test"));
     expect(ref!.recipients).toBe(120);
@@ -175,10 +192,11 @@ describe.each(databaseKinds)("strict pacing on Zalo Bot (%s)", (kind) => {
     await createDeliveryWorker({ db: database.db, adapters: [zalo], logger: quietLogger(), metrics: createMetrics(), idlePollMs: 50, rates: { "zalo-bot": 8 } }).drain();
 
     expect(await stateCounts(database.db, ref!.broadcastId)).toEqual({ sent: 120 });
-    expect(fake.sent).toHaveLength(120);
-    expect(new Set(fake.sent.map((m) => m.chatId)).size).toBe(120);
-    expect(fake.limit.refused()).toBe(0);
-    expect(fake.limit.maxInWindow()).toBeLessThanOrEqual(8);
+    const { sent, refused, maxInWindow } = await fake.state();
+    expect(sent).toHaveLength(120);
+    expect(new Set(sent.map((m) => m.chatId)).size).toBe(120);
+    expect(refused).toBe(0);
+    expect(maxInWindow).toBeLessThanOrEqual(8);
   });
 
   it("replies in three parts at 8/s: a slot per part, no 429, every part once and in order", async () => {
@@ -194,16 +212,17 @@ describe.each(databaseKinds)("strict pacing on Zalo Bot (%s)", (kind) => {
     // The broadcast before this test sent within the last second: let it leave the platform's window (a new
     // worker knows nothing of an earlier one's sends), then judge this test's sends alone.
     await new Promise((r) => setTimeout(r, 1100));
-    fake.limit.reset();
-    fake.limit.configure({ limit: 8, mode: "strict" });
+    await fake.limit({ limit: 8, mode: "strict", reset: true });
     const zalo = createZaloBotAdapter({ client: createZaloBotClient({ apiBase: fake.url, token: fake.token }), logger: quietLogger(), mode: "webhook", webhookSecret: "s3cret-token" });
-    const sentBefore = fake.sent.length;
+    const sentBefore = (await fake.state()).sent.length;
 
     await createDeliveryWorker({ db: database.db, adapters: [zalo], logger: quietLogger(), metrics: createMetrics(), idlePollMs: 50, rates: { "zalo-bot": 8 } }).drain();
 
-    expect(fake.sent.length - sentBefore).toBe(36);
-    for (const p of people) expect(fake.textsTo(p.external_id).join(" ").replace(/\s+/g, " ")).toBe(long);
-    expect(fake.limit.refused()).toBe(0);
-    expect(fake.limit.maxInWindow()).toBeLessThanOrEqual(8);
+    const { sent, refused, maxInWindow } = await fake.state();
+    expect(sent.length - sentBefore).toBe(36);
+    const textsTo = (chatId: string) => sent.filter((m) => m.chatId === chatId).map((m) => m.text);
+    for (const p of people) expect(textsTo(p.external_id).join(" ").replace(/\s+/g, " ")).toBe(long);
+    expect(refused).toBe(0);
+    expect(maxInWindow).toBeLessThanOrEqual(8);
   });
 });

@@ -8,6 +8,14 @@
  */
 export type LimitMode = "strict" | "bucket";
 
+export interface Arrival {
+  chatId: string;
+  at: number;
+}
+export interface Refusal extends Arrival {
+  window: Arrival[];
+}
+
 export interface ArrivalJudge {
   /** Judge one send arriving now for `chatId`: true = accept (and count it), false = refuse (429). */
   admit(chatId: string): boolean;
@@ -18,6 +26,11 @@ export interface ArrivalJudge {
   maxInWindow(): number;
   /** Sends refused for the limit so far. */
   refused(): number;
+  /**
+   * The first refusals (at most 3), each with the accepted arrivals of the window it fell in: what to read
+   * when a test that expects none gets one (who arrived when, by the fake's clock, `performance.now()`).
+   */
+  firstRefusals(): Refusal[];
   /** Least time (ms) between two accepted arrivals for one chat; null when no chat got two. */
   minChatGapMs(): number | null;
   /** Accepted arrival times (ms, performance.now) for one chat, in order. */
@@ -32,6 +45,9 @@ export function createArrivalJudge(o: { limit?: number; mode?: LimitMode; window
   let mode: LimitMode = o.mode ?? "strict";
   /** Accepted arrivals within the last window, oldest first (from `head`). */
   let recent: number[] = [];
+  /** The chat of each entry of `recent`. */
+  let recentChats: string[] = [];
+  let refusalLog: Refusal[] = [];
   let head = 0;
   let most = 0;
   let refusals = 0;
@@ -44,6 +60,7 @@ export function createArrivalJudge(o: { limit?: number; mode?: LimitMode; window
     while (head < recent.length && recent[head]! <= t - windowMs) head++;
     if (head > 4096) {
       recent = recent.slice(head);
+      recentChats = recentChats.slice(head);
       head = 0;
     }
     return recent.length - head;
@@ -69,9 +86,11 @@ export function createArrivalJudge(o: { limit?: number; mode?: LimitMode; window
       const count = inWindow(t);
       if (limit > 0 && (mode === "strict" ? count >= limit : !bucketAdmits(t))) {
         refusals++;
+        if (refusalLog.length < 3) refusalLog.push({ chatId, at: t, window: recent.slice(head).map((at, i) => ({ at, chatId: recentChats[head + i]! })) });
         return false;
       }
       recent.push(t);
+      recentChats.push(chatId);
       most = Math.max(most, count + 1);
       const list = perChat.get(chatId);
       if (list) {
@@ -89,10 +108,13 @@ export function createArrivalJudge(o: { limit?: number; mode?: LimitMode; window
     },
     maxInWindow: () => most,
     refused: () => refusals,
+    firstRefusals: () => refusalLog.map((r) => ({ ...r, window: [...r.window] })),
     minChatGapMs: () => minGap,
     chatArrivals: (chatId) => [...(perChat.get(chatId) ?? [])],
     reset() {
       recent = [];
+      recentChats = [];
+      refusalLog = [];
       head = 0;
       most = 0;
       refusals = 0;

@@ -1,6 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { createArrivalJudge, type LimitMode } from "./arrival-judge.js";
+import { createArrivalJudge, type LimitMode, type Refusal } from "./arrival-judge.js";
 
 /**
  * A local fake of the Telegram Bot API (127.0.0.1, random port) for tests and the benchmark:
@@ -12,8 +12,9 @@ import { createArrivalJudge, type LimitMode } from "./arrival-judge.js";
  * token bucket of one second's capacity instead (lets a burst through). Each chat's accepted arrival times
  * are kept: `minChatGapMs` in the stats is the least time between two messages to one chat.
  *
- * Control over HTTP too (the benchmark runs it in a child process): GET /__fake/stats,
- * POST /__fake/config {latencyMs, rateLimitPerSecond, limitMode, retryAfterSeconds}, POST /__fake/reset.
+ * Control over HTTP too, for when it runs in a process of its own (`telegram-api-process.ts`): GET
+ * /__fake/stats, GET /__fake/chat?id= (count, last messages, arrival times), POST /__fake/config
+ * {latencyMs, rateLimitPerSecond, limitMode, retryAfterSeconds, recordTimes}, POST /__fake/reset.
  */
 export type FakeFailure = "blocked" | "server_error" | "drop" | "bad_request";
 
@@ -44,6 +45,10 @@ export interface FakeTelegramStats {
   maxInWindow: number;
   /** Least time (ms) between two accepted sendMessage arrivals for one chat; null when no chat got two. */
   minChatGapMs: number | null;
+  /** The first 429s for the limit, each with the arrivals of its window (times: this fake's performance.now()). */
+  firstRefusals: Refusal[];
+  /** The fake's performance.timeOrigin: its times plus this are milliseconds since the epoch. */
+  clockOrigin: number;
 }
 
 export interface SentMessage {
@@ -90,7 +95,7 @@ export async function startFakeTelegramApi(opts: FakeTelegramOptions = {}): Prom
   let chatFailures = new Map<string, { failure: FakeFailure; left: number }>();
   let callFailures: { failure: FakeFailure; left: number }[] = [];
   let times: number[] = [];
-  const zero = (): FakeTelegramStats => ({ sent: 0, throttled: 0, failed: 0, requests: 0, duplicates: 0, methods: {}, maxInWindow: 0, minChatGapMs: null });
+  const zero = () => ({ sent: 0, throttled: 0, failed: 0, requests: 0, duplicates: 0, methods: {} as Record<string, number> });
   let stats = zero();
 
   const pendingPolls = new Set<http.ServerResponse>();
@@ -157,7 +162,7 @@ export async function startFakeTelegramApi(opts: FakeTelegramOptions = {}): Prom
 
   function route(req: http.IncomingMessage, res: http.ServerResponse, body: string) {
     const url = new URL(req.url ?? "/", "http://fake");
-    if (url.pathname.startsWith("/__fake/")) return control(req, res, url.pathname, body);
+    if (url.pathname.startsWith("/__fake/")) return control(res, url, body);
     const m = /^\/bot([^/]+)\/(\w+)$/.exec(url.pathname);
     if (!m) return answer(res, 404, { ok: false, error_code: 404, description: "Not Found" });
     const [, token, method] = m as unknown as [string, string, string];
@@ -209,8 +214,13 @@ export async function startFakeTelegramApi(opts: FakeTelegramOptions = {}): Prom
     }
   }
 
-  function control(_req: http.IncomingMessage, res: http.ServerResponse, path: string, body: string) {
+  function control(res: http.ServerResponse, url: URL, body: string) {
+    const path = url.pathname;
     if (path === "/__fake/stats") return answer(res, 200, { ...api.stats(), chats: counts.size, times: recordTimes ? times : undefined });
+    if (path === "/__fake/chat") {
+      const chatId = url.searchParams.get("id") ?? "";
+      return answer(res, 200, { count: api.sentCount(chatId), messages: api.messages(chatId), arrivals: api.chatArrivals(chatId) });
+    }
     if (path === "/__fake/config") {
       api.configure(JSON.parse(body || "{}") as FakeTelegramOptions);
       return answer(res, 200, { ok: true });
@@ -241,7 +251,10 @@ export async function startFakeTelegramApi(opts: FakeTelegramOptions = {}): Prom
     url,
     port,
     apiRoot: url,
-    stats: () => ({ ...stats, methods: { ...stats.methods }, maxInWindow: judge.maxInWindow(), minChatGapMs: judge.minChatGapMs() }),
+    stats: () => ({
+      ...stats, methods: { ...stats.methods }, maxInWindow: judge.maxInWindow(), minChatGapMs: judge.minChatGapMs(),
+      firstRefusals: judge.firstRefusals(), clockOrigin: performance.timeOrigin,
+    }),
     sentCount: (chatId) => counts.get(String(chatId)) ?? 0,
     chats: () => [...counts.keys()],
     messages: (chatId) => [...(perChat.get(String(chatId)) ?? [])],

@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
-import { createArrivalJudge, type ArrivalJudge } from "./arrival-judge.js";
+import { createArrivalJudge, type ArrivalJudge, type LimitMode } from "./arrival-judge.js";
 import { nextCalls } from "./next-calls.js";
 import { watchResidentText, watchSecret } from "../support/log-watch.js";
 
@@ -10,6 +10,8 @@ import { watchResidentText, watchSecret } from "../support/log-watch.js";
  * `{ok:false, error_code, description}`; sendMessage 1–2000 chars; getUpdates returns ONE update or 408
  * after the poll timeout; a wrong token is 401; blocked chats 403; throttling 429 (scripted, or beyond the
  * rate limit judged on arrival once `limit.configure({ limit })` sets one: a strict sliding second by default).
+ * Control over HTTP too (`zalo-bot-process.ts` runs it in a process of its own): GET /__fake/state (sent,
+ * refused, maxInWindow), POST /__fake/limit {limit, mode, reset}.
  */
 export interface FakeZaloBot {
   url: string;
@@ -84,11 +86,28 @@ export async function startFakeZaloBot(): Promise<FakeZaloBot> {
     res.end(JSON.stringify(body));
   };
   const fail = (res: http.ServerResponse, code: number, description: string) => reply(res, code, { ok: false, error_code: code, description });
+  /** Control over HTTP, for when the fake runs in a process of its own (zalo-bot-process.ts). */
+  const control = (path: string, body: string, res: http.ServerResponse) => {
+    if (path === "/__fake/state") return reply(res, 200, { sent: state.sent, refused: state.limit.refused(), maxInWindow: state.limit.maxInWindow() });
+    if (path === "/__fake/limit") {
+      let o: { limit?: number; mode?: LimitMode; reset?: boolean };
+      try {
+        o = JSON.parse(body || "{}") as typeof o;
+      } catch {
+        return fail(res, 400, "Bad Request: body is not JSON");
+      }
+      if (o.reset) state.limit.reset();
+      state.limit.configure({ limit: o.limit, mode: o.mode });
+      return reply(res, 200, { ok: true });
+    }
+    return fail(res, 404, "Not Found");
+  };
 
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
+      if (req.url?.startsWith("/__fake/")) return control(req.url, Buffer.concat(chunks).toString("utf8"), res);
       const m = /^\/bot([^/]+)\/([A-Za-z]+)$/.exec((req.url ?? "").split("?")[0]!);
       if (!m) return fail(res, 404, "Not Found");
       if (m[1] !== token) return fail(res, 401, "Unauthorized");

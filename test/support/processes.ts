@@ -58,29 +58,38 @@ export interface ServiceProcess {
   stop(): Promise<number | null>;
 }
 
+/** The node command of package.json's start script for one service: its arguments and the variables the script sets for it. */
+export interface StartCommand {
+  args: string[];
+  /** Set by the script before `node` (npm start's MALLOC_ARENA_MAX): give them to the child with its own. */
+  vars: Record<string, string>;
+}
+
 /**
- * package.json's start script, "<build> && [NAME=value …] node <args…>": the build command, the variables
- * set for node (npm start's MALLOC_ARENA_MAX) and the node command's arguments for a service started with
- * `env` (a `$(node <script>)` in them is run as the shell would, with that environment: npm start's flags
- * depend on the database, src/node-flags.ts). Builds first if the script is not built yet.
+ * package.json's start script, "<build> && [NAME=value …] node <args…>": the build command, and the node
+ * command for a service started with `env` — its arguments (a `$(node <script>)` in them is run as the shell
+ * would, with that environment: npm start's flags depend on the database, src/node-flags.ts) together with
+ * the variables set for it, so that no caller takes one without the other. Builds first if the script is
+ * not built yet.
  */
-export function startScript(): { build: string; env: Record<string, string>; nodeArgs: (env?: Record<string, string>) => string[] } {
+export function startScript(): { build: string; command: (env?: Record<string, string>) => StartCommand } {
   const start = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: { start: string } }).scripts.start;
   const m = /^(.*)&&\s*((?:[A-Z_]+=\S+\s+)*)node\s+(.+)$/.exec(start);
   if (!m) throw new Error(`unexpected start script: ${start}`);
   const build = m[1]!.trim();
-  const env = Object.fromEntries(m[2]!.trim().split(/\s+/).filter(Boolean).map((a) => a.split("=") as [string, string]));
+  const vars = Object.fromEntries(m[2]!.trim().split(/\s+/).filter(Boolean).map((a) => [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)]));
   const args = m[3]!.trim();
   return {
     build,
-    env,
-    nodeArgs: (env = {}) =>
-      args
+    command: (env = {}) => ({
+      args: args
         .replace(/\$\(node ([^)]+)\)/g, (_, script: string) => {
           if (!existsSync(script.trim())) execSync(build, { stdio: "pipe" });
           return execFileSync(process.execPath, script.trim().split(/\s+/), { env: childEnv(env), encoding: "utf8" }).trim();
         })
         .split(/\s+/),
+      vars: { ...vars },
+    }),
   };
 }
 
@@ -94,8 +103,7 @@ export async function startServiceProcess(env: Record<string, string>, timeoutMs
   if (opts.asNpmStart) {
     const script = startScript();
     execSync(script.build, { stdio: "pipe" });
-    args = script.nodeArgs(env);
-    scriptEnv = script.env;
+    ({ args, vars: scriptEnv } = script.command(env));
   }
   const child = spawn(process.execPath, args, { env: childEnv({ ...env, ...scriptEnv }), stdio: ["ignore", "pipe", "pipe"] });
   watchChildOutput(child, "service");
