@@ -49,7 +49,10 @@ export function createLane(adapter: ChannelAdapter, sizing: LaneSizing, metrics:
   const rate = sizing.rate ?? 0;
   const unlimited = !rate || !Number.isFinite(rate);
   const concurrency = sizing.concurrency ?? (unlimited ? 64 : Math.min(512, Math.max(4, Math.ceil(rate / 4))));
-  const claimSize = sizing.batchSize ?? (unlimited ? 1000 : Math.min(1000, Math.max(10, Math.ceil(rate / 2))));
+  // A tenth of a second of sends: on the embedded database a claim runs on the sender's thread, and at
+  // 1000/s PGlite held 95.0–96.1 % of the rate with claims of half a second's sends against 96.3–96.7 % with
+  // a tenth (29 November; no change on PostgreSQL, 97.0 % both ways).
+  const claimSize = sizing.batchSize ?? (unlimited ? 1000 : Math.min(1000, Math.max(10, Math.ceil(rate / 10))));
   const label = (outcome: LaneCounter) => metrics.deliveries.labels({ channel: adapter.name, outcome });
   const count = { sent: label("sent"), failed: label("failed"), retried: label("retried"), throttled: label("throttled"), outside_window: label("outside_window") };
   return {

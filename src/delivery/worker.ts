@@ -21,7 +21,7 @@ export interface DeliveryWorkerOptions {
   pacing?: Partial<Record<string, PacingOptions>>;
   /** Sends in flight per channel (default: enough for the rate at 250 ms of API latency). */
   concurrency?: number;
-  /** Largest claim (default: half a second of sends at the channel's rate, 10…1000; 1000 when unlimited). */
+  /** Largest claim (default: a tenth of a second of sends at the channel's rate, 10…1000; 1000 when unlimited). */
   batchSize?: number;
   leaseMs?: number;
   maxAttempts?: number;

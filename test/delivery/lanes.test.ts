@@ -14,7 +14,8 @@ function row(person: string, priority = PRIORITY_BULK): ClaimedRow {
 
 describe("lanes: send order per channel", () => {
   it("sizes a lane from the channel's rate", () => {
-    expect(createLane(adapter, { rate: 30 }, createMetrics())).toMatchObject({ concurrency: 8, claimSize: 15 });
+    expect(createLane(adapter, { rate: 30 }, createMetrics())).toMatchObject({ concurrency: 8, claimSize: 10 });
+    expect(createLane(adapter, { rate: 1000 }, createMetrics())).toMatchObject({ concurrency: 250, claimSize: 100 });
     expect(createLane(adapter, { rate: 0 }, createMetrics())).toMatchObject({ concurrency: 64, claimSize: 1000 });
     expect(createLane(adapter, { rate: 30, concurrency: 3, batchSize: 7 }, createMetrics())).toMatchObject({ concurrency: 3, claimSize: 7 });
   });
