@@ -6,6 +6,15 @@ export interface BuiltQuery {
   params: unknown[];
 }
 
+/**
+ * Objects drizzle binds as a parameter's value — plain objects, dates, buffers — rather than entities of its
+ * own (tables, columns, subqueries…). Arrays, templates and parameters are handled apart.
+ */
+export function isValueObject(value: object): boolean {
+  const kind = value.constructor;
+  return kind === Object || kind === Date || kind === Buffer;
+}
+
 /** A chunk this compiler leaves to drizzle (tables, columns, placeholders, inlined parameters…). */
 const UNSUPPORTED = Symbol("unsupported");
 
@@ -62,7 +71,7 @@ function chunkText(chunk: unknown, params: unknown[]): string | typeof UNSUPPORT
     return out + ")";
   }
   // Plain objects and dates are parameters, as in drizzle; every other drizzle entity is left to drizzle.
-  if (kind === Object || kind === Date || kind === Buffer) return value(chunk, params);
+  if (isValueObject(chunk)) return value(chunk, params);
   return UNSUPPORTED;
 }
 

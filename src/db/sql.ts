@@ -1,4 +1,5 @@
 import { Param, SQL, StringChunk, sql as drizzleSql, type SQLChunk } from "drizzle-orm";
+import { isValueObject } from "./compile-sql.js";
 
 /** The text chunks of each template call site (a tagged template's strings are one object per call site). */
 const chunksBySite = new WeakMap<TemplateStringsArray, StringChunk[]>();
@@ -7,7 +8,7 @@ const chunksBySite = new WeakMap<TemplateStringsArray, StringChunk[]>();
 function needsDrizzle(value: unknown): boolean {
   if (value === null || typeof value !== "object") return false;
   const kind = value.constructor;
-  return kind !== SQL && kind !== Param && kind !== Object && kind !== Date && kind !== Buffer && !Array.isArray(value);
+  return kind !== SQL && kind !== Param && !Array.isArray(value) && !isValueObject(value);
 }
 
 function template(strings: TemplateStringsArray, ...params: SQLChunk[]): SQL {
