@@ -28,7 +28,7 @@ const countsTo = (fake: FakeTelegramProcess, ids: number[]) => Promise.all(ids.m
  * Strict pacing against a fake Bot API that judges the limit on arrival in any sliding second (a 429
  * otherwise) with latency added after: correctness checks (no 429, nothing lost, nothing doubled, a chat
  * never gets two messages within a second), not speed targets. The Telegram fake runs in a process of its
- * own, as the platform does (telegram-api-process.ts says why).
+ * own, as the platform does (test/fakes/fake-process.ts says why).
  */
 describe.each(databaseKinds)("strict pacing on %s", (kind) => {
   const database = useTestDatabase(kind);

@@ -6,7 +6,8 @@ const epochNow = () => performance.timeOrigin + performance.now();
 /**
  * For a strict pacing test that gets a 429 it should not: the adapter wrapped to note, per recipient, when
  * each send was handed to it (just after its grant) and when its request was written (what the limiter
- * counts), and `explain` to set them beside the fake's first refusal and the arrivals of its window
+ * counts; for a message sent in parts, its latest part's), and `explain` to set them beside the fake's
+ * first refusal and the arrivals of its window
  * (times in milliseconds since the epoch on both sides, so a fake in another process compares).
  */
 export function traceSends(adapter: ChannelAdapter) {
