@@ -29,15 +29,15 @@ try {
     await session.post("Profiler.setSamplingInterval", { interval: 200 });
     await session.post("Profiler.start");
   }
-  const ceiling = await pipeline(database, fake.url, telegram, logger, { n, limit: 0, latencyMs: 0 });
+  const ceiling = await pipeline(database, fake, telegram, logger, { n, limit: 0, latencyMs: 0 });
   if (session && profile) {
     const { profile: recorded } = await session.post("Profiler.stop");
     await writeFile(profile, JSON.stringify(recorded));
     session.disconnect();
   }
-  const bare = await bareLoop(fake.url, n);
+  const bare = await bareLoop(fake, n);
   console.log(JSON.stringify({ database: benchDatabaseUrl() ? "postgres" : "pglite", n, ceiling: Math.round(ceiling.rate), bare: Math.round(bare.rate), percentOfBare: Math.round((ceiling.rate / bare.rate) * 1000) / 10 }));
 } finally {
   await database.close();
-  await fake.stop();
+  await fake.close();
 }

@@ -11,29 +11,20 @@ import { createMetrics, type Metrics } from "../src/metrics.js";
 import { createDeliveryWorker } from "../src/delivery/worker.js";
 import { enqueueSelected } from "../src/delivery/outbox.js";
 import type { ChannelAdapter } from "../src/channels/adapter.js";
-import { startFakeTelegramProcess } from "../test/fakes/telegram-api-process.js";
+import { startFakeTelegramProcess, type FakeTelegramProcess } from "../test/fakes/telegram-api-process.js";
+import type { FakeTelegramOptions } from "../test/fakes/telegram-api.js";
 
 export const BENCH_TOKEN = "123456:bench_token_bench_token";
 
-export interface FakeStats {
-  sent: number;
-  throttled: number;
-  duplicates: number;
-  times?: number[];
-  /** Most accepted sendMessage arrivals in any 1,000 ms (strict judging), and the least gap between two arrivals for one chat. */
-  maxInWindow?: number;
-  minChatGapMs?: number | null;
-}
-
 /** The fake Bot API in a child process (so the sender does not share its CPU thread), keeping send times. */
-export async function startFake(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const fake = await startFakeTelegramProcess({ recordTimes: true });
-  return { url: fake.url, stop: () => fake.close() };
+export function startFake(): Promise<FakeTelegramProcess> {
+  return startFakeTelegramProcess({ recordTimes: true });
 }
 
-export async function control(url: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(url + path, { method: body === undefined ? "GET" : "POST", body: body === undefined ? undefined : JSON.stringify(body), headers: { "content-type": "application/json" } });
-  return res.json();
+/** Forget what the fake saw and set it up for the next measurement (default: no limit, no latency). */
+export async function resetFake(fake: FakeTelegramProcess, config: FakeTelegramOptions = { latencyMs: 0, rateLimitPerSecond: 0 }): Promise<void> {
+  await fake.reset();
+  await fake.configure(config);
 }
 
 /** Queue n announcement deliveries to the first n subscribers, as one broadcast. */
@@ -83,9 +74,8 @@ export interface PipelineResult {
 }
 
 /** Broadcast n messages through the worker and the product's adapter against the fake, judged strictly. */
-export async function pipeline(database: Database, fakeUrl: string, adapter: ChannelAdapter, logger: Logger, o: { n: number; limit: number; latencyMs: number }): Promise<PipelineResult> {
-  await control(fakeUrl, "/__fake/reset", {});
-  await control(fakeUrl, "/__fake/config", { latencyMs: o.latencyMs, rateLimitPerSecond: o.limit, limitMode: "strict", retryAfterSeconds: 1 });
+export async function pipeline(database: Database, fake: FakeTelegramProcess, adapter: ChannelAdapter, logger: Logger, o: { n: number; limit: number; latencyMs: number }): Promise<PipelineResult> {
+  await resetFake(fake, { latencyMs: o.latencyMs, rateLimitPerSecond: o.limit, limitMode: "strict", retryAfterSeconds: 1 });
   const id = await queueBroadcast(database, o.n);
   const metrics = createMetrics();
   const worker = createDeliveryWorker({ db: database.db, adapters: [adapter], logger, metrics, rates: { telegram: o.limit }, idlePollMs: 50 });
@@ -94,9 +84,9 @@ export async function pipeline(database: Database, fakeUrl: string, adapter: Cha
   await waitDone(database, id, metrics, o.n);
   const wall = (performance.now() - t0) / 1000;
   await worker.stop();
-  const stats = (await control(fakeUrl, "/__fake/stats")) as FakeStats;
+  const stats = await fake.stats();
   const [failed] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from deliveries where broadcast_id = ${id} and state <> 'sent'`);
-  return { sent: stats.sent, rate: rateOf(stats.times ?? []), wallSeconds: wall, throttled: stats.throttled, notSent: failed!.n, doubled: stats.duplicates, maxInWindow: stats.maxInWindow ?? 0 };
+  return { sent: stats.sent, rate: rateOf(stats.times ?? []), wallSeconds: wall, throttled: stats.throttled, notSent: failed!.n, doubled: stats.duplicates, maxInWindow: stats.maxInWindow };
 }
 
 /**
@@ -106,14 +96,13 @@ export async function pipeline(database: Database, fakeUrl: string, adapter: Cha
  * agent instead (the baseline before the adapter moved to undici; warmed up, about as fast as undici's against
  * the bench's fake, whose own CPU sets the pace).
  */
-export async function bareLoop(fakeUrl: string, n: number, opts: { concurrency?: number; client?: "undici" | "node:http" } = {}) {
+export async function bareLoop(fake: FakeTelegramProcess, n: number, opts: { concurrency?: number; client?: "undici" | "node:http" } = {}) {
   const concurrency = opts.concurrency ?? 64;
-  await control(fakeUrl, "/__fake/reset", {});
-  await control(fakeUrl, "/__fake/config", { latencyMs: 0, rateLimitPerSecond: 0 });
+  await resetFake(fake);
   const onNodeHttp = opts.client === "node:http";
   const agent = onNodeHttp ? new http.Agent({ keepAlive: true, maxSockets: concurrency }) : undefined;
-  const pool = onNodeHttp ? undefined : new Pool(fakeUrl, { connections: concurrency });
-  const u = new URL(fakeUrl);
+  const pool = onNodeHttp ? undefined : new Pool(fake.url, { connections: concurrency });
+  const u = new URL(fake.url);
   const path = `/bot${BENCH_TOKEN}/sendMessage`;
   let next = 0;
   const bodyOf = (i: number) => JSON.stringify({ chat_id: 90_000_000 + i, text: "📢 Lấy ý kiến dự thảo: Nghị quyết về phí thu gom rác thải" });

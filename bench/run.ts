@@ -30,7 +30,8 @@ import { benchDatabaseUrl, createDatabaseRef, freshDatabase } from "./db.js";
 import { benchInbound, type InboundResult } from "./inbound.js";
 import { benchIdleRss } from "./idle-rss.js";
 import { compiledBench } from "./build.js";
-import { BENCH_TOKEN, bareLoop, control, pipeline, queueBroadcast, startFake, type PipelineResult } from "./pipeline.js";
+import { BENCH_TOKEN, bareLoop, pipeline, queueBroadcast, resetFake, startFake, type PipelineResult } from "./pipeline.js";
+import type { FakeTelegramProcess } from "../test/fakes/telegram-api-process.js";
 import { spawn } from "node:child_process";
 import { benchReport, reportBenchRows } from "./report.js";
 import { startScript } from "../test/support/processes.js";
@@ -39,9 +40,8 @@ const logger = createLogger({ level: process.env.BENCH_LOG_LEVEL ?? "error", jso
 const quick = process.env.BENCH_QUICK === "1";
 
 /** The same loop through the product's Telegram adapter (grammY), no database: the adapter's own cost. */
-async function adapterLoop(fakeUrl: string, adapter: ChannelAdapter, n: number, concurrency = 64) {
-  await control(fakeUrl, "/__fake/reset", {});
-  await control(fakeUrl, "/__fake/config", { latencyMs: 0, rateLimitPerSecond: 0 });
+async function adapterLoop(fake: FakeTelegramProcess, adapter: ChannelAdapter, n: number, concurrency = 64) {
+  await resetFake(fake);
   let next = 0;
   const t0 = performance.now();
   await Promise.all(Array.from({ length: concurrency }, async () => {
@@ -54,9 +54,8 @@ async function adapterLoop(fakeUrl: string, adapter: ChannelAdapter, n: number, 
 }
 
 /** The baseline users write: take one queued row, send it, mark it sent; one at a time. */
-async function naive(database: Database, fakeUrl: string, adapter: ChannelAdapter, n: number) {
-  await control(fakeUrl, "/__fake/reset", {});
-  await control(fakeUrl, "/__fake/config", { latencyMs: 0, rateLimitPerSecond: 0 });
+async function naive(database: Database, fake: FakeTelegramProcess, adapter: ChannelAdapter, n: number) {
+  await resetFake(fake);
   const id = await queueBroadcast(database, n);
   const t0 = performance.now();
   for (;;) {
@@ -91,18 +90,17 @@ async function runChild<T>(env: Record<string, string>): Promise<T> {
  * the database (for PGlite that first open runs initdb: its peak is reported separately), then a second
  * process, a service over that existing database, publishes and sends everything.
  */
-async function rssChild(fakeUrl: string): Promise<{ firstOpen: RssPrepare; broadcast: RssServe }> {
-  await control(fakeUrl, "/__fake/reset", {});
-  await control(fakeUrl, "/__fake/config", { latencyMs: 0, rateLimitPerSecond: 0, recordTimes: false });
+async function rssChild(fake: FakeTelegramProcess): Promise<{ firstOpen: RssPrepare; broadcast: RssServe }> {
+  await resetFake(fake, { latencyMs: 0, rateLimitPerSecond: 0, recordTimes: false });
   const ref = await createDatabaseRef();
   try {
     const recipients = quick ? "20000" : "100000";
     const dbRef = JSON.stringify({ url: ref.url, dataDir: ref.dataDir });
     const firstOpen = await runChild<RssPrepare>({ RSS_PHASE: "prepare", BENCH_DB_REF: dbRef, RSS_RECIPIENTS: recipients });
-    const broadcast = await runChild<RssServe>({ RSS_PHASE: "serve", BENCH_DB_REF: dbRef, RSS_RECIPIENTS: recipients, RSS_DRAFT_ID: firstOpen.draftId, FAKE_URL: fakeUrl });
+    const broadcast = await runChild<RssServe>({ RSS_PHASE: "serve", BENCH_DB_REF: dbRef, RSS_RECIPIENTS: recipients, RSS_DRAFT_ID: firstOpen.draftId, FAKE_URL: fake.url });
     return { firstOpen, broadcast };
   } finally {
-    await control(fakeUrl, "/__fake/config", { recordTimes: true });
+    await fake.configure({ recordTimes: true });
     await ref.drop();
   }
 }
@@ -157,26 +155,26 @@ async function main() {
     const telegram = createTelegramChannel({ token: BENCH_TOKEN, apiRoot: fake.url, mode: "polling", logger });
 
     console.log("… 30 msg/s limit, 80 ms latency (strict judge)");
-    const r30 = await pipeline(database, fake.url, telegram, logger, { n: quick ? 150 : 600, limit: 30, latencyMs: 80 });
+    const r30 = await pipeline(database, fake, telegram, logger, { n: quick ? 150 : 600, limit: 30, latencyMs: 80 });
     console.log("… 1000 msg/s limit, 80 ms latency (strict judge)");
-    const r1000 = await pipeline(database, fake.url, telegram, logger, { n: n1000, limit: 1000, latencyMs: 80 });
+    const r1000 = await pipeline(database, fake, telegram, logger, { n: n1000, limit: 1000, latencyMs: 80 });
     // The ceiling and its yardstick in the order pipeline, bare, bare, pipeline (ABBA): a machine whose speed
     // drifts during the run (a shared host; the bare loop read 12,600 to 25,500 msg/s minutes apart on
     // 28 November) then weighs on both sides alike, which measuring each once, one after the other, does not.
     console.log("… no limit, no latency (pipeline ceiling), then the bare HTTP loop (undici, the adapter's client), twice each: ABBA");
-    const ceilingRuns = [await pipeline(database, fake.url, telegram, logger, { n: n1000, limit: 0, latencyMs: 0 })];
-    const bareRuns = [await bareLoop(fake.url, n1000), await bareLoop(fake.url, n1000)];
-    ceilingRuns.push(await pipeline(database, fake.url, telegram, logger, { n: n1000, limit: 0, latencyMs: 0 }));
+    const ceilingRuns = [await pipeline(database, fake, telegram, logger, { n: n1000, limit: 0, latencyMs: 0 })];
+    const bareRuns = [await bareLoop(fake, n1000), await bareLoop(fake, n1000)];
+    ceilingRuns.push(await pipeline(database, fake, telegram, logger, { n: n1000, limit: 0, latencyMs: 0 }));
     const ceiling = meanPipeline(ceilingRuns);
     const bare = { ...bareRuns[0]!, rate: mean(bareRuns.map((b) => b.rate)), runs: bareRuns.map((b) => b.rate) };
     console.log("… bare HTTP loop on node:http");
-    const bareNodeHttp = await bareLoop(fake.url, n1000, { client: "node:http" });
+    const bareNodeHttp = await bareLoop(fake, n1000, { client: "node:http" });
     console.log("… the Telegram adapter in a loop, no database");
-    const viaAdapter = await adapterLoop(fake.url, telegram, n1000);
+    const viaAdapter = await adapterLoop(fake, telegram, n1000);
     console.log("… naive sequential loop");
-    const base = await naive(database, fake.url, telegram, quick ? 500 : 2000);
+    const base = await naive(database, fake, telegram, quick ? 500 : 2000);
     console.log(`… ${quick ? "20,000" : "100,000"}-recipient broadcast, peak RSS (child process)`);
-    const { firstOpen, broadcast: rss } = await rssChild(fake.url);
+    const { firstOpen, broadcast: rss } = await rssChild(fake);
     const inboundSeconds = quick ? 5 : 15;
     // Service, reference, reference, service (ABBA, as the ceiling above): drift weighs on both alike.
     console.log("… inbound webhooks: the service (child process, Telegram webhook mode, 64 connections), the reference (node:http + pg, same work, same load), twice each: ABBA");
@@ -242,7 +240,7 @@ async function main() {
     console.log("\nwritten to bench/results/latest.json");
   } finally {
     await database.close();
-    await fake.stop();
+    await fake.close();
   }
 }
 

@@ -11,7 +11,7 @@ import { spawn } from "node:child_process";
  * `script` (a source path from the project's root, run with tsx — from the compiled bench as from the tests)
  * starts the fake and prints one JSON line with at least its `url`; SIGTERM stops it, and so does the end of
  * its stdin (the parent gone, whatever the way: no fake outlives its test run). Control goes over
- * HTTP: `call(path)` GETs, `call(path, body)` POSTs JSON.
+ * HTTP: `call(path)` GETs, `call(path, body)` POSTs JSON. The script's side of that is `serveAsFakeProcess`.
  */
 export interface FakeProcess<Info extends { url: string }> {
   info: Info;
@@ -45,4 +45,15 @@ export async function startFakeProcess<Info extends { url: string }>(script: str
       await exited;
     },
   };
+}
+
+/**
+ * The child's side of `startFakeProcess`, for a fake's server script: announce the fake (one JSON line with its
+ * `url`), and close it, then exit, on SIGTERM or when stdin ends (the parent gone).
+ */
+export function serveAsFakeProcess(info: { url: string; [more: string]: unknown }, close: () => Promise<void>): void {
+  console.log(JSON.stringify(info));
+  const stop = () => void close().then(() => process.exit(0));
+  process.on("SIGTERM", stop);
+  process.stdin.on("end", stop).resume();
 }

@@ -9,7 +9,8 @@ export interface FakeTelegramProcess {
   url: string;
   /** Base for a bot client (`/bot<token>/<method>` is added). */
   apiRoot: string;
-  stats(): Promise<FakeTelegramStats>;
+  /** The stats, with each accepted sendMessage's arrival time when `recordTimes` is on. */
+  stats(): Promise<FakeTelegramStats & { times?: number[] }>;
   /** One chat: accepted sendMessage count, the last messages, and accepted arrival times (the fake's clock). */
   chat(chatId: string | number): Promise<{ count: number; messages: SentMessage[]; arrivals: number[] }>;
   configure(o: FakeTelegramOptions): Promise<void>;
@@ -23,7 +24,7 @@ export async function startFakeTelegramProcess(opts: FakeTelegramOptions = {}): 
   return {
     url,
     apiRoot: url,
-    stats: () => fake.call<FakeTelegramStats>("/__fake/stats"),
+    stats: () => fake.call("/__fake/stats"),
     chat: (chatId) => fake.call(`/__fake/chat?id=${encodeURIComponent(String(chatId))}`),
     configure: async (o) => void (await fake.call("/__fake/config", o)),
     reset: async () => void (await fake.call("/__fake/reset", {})),
