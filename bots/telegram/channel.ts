@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { Api, GrammyError } from "grammy";
 import { autoRetry } from "@grammyjs/auto-retry";
-import type { ChannelAdapter, InboundEvent, SendMeta, SendResult, WebhookRequest } from "../../src/channels/adapter.js";
+import type { ChannelAdapter, InboundEvent, RequestProgress, SendMeta, SendResult, WebhookRequest } from "../../src/channels/adapter.js";
 import { Permanent } from "../../src/channels/errors.js";
 import type { OutboundMessage, Recipient } from "../../src/channels/message.js";
 import { t, type Locale } from "../../src/i18n/index.js";
@@ -67,8 +67,8 @@ export function createTelegramChannel(opts: TelegramChannelOptions): ChannelAdap
   // AbortController and a transformer chain per call), no retries. Every 429 surfaces as Throttled so the
   // delivery worker pauses the whole channel for retry_after; the worker, not the adapter, turns errors into
   // retries. A Bot API error becomes the GrammyError grammY would throw, mapped by mapTelegramError.
-  async function sendMessage(payload: Record<string, unknown>, onWritten?: () => void): Promise<{ message_id: number }> {
-    const answer = await postJson(token, "sendMessage", JSON.stringify(payload), timeoutSeconds * 1000, onWritten);
+  async function sendMessage(payload: Record<string, unknown>, progress?: RequestProgress): Promise<{ message_id: number }> {
+    const answer = await postJson(token, "sendMessage", JSON.stringify(payload), timeoutSeconds * 1000, progress);
     if (answer.ok) return answer.result as { message_id: number };
     throw new GrammyError("Call to 'sendMessage' failed!", { ok: false, error_code: answer.error_code ?? 500, description: answer.description ?? "", parameters: answer.parameters ?? {} }, "sendMessage", payload);
   }
@@ -133,7 +133,7 @@ export function createTelegramChannel(opts: TelegramChannelOptions): ChannelAdap
       for (const [i, payload] of payloads.entries()) {
         if (i > 0) await pacing?.another();
         try {
-          const sent = await sendMessage(payload as unknown as Record<string, unknown>, pacing?.written);
+          const sent = await sendMessage(payload as unknown as Record<string, unknown>, pacing);
           last = String(sent.message_id);
         } catch (err) {
           throw mapTelegramError(err, "sendMessage", payload, token);

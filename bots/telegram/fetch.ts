@@ -2,6 +2,7 @@ import http from "node:http";
 import https from "node:https";
 import { createRequire } from "node:module";
 import type { Dispatcher, Pool as UndiciPool, errors as UndiciErrors } from "undici";
+import type { RequestProgress } from "../../src/channels/adapter.js";
 
 // undici's connection pool and its errors alone: its main entry also loads fetch, WebSocket, the cache and
 // more, ~9 MB more resident memory (measured: the entry 20.4 MB, these two files 11.6 MB).
@@ -36,7 +37,7 @@ export interface TelegramFetch {
    * payload walk, no AbortController, no transformer chain): the delivery worker's hot path. Rejects on
    * network failures, timeouts and bodies that are not JSON; a Bot API error comes back as an answer.
    */
-  postJson: (token: string, method: string, body: string, timeoutMs: number, onWritten?: () => void) => Promise<BotApiAnswer>;
+  postJson: (token: string, method: string, body: string, timeoutMs: number, progress?: RequestProgress) => Promise<BotApiAnswer>;
   /** Close the kept-alive sockets. */
   close(): void;
 }
@@ -112,7 +113,7 @@ export function createTelegramFetch(apiRoot: string, opts: { maxSockets?: number
   // delivery worker spends per message.
   const pool = new Pool(origin, { connections: opts.maxSockets ?? 256 });
 
-  function postJson(token: string, method: string, body: string, timeoutMs: number, onWritten?: () => void): Promise<BotApiAnswer> {
+  function postJson(token: string, method: string, body: string, timeoutMs: number, progress?: RequestProgress): Promise<BotApiAnswer> {
     return new Promise<BotApiAnswer>((resolve, reject) => {
       const chunks: Buffer[] = [];
       let status = 0;
@@ -123,8 +124,9 @@ export function createTelegramFetch(apiRoot: string, opts: { maxSockets?: number
       pool.dispatch(request, {
         onConnect: () => undefined,
         // The body is handed to the socket in one write: the request is on its way to the platform.
-        onBodySent: () => onWritten?.(),
+        onBodySent: () => progress?.written(),
         onHeaders: (statusCode) => {
+          progress?.answered();
           status = statusCode;
           return true;
         },

@@ -102,9 +102,14 @@ export function createZaloBotAdapter(opts: ZaloBotAdapterOptions): ChannelAdapte
         const payload = { chat_id: to.externalId, text };
         try {
           const result = await opts.client.call<{ message_id?: unknown }>("sendMessage", payload);
+          meta?.pacing?.answered();
           last = idString(result?.message_id);
         } catch (err) {
-          if (err instanceof ZaloBotApiError) throw mapBotError(err, throttleRetryMs, { chat_id: to.externalId });
+          if (err instanceof ZaloBotApiError) {
+            // A refusal is an answer too (for the limiter); a network failure (no code) is not one.
+            if (err.code !== undefined) meta?.pacing?.answered();
+            throw mapBotError(err, throttleRetryMs, { chat_id: to.externalId });
+          }
           throw new Transient({ method: "sendMessage", description: (err as Error).message, cause: err });
         }
       }

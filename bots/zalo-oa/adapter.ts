@@ -1,4 +1,4 @@
-import type { ChannelAdapter, SendPacing, SendResult, WebhookRequest } from "../../src/channels/adapter.js";
+import type { ChannelAdapter, RequestProgress, SendPacing, SendResult, WebhookRequest } from "../../src/channels/adapter.js";
 import { numberedFallback } from "../../src/channels/adapter.js";
 import { ConfigFailure, OutsideWindow, Transient, isSendError, type SendError } from "../../src/channels/errors.js";
 import type { Button, OutboundMessage, Recipient } from "../../src/channels/message.js";
@@ -63,8 +63,11 @@ export function createZaloOaAdapter(opts: ZaloOaAdapterOptions): ZaloOaAdapter {
   let buttonsRefused = false;
   const reportedVariants = new Set<string>();
 
-  /** One API call with the current token; on -216/-220 refresh once (under the store's lock) and retry. */
-  async function call(path: string, body: unknown): Promise<Record<string, unknown>> {
+  /**
+   * One API call with the current token; on -216/-220 refresh once (under the store's lock) and retry. The
+   * first answer (a refusal is one too, a network failure is not) is reported to the send's pacing.
+   */
+  async function call(path: string, body: unknown, progress?: RequestProgress): Promise<Record<string, unknown>> {
     let pair: TokenPair;
     try {
       pair = await opts.tokens.current();
@@ -72,8 +75,11 @@ export function createZaloOaAdapter(opts: ZaloOaAdapterOptions): ZaloOaAdapter {
       throw tokenError(path, err);
     }
     try {
-      return await opts.client.post(path, body, pair.accessToken);
+      const data = await opts.client.post(path, body, pair.accessToken);
+      progress?.answered();
+      return data;
     } catch (err) {
+      if (err instanceof ZaloOaApiError && (err.code !== undefined || err.httpStatus !== undefined)) progress?.answered();
       if (!(err instanceof ZaloOaApiError) || err.code === undefined || !OA_TOKEN_INVALID.includes(err.code)) throw err;
       log.warn("Zalo OA access token refused; refreshing", { code: err.code });
       try {
@@ -118,7 +124,7 @@ export function createZaloOaAdapter(opts: ZaloOaAdapterOptions): ZaloOaAdapter {
       if (i > 0) await pacing?.another();
       let data: Record<string, unknown>;
       try {
-        data = await call(CS_PATH, body);
+        data = await call(CS_PATH, body, pacing);
       } catch (err) {
         const hasButtons = (body.message as Record<string, unknown>).attachment !== undefined;
         if (err instanceof ZaloOaApiError && err.code === BAD_PARAM && hasButtons) {
@@ -129,7 +135,7 @@ export function createZaloOaAdapter(opts: ZaloOaAdapterOptions): ZaloOaAdapter {
           numbered = true;
           // The text parts before the last were sent already; only the last part (with its choices) differs.
           await pacing?.another();
-          data = await call(CS_PATH, rest[rest.length - 1]!).catch((e: unknown) => {
+          data = await call(CS_PATH, rest[rest.length - 1]!, pacing).catch((e: unknown) => {
             throw toSendError(CS_PATH, e, rest[rest.length - 1]);
           });
         } else {
@@ -141,10 +147,10 @@ export function createZaloOaAdapter(opts: ZaloOaAdapterOptions): ZaloOaAdapter {
     return { externalId: last, numbered };
   }
 
-  async function sendTemplate(to: Recipient, templateId: string, message: OutboundMessage): Promise<SendResult> {
+  async function sendTemplate(to: Recipient, templateId: string, message: OutboundMessage, pacing: SendPacing | undefined): Promise<SendResult> {
     const body = { user_id: to.externalId, template_id: templateId, template_data: { text: message.text.slice(0, OA_TEXT_LIMIT) } };
     try {
-      const data = await call(TEMPLATE_PATH, body);
+      const data = await call(TEMPLATE_PATH, body, pacing);
       return { externalId: idString(data.msg_id ?? data.message_id) };
     } catch (err) {
       throw toSendError(TEMPLATE_PATH, err, { ...body, template_data: "(omitted)" });
@@ -173,7 +179,7 @@ export function createZaloOaAdapter(opts: ZaloOaAdapterOptions): ZaloOaAdapter {
       }
       const last = info?.lastInteractionAt;
       if (last && now().getTime() - last.getTime() > opts.windowMs) {
-        if (template) return sendTemplate(to, template, msg);
+        if (template) return sendTemplate(to, template, msg, meta?.pacing);
         throw new OutsideWindow({
           method: CS_PATH,
           description: `last interaction ${last.toISOString()}, more than ${Math.round(opts.windowMs / 86_400_000)} days ago; not attempted`,
@@ -187,7 +193,7 @@ export function createZaloOaAdapter(opts: ZaloOaAdapterOptions): ZaloOaAdapter {
         if (template && isSendError(err) && err.kind === "outside_window") {
           // After a refused /message/cs call, the template is a further call: it takes a slot of its own.
           await meta?.pacing?.another();
-          return sendTemplate(to, template, msg);
+          return sendTemplate(to, template, msg, meta?.pacing);
         }
         throw err;
       }

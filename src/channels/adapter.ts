@@ -40,9 +40,14 @@ export interface SendResult {
 export interface SendPacing {
   /** The current call's request has just been handed to the network. */
   written: () => void;
+  /** The platform's answer to the current call has begun to arrive (its status line, before the body). */
+  answered: () => void;
   /** Wait for one more slot of the channel's limit before a further call of the same send. */
   another: () => Promise<void>;
 }
+
+/** What an API client tells the limiter about one call (the adapter hands it the send's pacing). */
+export type RequestProgress = Pick<SendPacing, "written" | "answered">;
 
 /** What the worker tells an adapter about a send besides the message. */
 export interface SendMeta {

@@ -220,6 +220,7 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
     let grant = first;
     return {
       written: () => grant.written(),
+      answered: () => grant.answered(),
       another: async () => {
         grant = lane.limiter.tryAcquire() ?? (await lane.limiter.acquire());
       },

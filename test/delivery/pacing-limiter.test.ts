@@ -47,6 +47,23 @@ describe("sliding-window rate limiter", () => {
     limiter.close();
   });
 
+  it("at a high limit catches up 120 ms of its schedule after a stall, no more, within the window", async () => {
+    const limiter = createRateLimiter({ ratePerSecond: 1000, marginMs: 15, stallProbeMs: 0, now });
+    const before = await take(limiter, 300);
+    // The caller stood still for 100 ms (a stall): the sends it missed go at once when it comes back.
+    await vi.advanceTimersByTimeAsync(100);
+    const after = await take(limiter, 300);
+    const atOnce = after.filter((t) => t === after[0]).length;
+    expect(atOnce).toBeGreaterThanOrEqual(95);
+    expect(atOnce).toBeLessThanOrEqual(122);
+    // A longer stall (400 ms) is made up only as far as the allowance: the rest of it is lost, not burst.
+    await vi.advanceTimersByTimeAsync(400);
+    const late = await take(limiter, 300);
+    expect(late.filter((t) => t === late[0]).length).toBeLessThanOrEqual(122);
+    expect(mostIn([...before, ...after, ...late], 1015)).toBeLessThanOrEqual(990);
+    limiter.close();
+  });
+
   it("at a high limit counts a ramp from quiet 50 ms later, once: the sends a window after it wait for that", async () => {
     const limiter = createRateLimiter({ ratePerSecond: 1000, marginMs: 15, stallProbeMs: 0, now });
     const first = await take(limiter, 2000);
@@ -99,6 +116,36 @@ describe("sliding-window rate limiter", () => {
     // The 5th send after it waits a window after that tick, not after the write (before: t0 + 1015).
     expect(starts[4]! - t0).toBeGreaterThanOrEqual(5 + 1015);
     limiter.close();
+  });
+
+  it("a send answered late beyond the margin is counted that much later: the send a limit after it waits", async () => {
+    /** 26 sends at 20/s, each written at once and answered 80 ms later, but send 5 answered `extraMs` later still. */
+    async function sendsWithOneLateAnswer(extraMs: number): Promise<number[]> {
+      const limiter = createRateLimiter({ ratePerSecond: 20, marginMs: 15, stallProbeMs: 0, now });
+      const starts: number[] = [];
+      const run = (async () => {
+        for (let i = 0; i < 26; i++) {
+          const grant = limiter.tryAcquire() ?? (await limiter.acquire());
+          starts.push(now());
+          grant.written();
+          setTimeout(() => grant.answered(), 80 + (i === 5 ? extraMs : 0));
+        }
+      })();
+      await vi.runAllTimersAsync();
+      await run;
+      limiter.close();
+      return starts;
+    }
+    // On time: the send 20 later goes a window and the margin after send 5.
+    const onTime = await sendsWithOneLateAnswer(0);
+    expect(onTime[25]! - onTime[5]!).toBeGreaterThanOrEqual(1015);
+    expect(onTime[25]! - onTime[5]!).toBeLessThan(1040);
+    // Answered 40 ms late: it may have reached the platform up to 40 ms late, 25 ms beyond what the margin covers.
+    const late = await sendsWithOneLateAnswer(40);
+    expect(late[25]! - late[5]!).toBeGreaterThanOrEqual(1040);
+    // Within the margin (10 ms late): nothing moves.
+    const slightly = await sendsWithOneLateAnswer(10);
+    expect(slightly[25]! - slightly[5]!).toBeLessThan(1040);
   });
 
   it("a stall moves the sends of the periods before it: the send a limit later waits a window after the stall", async () => {

@@ -75,6 +75,28 @@ describe.each(databaseKinds)("strict pacing on %s", (kind) => {
     expect(await countsTo(fake, Array.from({ length: 300 }, (_, i) => b + i))).toEqual(Array(300).fill(1));
   });
 
+  it("a 1,000-recipient broadcast at 200/s, a limit that keeps a reserve and catches up after stalls: no 429, everyone once", async () => {
+    const b = nextBase();
+    await seedSubscribers(database.db, { count: 1000, units: [units[3]!], base: b });
+    const draftId = await insertDraft(database.db, { units: [units[3]!] });
+    await fake.configure({ rateLimitPerSecond: 200, limitMode: "strict", latencyMs: 80 });
+    const ref = await database.db.transaction((tx) => broadcaster.draftPublished(tx, draftId, "test"));
+    expect(ref!.recipients).toBe(1000);
+
+    const traced = trace();
+    await createDeliveryWorker({
+      db: database.db, adapters: [traced.adapter], logger: quietLogger(), metrics: createMetrics(), idlePollMs: 50,
+      rates: { telegram: 200 },
+    }).drain();
+
+    const stats = await fake.stats();
+    expect(stats.throttled, traced.explain(stats)).toBe(0);
+    // 1,000 accepted, no chat twice: each of the 1,000 recipients got it once.
+    expect(stats).toMatchObject({ sent: 1000, duplicates: 0 });
+    expect(stats.maxInWindow).toBeLessThanOrEqual(200);
+    expect(await stateCounts(database.db, ref!.broadcastId)).toEqual({ sent: 1000 });
+  });
+
   it("one person getting several messages in a row: a second apart as Telegram sees them, in order, amid a broadcast", async () => {
     const b = nextBase();
     await seedSubscribers(database.db, { count: 40, units: [units[1]!], base: b });
