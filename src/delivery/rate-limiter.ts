@@ -136,12 +136,12 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
   /** Sends let start in one window: the limit less the reserve. */
   const perWindow = Math.max(1, limit - Math.floor(limit * Math.max(0, opts.reserveShare ?? DEFAULT_PACING_RESERVE_SHARE)));
   const windowMs = opts.windowMs ?? 1000;
-  const span = windowMs + Math.max(0, opts.marginMs ?? DEFAULT_PACING_MARGIN_MS);
+  const marginMs = Math.max(0, opts.marginMs ?? DEFAULT_PACING_MARGIN_MS);
+  const span = windowMs + marginMs;
   const keepsReserve = perWindow < limit;
   const rampMs = Math.max(0, opts.rampMarginMs ?? (keepsReserve ? DEFAULT_PACING_RAMP_MARGIN_MS : 0));
   const window = createStartWindow(unlimited ? 0 : perWindow, span, rampMs);
   const roundTrips = createRoundTrips(windowMs);
-  const marginMs = span - windowMs;
   const catchUpMs = opts.catchUpMs ?? (keepsReserve ? DEFAULT_PACING_CATCH_UP_MS : DEFAULT_PACING_CATCH_UP_MS_LOW_LIMIT);
   const spread = createSpread(unlimited ? 0 : windowMs / perWindow, catchUpMs);
   const recipients = createRecipientPacing(Math.max(0, opts.perRecipientMs ?? 0), now);

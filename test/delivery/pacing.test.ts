@@ -50,10 +50,10 @@ describe.each(databaseKinds)("strict pacing on %s", (kind) => {
 
   /** A worker on the traced adapter: a 429 it should not get is explained by `trace.explain`. */
   const trace = () => traceSends(telegram);
-  const worker = (adapter: ChannelAdapter) =>
+  const worker = (adapter: ChannelAdapter, rate = LIMIT) =>
     createDeliveryWorker({
       db: database.db, adapters: [adapter], logger: quietLogger(), metrics: createMetrics(), idlePollMs: 50,
-      rates: { telegram: LIMIT }, pacing: { telegram: { perRecipientMs: 1000 } },
+      rates: { telegram: rate }, pacing: { telegram: { perRecipientMs: 1000 } },
     });
 
   it("a 300-recipient broadcast at 20/s: no 429 from a strict platform, everyone gets it once", async () => {
@@ -84,10 +84,7 @@ describe.each(databaseKinds)("strict pacing on %s", (kind) => {
     expect(ref!.recipients).toBe(1000);
 
     const traced = trace();
-    await createDeliveryWorker({
-      db: database.db, adapters: [traced.adapter], logger: quietLogger(), metrics: createMetrics(), idlePollMs: 50,
-      rates: { telegram: 200 },
-    }).drain();
+    await worker(traced.adapter, 200).drain();
 
     const stats = await fake.stats();
     expect(stats.throttled, traced.explain(stats)).toBe(0);
