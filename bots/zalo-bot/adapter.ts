@@ -101,6 +101,8 @@ export function createZaloBotAdapter(opts: ZaloBotAdapterOptions): ChannelAdapte
         if (i > 0) await meta?.pacing?.another();
         const payload = { chat_id: to.externalId, text };
         try {
+          // Counted by the limiter from here, the call handed to the HTTP client (the platform judges on arrival).
+          meta?.pacing?.written();
           const result = await opts.client.call<{ message_id?: unknown }>("sendMessage", payload);
           meta?.pacing?.answered();
           last = idString(result?.message_id);

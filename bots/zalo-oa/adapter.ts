@@ -64,10 +64,12 @@ export function createZaloOaAdapter(opts: ZaloOaAdapterOptions): ZaloOaAdapter {
   const reportedVariants = new Set<string>();
 
   /**
-   * One API call with the current token; on -216/-220 refresh once (under the store's lock) and retry. The
-   * first answer (a refusal is one too, a network failure is not) is reported to the send's pacing.
+   * One API call with the current token; on -216/-220 refresh once (under the store's lock) and retry: the
+   * retry is a call of its own, so it takes a slot of its own (the refused call reached the platform and
+   * counts). Each call is reported to the send's pacing as written when handed to the HTTP client (after
+   * the token is read) and answered when its answer came (a refusal is one too, a network failure is not).
    */
-  async function call(path: string, body: unknown, progress?: RequestProgress): Promise<Record<string, unknown>> {
+  async function call(path: string, body: unknown, pacing?: SendPacing): Promise<Record<string, unknown>> {
     let pair: TokenPair;
     try {
       pair = await opts.tokens.current();
@@ -75,11 +77,8 @@ export function createZaloOaAdapter(opts: ZaloOaAdapterOptions): ZaloOaAdapter {
       throw tokenError(path, err);
     }
     try {
-      const data = await opts.client.post(path, body, pair.accessToken);
-      progress?.answered();
-      return data;
+      return await post(path, body, pair.accessToken, pacing);
     } catch (err) {
-      if (err instanceof ZaloOaApiError && (err.code !== undefined || err.httpStatus !== undefined)) progress?.answered();
       if (!(err instanceof ZaloOaApiError) || err.code === undefined || !OA_TOKEN_INVALID.includes(err.code)) throw err;
       log.warn("Zalo OA access token refused; refreshing", { code: err.code });
       try {
@@ -87,7 +86,21 @@ export function createZaloOaAdapter(opts: ZaloOaAdapterOptions): ZaloOaAdapter {
       } catch (e) {
         throw tokenError(path, e);
       }
-      return opts.client.post(path, body, pair.accessToken);
+      await pacing?.another();
+      return post(path, body, pair.accessToken, pacing);
+    }
+  }
+
+  /** One POST, its write and its answer reported to the pacing. */
+  async function post(path: string, body: unknown, accessToken: string, progress?: RequestProgress): Promise<Record<string, unknown>> {
+    progress?.written();
+    try {
+      const data = await opts.client.post(path, body, accessToken);
+      progress?.answered();
+      return data;
+    } catch (err) {
+      if (err instanceof ZaloOaApiError && (err.code !== undefined || err.httpStatus !== undefined)) progress?.answered();
+      throw err;
     }
   }
 

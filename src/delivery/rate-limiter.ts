@@ -111,15 +111,15 @@ export class LimiterClosed extends Error {
   }
 }
 
-export const DEFAULT_PACING_MARGIN_MS = 15;
-export const DEFAULT_PACING_RESERVE_SHARE = 0.01;
-export const DEFAULT_PACING_RAMP_MARGIN_MS = 50;
+const DEFAULT_PACING_MARGIN_MS = 15;
+const DEFAULT_PACING_RESERVE_SHARE = 0.01;
+const DEFAULT_PACING_RAMP_MARGIN_MS = 50;
 /**
  * At 1000/s on the embedded database with both of the bench's cores loaded, 120 ms held more of the limit
  * than 60 and 60 more than 25 (29 November; no 429 with any, PostgreSQL too; README, "Benchmarks").
  */
-export const DEFAULT_PACING_CATCH_UP_MS = 120;
-export const DEFAULT_PACING_CATCH_UP_MS_LOW_LIMIT = 25;
+const DEFAULT_PACING_CATCH_UP_MS = 120;
+const DEFAULT_PACING_CATCH_UP_MS_LOW_LIMIT = 25;
 
 /** The grant of an unlimited channel: nothing to count. */
 const UNPACED: SendGrant = { written: () => undefined, answered: () => undefined };

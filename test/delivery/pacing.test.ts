@@ -1,9 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
-import { queryRows, type Database } from "../../src/db/client.js";
+import { queryRows, type Database, type Db } from "../../src/db/client.js";
 import { createMetrics } from "../../src/metrics.js";
 import { createBroadcaster } from "../../src/delivery/broadcast.js";
 import { createDeliveryWorker } from "../../src/delivery/worker.js";
+import type { PacingOptions } from "../../src/delivery/rate-limiter.js";
 import { enqueue } from "../../src/delivery/outbox.js";
 import { PRIORITY_REPLY } from "../../src/db/schema/index.js";
 import { createTelegramChannel } from "../../bots/telegram/index.js";
@@ -17,12 +18,22 @@ import { traceSends } from "../support/pacing-trace.js";
 import { startFakeZaloBotProcess, type FakeZaloBotProcess } from "../fakes/zalo-bot-process.js";
 import { createZaloBotAdapter } from "../../bots/zalo-bot/adapter.js";
 import { createZaloBotClient } from "../../bots/zalo-bot/client.js";
+import { startFakeZaloOaProcess, type FakeZaloOaProcess } from "../fakes/zalo-oa-process.js";
+import { dbLastInteraction } from "../../bots/zalo-oa/window.js";
+import { watchSecret } from "../support/log-watch.js";
+import { oaAdapterOnFake } from "../support/zalo-oa.js";
 
 const broadcaster = createBroadcaster({ timeZone: "Asia/Ho_Chi_Minh" });
 const TOKEN = "123456:pacing_test_token";
 const LIMIT = 20;
 /** Accepted sendMessage per chat, as the fake counted them. */
 const countsTo = (fake: FakeTelegramProcess, ids: number[]) => Promise.all(ids.map(async (id) => (await fake.chat(id)).count));
+/** A delivery worker sending on one adapter at `rate` a second (and, when given, its per-recipient pacing). */
+const workerAt = (db: Db, adapter: ChannelAdapter, rate: number, pacing?: PacingOptions) =>
+  createDeliveryWorker({
+    db, adapters: [adapter], logger: quietLogger(), metrics: createMetrics(), idlePollMs: 50,
+    rates: { [adapter.name]: rate }, ...(pacing ? { pacing: { [adapter.name]: pacing } } : {}),
+  });
 
 /**
  * Strict pacing against a fake Bot API that judges the limit on arrival in any sliding second (a 429
@@ -50,11 +61,7 @@ describe.each(databaseKinds)("strict pacing on %s", (kind) => {
 
   /** A worker on the traced adapter: a 429 it should not get is explained by `trace.explain`. */
   const trace = () => traceSends(telegram);
-  const worker = (adapter: ChannelAdapter, rate = LIMIT) =>
-    createDeliveryWorker({
-      db: database.db, adapters: [adapter], logger: quietLogger(), metrics: createMetrics(), idlePollMs: 50,
-      rates: { telegram: rate }, pacing: { telegram: { perRecipientMs: 1000 } },
-    });
+  const worker = (adapter: ChannelAdapter, rate = LIMIT) => workerAt(database.db, adapter, rate, { perRecipientMs: 1000 });
 
   it("a 300-recipient broadcast at 20/s: no 429 from a strict platform, everyone gets it once", async () => {
     const b = nextBase();
@@ -208,7 +215,7 @@ describe.each(databaseKinds)("strict pacing on Zalo Bot (%s)", (kind) => {
     const ref = await database.db.transaction((tx) => broadcaster.draftPublished(tx, draftId, "test"));
     expect(ref!.recipients).toBe(120);
 
-    await createDeliveryWorker({ db: database.db, adapters: [zalo], logger: quietLogger(), metrics: createMetrics(), idlePollMs: 50, rates: { "zalo-bot": 8 } }).drain();
+    await workerAt(database.db, zalo, 8).drain();
 
     expect(await stateCounts(database.db, ref!.broadcastId)).toEqual({ sent: 120 });
     const { sent, refused, maxInWindow } = await fake.state();
@@ -235,7 +242,7 @@ describe.each(databaseKinds)("strict pacing on Zalo Bot (%s)", (kind) => {
     const zalo = createZaloBotAdapter({ client: createZaloBotClient({ apiBase: fake.url, token: fake.token }), logger: quietLogger(), mode: "webhook", webhookSecret: "s3cret-token" });
     const sentBefore = (await fake.state()).sent.length;
 
-    await createDeliveryWorker({ db: database.db, adapters: [zalo], logger: quietLogger(), metrics: createMetrics(), idlePollMs: 50, rates: { "zalo-bot": 8 } }).drain();
+    await workerAt(database.db, zalo, 8).drain();
 
     const { sent, refused, maxInWindow } = await fake.state();
     expect(sent.length - sentBefore).toBe(36);
@@ -243,5 +250,110 @@ describe.each(databaseKinds)("strict pacing on Zalo Bot (%s)", (kind) => {
     for (const p of people) expect(textsTo(p.external_id).join(" ").replace(/\s+/g, " ")).toBe(long);
     expect(refused).toBe(0);
     expect(maxInWindow).toBeLessThanOrEqual(8);
+  });
+});
+
+/** Zalo OA with its own limit, through the same limiter: every call counted by the fake, one refused for its token too. */
+describe.each(databaseKinds)("strict pacing on Zalo OA (%s)", (kind) => {
+  const OA_LIMIT = 8;
+  let database: Database;
+  let fake: FakeZaloOaProcess;
+  let oa: ChannelAdapter;
+  let base = 8_000_000;
+
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    fake = await startFakeZaloOaProcess();
+    const adapter = oaAdapterOnFake(database.db, fake, {
+      // A -32 (none expected) tried again a second later: the test then ends and says so.
+      throttleRetryMs: 1_000,
+      // As deployed: each send reads the person's last interaction from the database before its call.
+      lastInteraction: dbLastInteraction(database.db),
+    });
+    await adapter.tokens.set({ accessToken: fake.accessToken, refreshToken: fake.refreshToken, expiresInSeconds: 90_000 });
+    oa = adapter;
+  });
+  afterAll(async () => {
+    await fake?.close();
+    await database?.close();
+  });
+
+  /** `count` residents on Zalo OA who wrote to the OA just now; their external ids. */
+  async function residents(count: number, unit: string): Promise<string[]> {
+    base += 10_000;
+    await seedSubscribers(database.db, { count, units: [unit], channel: "zalo-oa", base });
+    const ids = Array.from({ length: count }, (_, i) => String(base + i));
+    await fake.interacted(ids);
+    return ids;
+  }
+  /** The sends of an earlier test left the platform's window (a new worker knows nothing of them); count afresh. */
+  async function freshWindow() {
+    await new Promise((r) => setTimeout(r, 1100));
+    await fake.limit({ limit: OA_LIMIT, mode: "strict", reset: true });
+    return (await fake.state()).sent.length;
+  }
+  const worker = () => workerAt(database.db, oa, OA_LIMIT);
+
+  it("a 100-recipient broadcast at 8/s: no -32 from a strict platform, everyone gets it once", async () => {
+    const unit = (await someUnits(database.db, 3))[0]!;
+    const ids = await residents(100, unit);
+    const draftId = await insertDraft(database.db, { units: [unit] });
+    const before = await freshWindow();
+    const ref = await database.db.transaction((tx) => broadcaster.draftPublished(tx, draftId, "test"));
+    expect(ref!.recipients).toBe(100);
+
+    await worker().drain();
+
+    expect(await stateCounts(database.db, ref!.broadcastId)).toEqual({ sent: 100 });
+    const { sent, refused, maxInWindow } = await fake.state();
+    const mine = sent.slice(before);
+    expect(mine.map((m) => m.userId).sort()).toEqual([...ids].sort());
+    expect(refused).toBe(0);
+    expect(maxInWindow).toBeLessThanOrEqual(OA_LIMIT);
+  });
+
+  it("the access token expires mid-broadcast: the refused call and its retry each take a slot; no -32, everyone once", async () => {
+    // A commune of its own: the broadcast reaches only this test's residents.
+    const unit = (await someUnits(database.db, 3))[1]!;
+    const ids = await residents(40, unit);
+    const draftId = await insertDraft(database.db, { units: [unit] });
+    const before = await freshWindow();
+    const ref = await database.db.transaction((tx) => broadcaster.draftPublished(tx, draftId, "test"));
+    const refreshesBefore = (await fake.state()).refreshCalls;
+    // Two seconds in, the window full: the next call is answered -220, the adapter refreshes and calls again.
+    const expiry = setTimeout(() => void fake.expireAccessToken(), 2_000);
+
+    await worker().drain();
+    clearTimeout(expiry);
+
+    expect(await stateCounts(database.db, ref!.broadcastId)).toEqual({ sent: 40 });
+    const state = await fake.state();
+    watchSecret(state.accessToken);
+    watchSecret(state.refreshToken);
+    expect(state.refreshCalls - refreshesBefore).toBe(1);
+    expect(state.sent.slice(before).map((m) => m.userId).sort()).toEqual([...ids].sort());
+    expect(state.refused).toBe(0);
+    expect(state.maxInWindow).toBeLessThanOrEqual(OA_LIMIT);
+  });
+
+  it("replies in three parts at 8/s: a slot per part, no -32, every part once and in order", async () => {
+    const unit = (await someUnits(database.db, 3))[2]!;
+    const ids = await residents(12, unit);
+    const people = await queryRows<{ id: string; external_id: string }>(database.db, sql`
+      select id, external_id from subscribers where channel = 'zalo-oa' and external_id = any(${`{${ids.join(",")}}`}::text[])`);
+    // Over 4,000 characters: a Zalo OA message takes at most 2,000, so each reply goes in three calls.
+    const long = Array.from({ length: 450 }, (_, i) => `Đoạn ${i + 1}.`).join(" ");
+    expect(long.length).toBeGreaterThan(4000);
+    await enqueue(database.db, people.map((p) => ({ subscriberId: p.id, channel: "zalo-oa", kind: "reply", message: { text: long }, priority: PRIORITY_REPLY })));
+    const before = await freshWindow();
+
+    await worker().drain();
+
+    const { sent, refused, maxInWindow } = await fake.state();
+    const mine = sent.slice(before).filter((m) => ids.includes(m.userId));
+    expect(mine).toHaveLength(36);
+    for (const id of ids) expect(mine.filter((m) => m.userId === id).map((m) => m.text).join(" ").replace(/\s+/g, " ")).toBe(long);
+    expect(refused).toBe(0);
+    expect(maxInWindow).toBeLessThanOrEqual(OA_LIMIT);
   });
 });

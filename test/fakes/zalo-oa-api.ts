@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { createHash, randomBytes } from "node:crypto";
-import { createArrivalJudge, type ArrivalJudge } from "./arrival-judge.js";
+import { createArrivalJudge, type ArrivalJudge, type LimitMode } from "./arrival-judge.js";
 import { nextCalls } from "./next-calls.js";
 import { watchResidentText, watchSecret } from "../support/log-watch.js";
 
@@ -11,7 +11,11 @@ import { watchResidentText, watchSecret } from "../support/log-watch.js";
  * strings beyond 2^53, single-use rotating refresh tokens (old refresh token refused, old access token
  * refused after rotation with -216, an expired one with -220), the 7-day window (-230), -32 throttling,
  * and webhook events signed the documented way. `limit.configure({ limit })` judges sends on arrival against
- * a rate limit (strict sliding second by default) and answers -32 beyond it.
+ * a rate limit (strict sliding second by default) and answers -32 beyond it: every send counts, one refused for
+ * its token too (a platform may count every call it receives).
+ * Control over HTTP too (`zalo-oa-process.ts` runs it in a process of its own): GET /__fake/state (info, sent,
+ * refused, maxInWindow, refreshCalls), POST /__fake/limit {limit, mode, reset}, POST /__fake/interacted
+ * {userIds} (each user interacting now), POST /__fake/expire (the access token expired).
  */
 export interface FakeOaSent {
   path: string;
@@ -63,6 +67,9 @@ export interface FakeZaloOa {
   textsTo(userId: string): string[];
   close(): Promise<void>;
 }
+
+/** What a test needs of the fake to configure the channel and load its first token pair (also across processes). */
+export type FakeZaloOaInfo = Pick<FakeZaloOa, "url" | "appId" | "appSecret" | "oaId" | "oaSecretKey" | "accessToken" | "refreshToken">;
 
 const WINDOW_MS = 7 * 86_400_000;
 
@@ -141,12 +148,53 @@ export async function startFakeZaloOa(): Promise<FakeZaloOa> {
   };
   const err = (res: http.ServerResponse, error: number, message: string) => answer(res, { error, message });
 
+  /** The fake's info for a test in another process (what the in-process tests read off `state`). */
+  const info = () => ({ url: state.url, appId, appSecret: state.appSecret, oaId: state.oaId, oaSecretKey, accessToken: state.accessToken, refreshToken: state.refreshToken });
+  function control(path: string, raw: string, res: http.ServerResponse) {
+    if (path === "/__fake/state") {
+      const sent = state.sent.map(({ path: p, userId, text, messageId }) => ({ path: p, userId, text, messageId }));
+      return answer(res, { ...info(), sent, refused: state.limit.refused(), maxInWindow: state.limit.maxInWindow(), refreshCalls: state.refreshCalls });
+    }
+    let o: { limit?: number; mode?: LimitMode; reset?: boolean; userIds?: string[] };
+    try {
+      o = JSON.parse(raw || "{}") as typeof o;
+    } catch {
+      return answer(res, { error: "body is not JSON" }, 400);
+    }
+    if (path === "/__fake/limit") {
+      if (o.reset) state.limit.reset();
+      state.limit.configure({ limit: o.limit, mode: o.mode });
+      return answer(res, { ok: true });
+    }
+    if (path === "/__fake/interacted") {
+      for (const id of o.userIds ?? []) lastInteraction.set(id, Date.now());
+      return answer(res, { ok: true });
+    }
+    if (path === "/__fake/expire") {
+      state.expireAccessToken();
+      return answer(res, { ok: true });
+    }
+    return answer(res, { error: "no such control" }, 404);
+  }
+
+  /** The recipient of a send's body (template: user_id; cs: recipient.user_id), "" when unreadable. */
+  function recipientOf(raw: string): string {
+    try {
+      const b = JSON.parse(raw) as { recipient?: { user_id?: unknown }; user_id?: unknown };
+      const id = b.recipient?.user_id ?? b.user_id;
+      return typeof id === "string" || typeof id === "number" ? String(id) : "";
+    } catch {
+      return "";
+    }
+  }
+
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       const raw = Buffer.concat(chunks).toString("utf8");
-      const path = (req.url ?? "").split("?")[0];
+      const path = (req.url ?? "").split("?")[0]!;
+      if (path.startsWith("/__fake/")) return control(path, raw, res);
       if (req.method === "POST" && path === "/v4/oa/access_token") {
         state.refreshCalls++;
         const form = new URLSearchParams(raw);
@@ -180,6 +228,8 @@ export async function startFakeZaloOa(): Promise<FakeZaloOa> {
         res.end(`HTTP ${status}`);
         return;
       }
+      // Judged on arrival, before anything else: a call refused for its token counted too.
+      if (!state.limit.admit(recipientOf(raw))) return err(res, -32, "The request rate exceeds the limit");
       if (req.headers.access_token !== state.accessToken) return err(res, -216, "Access token is invalid");
       if (expired) return err(res, -220, "Access token has expired");
       if (throttle > 0) {
@@ -197,8 +247,6 @@ export async function startFakeZaloOa(): Promise<FakeZaloOa> {
       } catch {
         return err(res, -201, "Body is not valid JSON");
       }
-      const recipient = String(body.recipient?.user_id ?? body.user_id ?? "");
-      if (!state.limit.admit(recipient)) return err(res, -32, "The request rate exceeds the limit");
       const messageId = "m" + bigId();
       if (path === "/v3.0/oa/message/template") {
         if (typeof body.user_id !== "string" || typeof body.template_id !== "string") return err(res, -201, "Parameter is invalid");

@@ -1,9 +1,6 @@
 import { createTelegramChannel } from "../../bots/telegram/index.js";
 import { createZaloBotAdapter } from "../../bots/zalo-bot/adapter.js";
 import { createZaloBotClient } from "../../bots/zalo-bot/client.js";
-import { createZaloOaAdapter } from "../../bots/zalo-oa/adapter.js";
-import { createZaloOaClient } from "../../bots/zalo-oa/client.js";
-import { createZaloOaTokenStore } from "../../bots/zalo-oa/tokens.js";
 import type { ChannelAdapter } from "../../src/channels/adapter.js";
 import type { Recipient } from "../../src/channels/message.js";
 import type { ChannelName } from "../../src/db/schema/residents.js";
@@ -12,6 +9,7 @@ import { startFakeTelegramApi } from "../fakes/telegram-api.js";
 import { bigId, startFakeZaloOa } from "../fakes/zalo-oa-api.js";
 import { startFakeZaloBot } from "../fakes/zalo-bot-api.js";
 import { quietLogger } from "./database.js";
+import { oaAdapterOnFake } from "./zalo-oa.js";
 
 /**
  * A real channel adapter talking to its local fake, with the platform's answers scriptable in one
@@ -75,19 +73,8 @@ export async function telegramOnFake(): Promise<ChannelOnFake> {
 export async function zaloOaOnFake(db: Db): Promise<ChannelOnFake> {
   const fake = await startFakeZaloOa();
   const make = () => {
-    const tokens = createZaloOaTokenStore({ db, logger: quietLogger(), appId: fake.appId, appSecret: fake.appSecret, oauthBase: fake.url });
-    const adapter = createZaloOaAdapter({
-      client: createZaloOaClient({ apiBase: fake.url }),
-      tokens,
-      logger: quietLogger(),
-      signature: { variant: "documented", secrets: { appId: fake.appId, oaSecretKey: fake.oaSecretKey } },
-      buttons: true,
-      templates: {},
-      throttleRetryMs: CONTRACT_RETRY_AFTER_MS,
-      windowMs: 7 * 86_400_000,
-      lastInteraction: () => Promise.resolve({ lastInteractionAt: new Date(), locale: "vi" }),
-    });
-    return { adapter, tokens };
+    const adapter = oaAdapterOnFake(db, fake, { throttleRetryMs: CONTRACT_RETRY_AFTER_MS });
+    return { adapter, tokens: adapter.tokens };
   };
   const to = { subscriberId: "s-zalo-oa", externalId: bigId() };
   fake.setLastInteraction(to.externalId, Date.now());

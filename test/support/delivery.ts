@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { expect } from "vitest";
 import { queryRows, type Db, type DbOrTx } from "../../src/db/client.js";
+import type { SendPacing } from "../../src/channels/adapter.js";
 
 /**
  * Seeding for delivery tests and the benchmark: subscribers, subscriptions and drafts inserted set-based.
@@ -81,4 +82,18 @@ export async function pendingDeliveries(db: DbOrTx): Promise<number> {
  */
 export async function untilDelivered(db: DbOrTx, received: () => number, before: number, expectReply = true): Promise<void> {
   await expect.poll(async () => (!expectReply || received() > before) && (await pendingDeliveries(db)) === 0, { timeout: 15_000, interval: 50 }).toBe(true);
+}
+
+/** A send's pacing that records what the adapter reported, in order ("written", "answered", "another"). */
+export function recordingPacing(): SendPacing & { log: string[] } {
+  const log: string[] = [];
+  return {
+    log,
+    written: () => void log.push("written"),
+    answered: () => void log.push("answered"),
+    another: () => {
+      log.push("another");
+      return Promise.resolve();
+    },
+  };
 }

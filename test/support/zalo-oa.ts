@@ -1,6 +1,8 @@
 import type { Db } from "../../src/db/client.js";
 import { createZaloOaTokenStore } from "../../bots/zalo-oa/tokens.js";
-import type { FakeZaloOa } from "../fakes/zalo-oa-api.js";
+import type { FakeZaloOa, FakeZaloOaInfo } from "../fakes/zalo-oa-api.js";
+import { createZaloOaAdapter, type ZaloOaAdapter, type ZaloOaAdapterOptions } from "../../bots/zalo-oa/adapter.js";
+import { createZaloOaClient } from "../../bots/zalo-oa/client.js";
 import { quietLogger, type DatabaseKind } from "./database.js";
 import { startTestService, type TestService } from "./service.js";
 
@@ -27,5 +29,25 @@ export function loadFakeOaToken(db: Db, fake: FakeZaloOa) {
     accessToken: fake.accessToken,
     refreshToken: fake.refreshToken,
     expiresInSeconds: 90_000,
+  });
+}
+
+/**
+ * The Zalo OA adapter pointed at a fake OA (in this process or its own), its token store in `db` (empty: load
+ * a pair with `adapter.tokens.set`): buttons on, no templates, everyone inside the 7-day window unless `over`
+ * says otherwise.
+ */
+export function oaAdapterOnFake(db: Db, fake: FakeZaloOaInfo, over: Partial<ZaloOaAdapterOptions> = {}): ZaloOaAdapter {
+  return createZaloOaAdapter({
+    client: createZaloOaClient({ apiBase: fake.url }),
+    tokens: createZaloOaTokenStore({ db, logger: quietLogger(), appId: fake.appId, appSecret: fake.appSecret, oauthBase: fake.url }),
+    logger: quietLogger(),
+    signature: { variant: "documented", secrets: { appId: fake.appId, oaSecretKey: fake.oaSecretKey } },
+    buttons: true,
+    templates: {},
+    throttleRetryMs: 60_000,
+    windowMs: 7 * 86_400_000,
+    lastInteraction: () => Promise.resolve({ lastInteractionAt: new Date(), locale: "vi" }),
+    ...over,
   });
 }

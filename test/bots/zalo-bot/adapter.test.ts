@@ -6,6 +6,7 @@ import type { ChannelAdapter, InboundEvent } from "../../../src/channels/adapter
 import { SendError } from "../../../src/channels/errors.js";
 import { quietLogger } from "../../support/database.js";
 import { startFakeZaloBot, type FakeZaloBot } from "../../fakes/zalo-bot-api.js";
+import { recordingPacing } from "../../support/delivery.js";
 
 describe("Zalo Bot adapter", () => {
   let fake: FakeZaloBot;
@@ -42,6 +43,23 @@ describe("Zalo Bot adapter", () => {
     expect(texts[1]).toMatch(/1\. Đồng ý\n2\. Không đồng ý\nToàn văn: https:\/\/example\.gov\.vn\/d$/);
     expect(r.externalId).toBe(fake.sent[1]!.messageId);
     expect(a.supportsButtons).toBe(false);
+  });
+
+  it("tells the send's pacing when each call is written and answered, a slot asked before each further part", async () => {
+    const a = make();
+    const pacing = recordingPacing();
+    await a.send({ subscriberId: "s", externalId: "chat-2" }, { text: "Ý kiến ".repeat(400).trim() }, { kind: "reply", pacing });
+    expect(fake.textsTo("chat-2")).toHaveLength(2);
+    expect(pacing.log).toEqual(["written", "answered", "another", "written", "answered"]);
+    // a refusal is an answer too; a dead API is not
+    fake.throttleNext(1);
+    const refused = recordingPacing();
+    await sendErr(a.send({ subscriberId: "s", externalId: "chat-2" }, { text: "x" }, { kind: "reply", pacing: refused }));
+    expect(refused.log).toEqual(["written", "answered"]);
+    const dead = createZaloBotAdapter({ client: createZaloBotClient({ apiBase: "http://127.0.0.1:1", token: "9:x" }), logger: quietLogger(), mode: "webhook", webhookSecret: "s3cret-token" });
+    const lost = recordingPacing();
+    await sendErr(dead.send({ subscriberId: "s", externalId: "c" }, { text: "x" }, { kind: "reply", pacing: lost }));
+    expect(lost.log).toEqual(["written"]);
   });
 
   it("maps the error envelope to the closed set", async () => {

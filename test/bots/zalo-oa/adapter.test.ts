@@ -1,14 +1,15 @@
 import { sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { databaseKinds, quietLogger } from "../../support/database.js";
-import { createZaloOaAdapter, type ZaloOaAdapter } from "../../../bots/zalo-oa/adapter.js";
+import { databaseKinds } from "../../support/database.js";
+import type { ZaloOaAdapter, ZaloOaAdapterOptions } from "../../../bots/zalo-oa/adapter.js";
 import { createZaloOaClient } from "../../../bots/zalo-oa/client.js";
-import { createZaloOaTokenStore } from "../../../bots/zalo-oa/tokens.js";
 import { actionFromText } from "../../../bots/zalo-oa/parse.js";
 import type { RecipientWindow } from "../../../bots/zalo-oa/window.js";
 import { bigId, startFakeZaloOa, type FakeZaloOa } from "../../fakes/zalo-oa-api.js";
 import { SendError } from "../../../src/channels/errors.js";
 import { useTestDatabase } from "../../support/lifecycle.js";
+import { recordingPacing } from "../../support/delivery.js";
+import { oaAdapterOnFake } from "../../support/zalo-oa.js";
 
 const DAY = 86_400_000;
 
@@ -17,19 +18,8 @@ describe.each(databaseKinds)("Zalo OA adapter on %s", (kind) => {
   let fake: FakeZaloOa;
   let windows: Map<string, RecipientWindow>;
   let adapter: ZaloOaAdapter;
-  const make = (over: Partial<Parameters<typeof createZaloOaAdapter>[0]> = {}) =>
-    createZaloOaAdapter({
-      client: createZaloOaClient({ apiBase: fake.url }),
-      tokens: createZaloOaTokenStore({ db: database.db, logger: quietLogger(), appId: fake.appId, appSecret: fake.appSecret, oauthBase: fake.url }),
-      logger: quietLogger(),
-      signature: { variant: "documented", secrets: { appId: fake.appId, oaSecretKey: fake.oaSecretKey } },
-      buttons: true,
-      templates: {},
-      throttleRetryMs: 60_000,
-      windowMs: 7 * DAY,
-      lastInteraction: (id) => Promise.resolve(windows.get(id) ?? null),
-      ...over,
-    });
+  const make = (over: Partial<ZaloOaAdapterOptions> = {}) =>
+    oaAdapterOnFake(database.db, fake, { lastInteraction: (id) => Promise.resolve(windows.get(id) ?? null), ...over });
   const sendErr = async (p: Promise<unknown>) => {
     const e = await p.then(() => null, (x: unknown) => x);
     expect(e).toBeInstanceOf(SendError);
@@ -114,6 +104,24 @@ describe.each(databaseKinds)("Zalo OA adapter on %s", (kind) => {
     expect(e.kind).toBe("config");
     expect(e.detail).toMatch(/zalo-oa token set/);
     expect(fake.refreshCalls).toBe(3);
+    expect(fake.textsTo(to.externalId)).toEqual(["một", "hai"]);
+  });
+
+  it("tells the send's pacing when each call is written and answered; a retry after a refused token takes a slot of its own", async () => {
+    const to = user();
+    const pacing = recordingPacing();
+    await adapter.send(to, { text: "một" }, { kind: "reply", pacing });
+    expect(pacing.log).toEqual(["written", "answered"]);
+    // -220: the refused call reached Zalo and counts; the refresh, then the retry waits for a slot
+    fake.expireAccessToken();
+    const again = recordingPacing();
+    await adapter.send(to, { text: "hai" }, { kind: "reply", pacing: again });
+    expect(again.log).toEqual(["written", "answered", "another", "written", "answered"]);
+    // a dead API: the call was written, no answer came
+    const dead = make({ client: createZaloOaClient({ apiBase: "http://127.0.0.1:1" }) });
+    const lost = recordingPacing();
+    await sendErr(dead.send(to, { text: "ba" }, { kind: "reply", pacing: lost }));
+    expect(lost.log).toEqual(["written"]);
     expect(fake.textsTo(to.externalId)).toEqual(["một", "hai"]);
   });
 
