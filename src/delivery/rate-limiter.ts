@@ -25,7 +25,8 @@
  * intake busy, a fake whose process the machine did not run for tens of milliseconds). Its answer then comes
  * back late too, and that is the one sign of it this side gets. When an adapter says its answer has begun
  * to arrive (`SendGrant.answered`), the round trip beyond the shortest one seen lately (this window and the
- * one before) is taken as delay on the way there, the worst case; what exceeds the margin, which covers
+ * one before; after a quiet spell, the last busy window's) is taken as delay on the way there, the worst
+ * case; what exceeds the margin, which covers
  * that much already, moves the send's count later, and so the send `limit` sends after it. On a quiet
  * machine round trips differ by less than the margin and nothing moves; a late answer costs the sends of
  * the next window that much time.
@@ -277,10 +278,16 @@ function createRoundTrips(windowMs: number) {
   let before = Infinity;
   let current = Infinity;
   let currentFrom = -Infinity;
+  /** The shortest round trip of the last window that had answers, however long ago. */
+  let lastKnown = Infinity;
   return {
     excess(rtt: number, t: number): number {
       if (t - currentFrom > windowMs) {
-        before = t - currentFrom > 2 * windowMs ? Infinity : current;
+        if (current < Infinity) lastKnown = current;
+        // After a quiet spell the first answers are judged against the last busy window's shortest round trip
+        // (without one, the first answer would set the measure it is judged by); from the next window on, the
+        // platform's current latency again.
+        before = t - currentFrom > 2 * windowMs ? lastKnown : current;
         current = Infinity;
         currentFrom = t;
       }

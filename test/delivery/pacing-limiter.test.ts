@@ -148,6 +148,42 @@ describe("sliding-window rate limiter", () => {
     expect(slightly[25]! - slightly[5]!).toBeLessThan(1040);
   });
 
+  it("after a quiet spell, a send answered late before any other is judged against the round trips before the spell", async () => {
+    /**
+     * 5 sends at 20/s answered in 80 ms, 5 s of quiet, then one send (a reply) answered `extraMs` later still, the
+     * only answer of its window when it comes, and from 50 ms after it 25 more (a broadcast, answered after it).
+     */
+    async function lateAloneAfterQuiet(extraMs: number): Promise<number[]> {
+      const limiter = createRateLimiter({ ratePerSecond: 20, marginMs: 15, stallProbeMs: 0, now });
+      const starts: number[] = [];
+      const send = async (answerMs: number) => {
+        const grant = limiter.tryAcquire() ?? (await limiter.acquire());
+        starts.push(now());
+        grant.written();
+        setTimeout(() => grant.answered(), answerMs);
+      };
+      const run = (async () => {
+        for (let i = 0; i < 5; i++) await send(80);
+        await new Promise((r) => setTimeout(r, 5_000));
+        starts.length = 0;
+        await send(80 + extraMs);
+        await new Promise((r) => setTimeout(r, 50));
+        for (let i = 0; i < 25; i++) await send(80);
+      })();
+      await vi.runAllTimersAsync();
+      await run;
+      limiter.close();
+      return starts;
+    }
+    // On time: the send a limit later goes a window and the margin after the reply.
+    const onTime = await lateAloneAfterQuiet(0);
+    expect(onTime[20]! - onTime[0]!).toBeGreaterThanOrEqual(1015);
+    expect(onTime[20]! - onTime[0]!).toBeLessThan(1040);
+    // Answered 40 ms late: it may have reached the platform 25 ms beyond what the margin covers.
+    const late = await lateAloneAfterQuiet(40);
+    expect(late[20]! - late[0]!).toBeGreaterThanOrEqual(1040);
+  });
+
   it("a stall moves the sends of the periods before it: the send a limit later waits a window after the stall", async () => {
     const limiter = createRateLimiter({ ratePerSecond: 5, marginMs: 15, stallProbeMs: 5, now });
     const t0 = now();
