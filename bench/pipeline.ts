@@ -27,13 +27,13 @@ export async function resetFake(fake: FakeTelegramProcess, config: FakeTelegramO
   await fake.configure(config);
 }
 
-/** Queue n announcement deliveries to the first n subscribers, as one broadcast. */
-export async function queueBroadcast(database: Database, n: number): Promise<string> {
+/** Queue n announcement deliveries to the first n subscribers of a channel, as one broadcast. */
+export async function queueBroadcast(database: Database, n: number, channel = "telegram"): Promise<string> {
   const [b] = await queryRows<{ id: string }>(database.db, sql`insert into broadcasts (kind, created_by) values ('announcement', 'bench') returning id`);
   const message = JSON.stringify({ text: "📢 Lấy ý kiến dự thảo: Nghị quyết về phí thu gom rác thải\n\nQuy định mức phí thu gom rác thải sinh hoạt.", buttons: [[{ label: "Góp ý", action: "unsub" }]] });
   await database.db.execute(enqueueSelected({
     broadcastId: b!.id, kind: "announcement", message: sql`${message}::jsonb`,
-    from: sql`from (select id, 'telegram' as channel from subscribers order by external_id limit ${n}) s`,
+    from: sql`from (select id, channel from subscribers where channel = ${channel} order by external_id limit ${n}) s`,
   }));
   return b!.id;
 }
@@ -44,7 +44,7 @@ export async function queueBroadcast(database: Database, n: number): Promise<str
  * more of PostgreSQL's time than claiming them did (34 ms a count for 50,000 rows on this machine), CPU the
  * pipeline being measured shares. The database is asked once the counters say all are done.
  */
-async function waitDone(database: Database, broadcastId: string, metrics: Metrics, n: number) {
+export async function waitDone(database: Database, broadcastId: string, metrics: Metrics, n: number) {
   const final = new Set(["sent", "failed", "outside_window"]);
   for (let poll = 1; ; poll++) {
     await new Promise((r) => setTimeout(r, 100));

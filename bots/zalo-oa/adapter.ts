@@ -179,11 +179,13 @@ export function createZaloOaAdapter(opts: ZaloOaAdapterOptions): ZaloOaAdapter {
   return {
     name: "zalo-oa",
     supportsButtons: opts.buttons,
+    recipientWindow: true,
     tokens: opts.tokens,
     webhook: { path: "zalo-oa", ackFirst: true },
 
     async send(to, message, meta) {
-      const info = await opts.lastInteraction(to.subscriberId);
+      // Read with the claim by the delivery worker (no query between the send's slot and its call); else now.
+      const info = to.window ?? (await opts.lastInteraction(to.subscriberId));
       const kind = meta?.kind;
       const template = kind ? opts.templates[kind] : undefined;
       let msg = message;

@@ -49,6 +49,12 @@ export interface ZaloOaTokenStoreOptions {
   oauthBase: string;
   /** Refresh when the access token expires within this many ms (default 1 h; it lives 25 h). */
   refreshMarginMs?: number;
+  /**
+   * A pair read from the database is used this long before it is read again (default 2 s): sends do not each
+   * read it (a query between a send's slot and its call). A pair rotated by another instance meanwhile is
+   * refused (-216), and the refresh then finds the newer pair under the row lock and uses it.
+   */
+  cacheMs?: number;
   http?: AxiosInstance;
   now?: () => Date;
 }
@@ -67,6 +73,13 @@ export function createZaloOaTokenStore(opts: ZaloOaTokenStoreOptions): ZaloOaTok
   const url = opts.oauthBase.replace(/\/+$/, "") + "/v4/oa/access_token";
   const inFlight = new Map<string, Promise<TokenPair>>();
   const storage = createChannelTokenStorage({ db: opts.db, channel: OA_TOKEN_CHANNEL, now });
+  const cacheMs = opts.cacheMs ?? 2_000;
+  /** The pair last read or written here, and when. */
+  let cached: { pair: TokenPair; at: number } | null = null;
+  const keep = (pair: TokenPair) => {
+    cached = { pair, at: now().getTime() };
+    return pair;
+  };
 
   async function callOauth(refreshToken: string): Promise<{ accessToken: string; refreshToken: string; expiresIn: number }> {
     const form = new URLSearchParams({ refresh_token: refreshToken, app_id: opts.appId, grant_type: "refresh_token" });
@@ -124,16 +137,17 @@ export function createZaloOaTokenStore(opts: ZaloOaTokenStoreOptions): ZaloOaTok
 
   return {
     async current() {
-      const pair = await storage.read();
+      const t = now().getTime();
+      const pair = cached && t - cached.at < cacheMs ? cached.pair : await storage.read();
       if (!pair) throw noTokenLoaded();
-      if (pair.expiresAt.getTime() - now().getTime() > margin) return pair;
-      return singleFlight(pair.version, () => rotate(pair.version));
+      if (pair.expiresAt.getTime() - t > margin) return pair === cached?.pair ? pair : keep(pair);
+      return keep(await singleFlight(pair.version, () => rotate(pair.version)));
     },
-    refresh(staleVersion) {
-      return singleFlight(staleVersion, () => rotate(staleVersion));
+    async refresh(staleVersion) {
+      return keep(await singleFlight(staleVersion, () => rotate(staleVersion)));
     },
     async set(p) {
-      const pair = await storage.save({ accessToken: p.accessToken, refreshToken: p.refreshToken, expiresAt: new Date(now().getTime() + p.expiresInSeconds * 1000) });
+      const pair = keep(await storage.save({ accessToken: p.accessToken, refreshToken: p.refreshToken, expiresAt: new Date(now().getTime() + p.expiresInSeconds * 1000) }));
       logger.info("Zalo OA token pair loaded", { expiresAt: pair.expiresAt.toISOString() });
       return pair;
     },

@@ -69,6 +69,8 @@ export interface ChannelAdapter {
   readonly name: ChannelName;
   /** Whether the platform renders buttons; otherwise callers get a numbered text fallback. */
   readonly supportsButtons: boolean;
+  /** The platform reaches a person only within a window after their last message: `send` wants `to.window`. */
+  readonly recipientWindow?: boolean;
   send(to: Recipient, message: OutboundMessage, meta?: SendMeta): Promise<SendResult>;
   /** Turn a raw platform update (parsed JSON) into zero or more events. Never throws on unknown shapes. */
   parseInbound(raw: unknown): InboundEvent[];

@@ -17,6 +17,12 @@ export interface OutboundMessage {
 export interface Recipient {
   subscriberId: string;
   externalId: string;
+  /**
+   * For a channel that only reaches people within a window after their last message (Zalo OA,
+   * `ChannelAdapter.recipientWindow`): their last interaction and locale, read by the delivery worker with
+   * the claim (an interaction only moves it later: read a moment early, the window is judged no wider).
+   */
+  window?: { lastInteractionAt: Date | null; locale: string };
 }
 
 /**

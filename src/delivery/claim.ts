@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "../db/client.js";
-import type { OutboundMessage } from "../channels/message.js";
+import type { OutboundMessage, Recipient } from "../channels/message.js";
 import { PRIORITY_BULK, PRIORITY_REPLY } from "../db/schema/index.js";
 
 /** A delivery leased to this worker, with the recipient's address and status read at claim time. */
@@ -17,6 +17,9 @@ export interface ClaimedRow {
   error_detail: string | null;
   /** Which claim of this worker brought the row in (see the worker's `gone` map). */
   claimSeq?: number;
+  /** Read only when the claim asks (`ClaimRequest.withWindow`): the person's last interaction and locale. */
+  last_interaction_at?: string | Date | null;
+  locale?: string | null;
 }
 
 export interface ClaimRequest {
@@ -27,6 +30,8 @@ export interface ClaimRequest {
   /** This worker's lease owner id. */
   owner: string;
   leaseMs: number;
+  /** Also read each person's last interaction and locale (a channel with a messaging window: Zalo OA). */
+  withWindow?: boolean;
 }
 
 /**
@@ -61,8 +66,19 @@ export async function claimDue(db: Db, req: ClaimRequest): Promise<ClaimedRow[]>
     returning d.id, d.subscriber_id,
       (select s.external_id from subscribers s where s.id = d.subscriber_id) as external_id,
       (select s.status from subscribers s where s.id = d.subscriber_id) as status,
+      ${req.withWindow ? sql`(select s.last_interaction_at from subscribers s where s.id = d.subscriber_id) as last_interaction_at,
+      (select s.locale from subscribers s where s.id = d.subscriber_id) as locale,` : sql``}
       d.kind, d.message, d.attempts, d.priority, d.error_detail`);
   });
+}
+
+/** The recipient of a claimed row as the adapter gets it (with the window when the claim read it). */
+export function recipientOf(row: ClaimedRow): Recipient {
+  const to: Recipient = { subscriberId: row.subscriber_id, externalId: row.external_id };
+  if (row.locale != null) {
+    to.window = { lastInteractionAt: row.last_interaction_at ? new Date(row.last_interaction_at) : null, locale: row.locale };
+  }
+  return to;
 }
 
 /** Bulk to a person who stopped (replies still go) or whose account is gone is failed, not sent. */

@@ -4,7 +4,7 @@ import type { ChannelAdapter, SendPacing } from "../channels/adapter.js";
 import type { Logger } from "../logger.js";
 import type { Metrics } from "../metrics.js";
 import { createRateLimiter, LimiterClosed, type PacingOptions, type SendGrant } from "./rate-limiter.js";
-import { claimDue, countQueued, notToBeSent, type ClaimedRow } from "./claim.js";
+import { claimDue, countQueued, notToBeSent, recipientOf, type ClaimedRow } from "./claim.js";
 import { classify, type SendOutcome } from "./classify.js";
 import { createOutcomeWriter, sleep } from "./flush.js";
 import { addToBuffer, beginSend, claimRoom, createLane, endSend, takeNext, waitFor, type Lane } from "./lanes.js";
@@ -121,7 +121,10 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
     if (limit <= 0) return 0;
     const claimSeq = ++claims;
     // Quiet hours: bulk waits, replies go.
-    const rows = await claimDue(db, { channel: lane.channel, limit, repliesOnly: repliesOnly || !(opts.bulkAllowed?.() ?? true), owner, leaseMs });
+    const rows = await claimDue(db, {
+      channel: lane.channel, limit, repliesOnly: repliesOnly || !(opts.bulkAllowed?.() ?? true), owner, leaseMs,
+      withWindow: lane.adapter.recipientWindow === true,
+    });
     const toSend: ClaimedRow[] = [];
     for (const row of rows) {
       row.claimSeq = claimSeq;
@@ -230,7 +233,7 @@ export function createDeliveryWorker(opts: DeliveryWorkerOptions): DeliveryWorke
   async function sendOne(lane: Lane, row: ClaimedRow, grant: SendGrant): Promise<void> {
     try {
       const meta = { kind: row.kind, pacing: pacingFor(lane, grant) };
-      const result = await lane.adapter.send({ subscriberId: row.subscriber_id, externalId: row.external_id }, row.message, meta);
+      const result = await lane.adapter.send(recipientOf(row), row.message, meta);
       record({ id: row.id, subscriberId: row.subscriber_id, state: "sent", externalId: result.externalId });
       lane.count.sent.inc();
     } catch (err) {

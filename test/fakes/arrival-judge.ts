@@ -16,6 +16,13 @@ export interface Refusal extends Arrival {
   window: Arrival[];
 }
 
+/** How many accepted arrivals, and the first and last (ms, performance.now). */
+export interface ArrivalSpan {
+  accepted: number;
+  first: number | null;
+  last: number | null;
+}
+
 export interface ArrivalJudge {
   /** Judge one send arriving now for `chatId`: true = accept (and count it), false = refuse (429). */
   admit(chatId: string): boolean;
@@ -35,6 +42,8 @@ export interface ArrivalJudge {
   minChatGapMs(): number | null;
   /** Accepted arrival times (ms, performance.now) for one chat, in order. */
   chatArrivals(chatId: string): number[];
+  /** How many accepted arrivals, and the first and last (ms, performance.now): the rate the platform saw. */
+  span(): ArrivalSpan;
   reset(): void;
 }
 
@@ -55,6 +64,9 @@ export function createArrivalJudge(o: { limit?: number; mode?: LimitMode; window
   let refilledAt = now();
   let perChat = new Map<string, number[]>();
   let minGap: number | null = null;
+  let accepted = 0;
+  let first: number | null = null;
+  let last: number | null = null;
 
   function inWindow(t: number): number {
     while (head < recent.length && recent[head]! <= t - windowMs) head++;
@@ -91,6 +103,9 @@ export function createArrivalJudge(o: { limit?: number; mode?: LimitMode; window
       }
       recent.push(t);
       recentChats.push(chatId);
+      accepted++;
+      first ??= t;
+      last = t;
       most = Math.max(most, count + 1);
       const list = perChat.get(chatId);
       if (list) {
@@ -111,6 +126,7 @@ export function createArrivalJudge(o: { limit?: number; mode?: LimitMode; window
     firstRefusals: () => refusalLog.map((r) => ({ ...r, window: [...r.window] })),
     minChatGapMs: () => minGap,
     chatArrivals: (chatId) => [...(perChat.get(chatId) ?? [])],
+    span: () => ({ accepted, first, last }),
     reset() {
       recent = [];
       recentChats = [];
@@ -122,6 +138,9 @@ export function createArrivalJudge(o: { limit?: number; mode?: LimitMode; window
       refilledAt = now();
       perChat = new Map();
       minGap = null;
+      accepted = 0;
+      first = null;
+      last = null;
     },
   };
 }

@@ -11,7 +11,8 @@ import { watchResidentText, watchSecret } from "../support/log-watch.js";
  * after the poll timeout; a wrong token is 401; blocked chats 403; throttling 429 (scripted, or beyond the
  * rate limit judged on arrival once `limit.configure({ limit })` sets one: a strict sliding second by default).
  * Control over HTTP too (`zalo-bot-process.ts` runs it in a process of its own): GET /__fake/state (sent,
- * refused, maxInWindow), POST /__fake/limit {limit, mode, reset}.
+ * refused, maxInWindow, span), POST /__fake/limit {limit, mode, reset, latencyMs} (latency: added to each
+ * sendMessage answer after the send was judged).
  */
 export interface FakeZaloBot {
   url: string;
@@ -46,6 +47,7 @@ export async function startFakeZaloBot(): Promise<FakeZaloBot> {
   const waiters: (() => void)[] = [];
   const blocked = new Set<string>();
   let throttle = 0;
+  let latencyMs = 0;
   const failures = nextCalls<{ code: number; description: string }>();
   const drops = nextCalls<true>();
   let n = 0;
@@ -88,9 +90,9 @@ export async function startFakeZaloBot(): Promise<FakeZaloBot> {
   const fail = (res: http.ServerResponse, code: number, description: string) => reply(res, code, { ok: false, error_code: code, description });
   /** Control over HTTP, for when the fake runs in a process of its own (zalo-bot-process.ts). */
   const control = (path: string, body: string, res: http.ServerResponse) => {
-    if (path === "/__fake/state") return reply(res, 200, { sent: state.sent, refused: state.limit.refused(), maxInWindow: state.limit.maxInWindow() });
+    if (path === "/__fake/state") return reply(res, 200, { sent: state.sent, refused: state.limit.refused(), maxInWindow: state.limit.maxInWindow(), span: state.limit.span() });
     if (path === "/__fake/limit") {
-      let o: { limit?: number; mode?: LimitMode; reset?: boolean };
+      let o: { limit?: number; mode?: LimitMode; reset?: boolean; latencyMs?: number };
       try {
         o = JSON.parse(body || "{}") as typeof o;
       } catch {
@@ -98,6 +100,7 @@ export async function startFakeZaloBot(): Promise<FakeZaloBot> {
       }
       if (o.reset) state.limit.reset();
       state.limit.configure({ limit: o.limit, mode: o.mode });
+      if (o.latencyMs !== undefined) latencyMs = o.latencyMs;
       return reply(res, 200, { ok: true });
     }
     return fail(res, 404, "Not Found");
@@ -147,7 +150,9 @@ export async function startFakeZaloBot(): Promise<FakeZaloBot> {
           if (blocked.has(chatId)) return fail(res, 403, "Forbidden: the user blocked the bot");
           const messageId = `b${++n}${randomBytes(4).toString("hex")}`;
           state.sent.push({ chatId, text, messageId });
-          return reply(res, 200, { ok: true, result: { message_id: messageId, date: Date.now() } });
+          const answer = () => reply(res, 200, { ok: true, result: { message_id: messageId, date: Date.now() } });
+          // The platform's latency, after the send was judged on arrival (the benchmark's 80 ms).
+          return void (latencyMs > 0 ? setTimeout(answer, latencyMs) : answer());
         }
         case "getUpdates": {
           const give = () => {

@@ -1,4 +1,4 @@
-import type { LimitMode } from "./arrival-judge.js";
+import type { ArrivalSpan, LimitMode } from "./arrival-judge.js";
 import { startFakeProcess } from "./fake-process.js";
 import { watchSecret } from "../support/log-watch.js";
 
@@ -10,9 +10,9 @@ export interface FakeZaloBotProcess {
   url: string;
   token: string;
   /** Accepted sendMessage calls, sends refused for the limit, and the most accepted in any second. */
-  state(): Promise<{ sent: { chatId: string; text: string; messageId: string }[]; refused: number; maxInWindow: number }>;
-  /** Set the limit (and mode); `reset` forgets the arrivals and counts judged so far. */
-  limit(o: { limit?: number; mode?: LimitMode; reset?: boolean }): Promise<void>;
+  state(): Promise<{ sent: { chatId: string; text: string; messageId: string }[]; refused: number; maxInWindow: number; span: ArrivalSpan }>;
+  /** Set the limit (and mode) and the latency of answers; `reset` forgets the arrivals and counts judged so far. */
+  limit(o: { limit?: number; mode?: LimitMode; reset?: boolean; latencyMs?: number }): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -14,7 +14,8 @@ import { watchResidentText, watchSecret } from "../support/log-watch.js";
  * a rate limit (strict sliding second by default) and answers -32 beyond it: every send counts, one refused for
  * its token too (a platform may count every call it receives).
  * Control over HTTP too (`zalo-oa-process.ts` runs it in a process of its own): GET /__fake/state (info, sent,
- * refused, maxInWindow, refreshCalls), POST /__fake/limit {limit, mode, reset}, POST /__fake/interacted
+ * refused, maxInWindow, span, refreshCalls), POST /__fake/limit {limit, mode, reset, latencyMs} (latency: added
+ * to each send's answer after it was judged), POST /__fake/interacted
  * {userIds} (each user interacting now), POST /__fake/expire (the access token expired).
  */
 export interface FakeOaSent {
@@ -86,6 +87,7 @@ export async function startFakeZaloOa(): Promise<FakeZaloOa> {
   const httpFailures = nextCalls<number>();
   const drops = nextCalls<true>();
   let expired = false;
+  let latencyMs = 0;
   const lastInteraction = new Map<string, number>();
   let counter = 0;
 
@@ -146,16 +148,18 @@ export async function startFakeZaloOa(): Promise<FakeZaloOa> {
     res.writeHead(status, { "content-type": "application/json" });
     res.end(typeof body === "string" ? body : JSON.stringify(body));
   };
-  const err = (res: http.ServerResponse, error: number, message: string) => answer(res, { error, message });
+  /** A send's answer, after the platform's latency (set over HTTP; the benchmark's 80 ms). */
+  const later = (res: http.ServerResponse, body: unknown) => void (latencyMs > 0 ? setTimeout(() => answer(res, body), latencyMs) : answer(res, body));
+  const err = (res: http.ServerResponse, error: number, message: string) => later(res, { error, message });
 
   /** The fake's info for a test in another process (what the in-process tests read off `state`). */
   const info = () => ({ url: state.url, appId, appSecret: state.appSecret, oaId: state.oaId, oaSecretKey, accessToken: state.accessToken, refreshToken: state.refreshToken });
   function control(path: string, raw: string, res: http.ServerResponse) {
     if (path === "/__fake/state") {
       const sent = state.sent.map(({ path: p, userId, text, messageId }) => ({ path: p, userId, text, messageId }));
-      return answer(res, { ...info(), sent, refused: state.limit.refused(), maxInWindow: state.limit.maxInWindow(), refreshCalls: state.refreshCalls });
+      return answer(res, { ...info(), sent, refused: state.limit.refused(), maxInWindow: state.limit.maxInWindow(), span: state.limit.span(), refreshCalls: state.refreshCalls });
     }
-    let o: { limit?: number; mode?: LimitMode; reset?: boolean; userIds?: string[] };
+    let o: { limit?: number; mode?: LimitMode; reset?: boolean; latencyMs?: number; userIds?: string[] };
     try {
       o = JSON.parse(raw || "{}") as typeof o;
     } catch {
@@ -164,6 +168,7 @@ export async function startFakeZaloOa(): Promise<FakeZaloOa> {
     if (path === "/__fake/limit") {
       if (o.reset) state.limit.reset();
       state.limit.configure({ limit: o.limit, mode: o.mode });
+      if (o.latencyMs !== undefined) latencyMs = o.latencyMs;
       return answer(res, { ok: true });
     }
     if (path === "/__fake/interacted") {
@@ -251,7 +256,7 @@ export async function startFakeZaloOa(): Promise<FakeZaloOa> {
       if (path === "/v3.0/oa/message/template") {
         if (typeof body.user_id !== "string" || typeof body.template_id !== "string") return err(res, -201, "Parameter is invalid");
         state.sent.push({ path, userId: body.user_id, templateId: body.template_id, templateData: body.template_data, messageId });
-        return answer(res, `{"error":0,"message":"Success","data":{"msg_id":"${messageId}","sent_time":"${Date.now()}"}}`);
+        return later(res, `{"error":0,"message":"Success","data":{"msg_id":"${messageId}","sent_time":"${Date.now()}"}}`);
       }
       const userId = body.recipient?.user_id;
       const text = body.message?.text;
@@ -264,7 +269,7 @@ export async function startFakeZaloOa(): Promise<FakeZaloOa> {
       state.sent.push({ path, userId, text, buttons, messageId });
       counter++;
       // Written by hand so that ids stay unquoted-safe strings and quota numbers are numbers.
-      answer(res, `{"error":0,"message":"Success","data":{"message_id":"${messageId}","user_id":"${userId}","sent_time":"${Date.now()}","quota":{"quota_type":"reply","remain":${1000 - counter},"total":1000}}}`);
+      later(res, `{"error":0,"message":"Success","data":{"message_id":"${messageId}","user_id":"${userId}","sent_time":"${Date.now()}","quota":{"quota_type":"reply","remain":${1000 - counter},"total":1000}}}`);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

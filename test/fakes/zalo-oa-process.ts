@@ -1,4 +1,4 @@
-import type { LimitMode } from "./arrival-judge.js";
+import type { ArrivalSpan, LimitMode } from "./arrival-judge.js";
 import { startFakeProcess } from "./fake-process.js";
 import { watchSecret } from "../support/log-watch.js";
 import type { FakeZaloOaInfo } from "./zalo-oa-api.js";
@@ -9,9 +9,9 @@ import type { FakeZaloOaInfo } from "./zalo-oa-api.js";
  */
 export interface FakeZaloOaProcess extends FakeZaloOaInfo {
   /** Accepted sends, sends refused for the limit, the most accepted in any second, token refreshes; the current tokens. */
-  state(): Promise<FakeZaloOaInfo & { sent: { path: string; userId: string; text?: string; messageId: string }[]; refused: number; maxInWindow: number; refreshCalls: number }>;
-  /** Set the limit (and mode); `reset` forgets the arrivals and counts judged so far. */
-  limit(o: { limit?: number; mode?: LimitMode; reset?: boolean }): Promise<void>;
+  state(): Promise<FakeZaloOaInfo & { sent: { path: string; userId: string; text?: string; messageId: string }[]; refused: number; maxInWindow: number; span: ArrivalSpan; refreshCalls: number }>;
+  /** Set the limit (and mode) and the latency of answers; `reset` forgets the arrivals and counts judged so far. */
+  limit(o: { limit?: number; mode?: LimitMode; reset?: boolean; latencyMs?: number }): Promise<void>;
   /** These users write to the OA now (inside the 7-day window from now on). */
   interacted(userIds: string[]): Promise<void>;
   /** The current access token expires: the next send is answered -220 until a refresh. */

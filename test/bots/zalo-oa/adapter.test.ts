@@ -7,6 +7,7 @@ import { actionFromText } from "../../../bots/zalo-oa/parse.js";
 import type { RecipientWindow } from "../../../bots/zalo-oa/window.js";
 import { bigId, startFakeZaloOa, type FakeZaloOa } from "../../fakes/zalo-oa-api.js";
 import { SendError } from "../../../src/channels/errors.js";
+import { t } from "../../../src/i18n/index.js";
 import { useTestDatabase } from "../../support/lifecycle.js";
 import { recordingPacing } from "../../support/delivery.js";
 import { oaAdapterOnFake } from "../../support/zalo-oa.js";
@@ -125,6 +126,21 @@ describe.each(databaseKinds)("Zalo OA adapter on %s", (kind) => {
     expect(fake.textsTo(to.externalId)).toEqual(["một", "hai"]);
   });
 
+  it("a pair rotated by another instance while this one still holds it: refused once, then the newer pair is found and used", async () => {
+    const to = user();
+    await adapter.send(to, { text: "một" }); // this instance has read the pair
+    const held = await adapter.tokens.current();
+    const theirs = await oaAdapterOnFake(database.db, fake).tokens.refresh(held.version); // another instance rotates it
+    expect(fake.refreshCalls).toBe(1);
+    const pacing = recordingPacing();
+    await adapter.send(to, { text: "hai" }, { kind: "reply", pacing });
+    // the held token refused (-216), the refresh found theirs under the lock (no second rotation), sent with it
+    expect(pacing.log).toEqual(["written", "answered", "another", "written", "answered"]);
+    expect(fake.refreshCalls).toBe(1);
+    expect((await adapter.tokens.current()).version).toBe(theirs.version);
+    expect(fake.textsTo(to.externalId)).toEqual(["một", "hai"]);
+  });
+
   it("maps -32 to Throttled with the configured pause, and keeps Zalo's code and message", async () => {
     const to = user();
     fake.throttleNext(1);
@@ -153,6 +169,20 @@ describe.each(databaseKinds)("Zalo OA adapter on %s", (kind) => {
     const to = user();
     const dead = make({ client: createZaloOaClient({ apiBase: "http://127.0.0.1:1" }) });
     expect((await sendErr(dead.send(to, { text: "x" }))).kind).toBe("transient");
+  });
+
+  it("takes the window read with the claim when the worker gives it, and looks nothing up itself", async () => {
+    let lookups = 0;
+    const a = make({ lastInteraction: () => (lookups++, Promise.resolve(null)) });
+    const inside = user();
+    await a.send({ ...inside, window: { lastInteractionAt: new Date(), locale: "en" } }, { text: "Draft" }, { kind: "announcement" });
+    // the announcement's invitation to reply is in the person's locale, read with the claim
+    expect(fake.textsTo(inside.externalId)[0]).toContain(t("en", "zalo.replyToKeepWindow", { days: 7 }));
+    const outside = user();
+    const e = await sendErr(a.send({ ...outside, window: { lastInteractionAt: new Date(Date.now() - 8 * DAY), locale: "vi" } }, { text: "x" }));
+    expect(e.kind).toBe("outside_window");
+    expect(fake.textsTo(outside.externalId)).toEqual([]);
+    expect(lookups).toBe(0);
   });
 
   it("does not attempt a customer-service message outside the 7-day window", async () => {
@@ -186,7 +216,8 @@ describe.each(databaseKinds)("Zalo OA adapter on %s", (kind) => {
 
   it("says clearly that no token is loaded", async () => {
     await database.db.execute(sql`delete from channel_tokens`);
-    const e = await sendErr(adapter.send(user(), { text: "x" }));
+    // A service that has not read a pair (one that has keeps it for up to 2 s, then reads again).
+    const e = await sendErr(make().send(user(), { text: "x" }));
     expect(e.kind).toBe("config");
     expect(e.detail).toMatch(/zalo-oa token set/);
   });

@@ -64,6 +64,19 @@ describe.each(databaseKinds)("Zalo OA token store on %s", (kind) => {
     expect(c.accessToken).toBe(fake.accessToken);
   });
 
+  it("reads the stored pair once for sends close together; a pair rotated elsewhere is seen after the cache's time", async () => {
+    let clock = Date.now();
+    const s = createZaloOaTokenStore({ db: database.db, logger: quietLogger(), appId: fake.appId, appSecret: fake.appSecret, oauthBase: fake.url, now: () => new Date(clock) });
+    const loaded = await s.set({ accessToken: fake.accessToken, refreshToken: fake.refreshToken, expiresInSeconds: 90_000 });
+    // Another instance rotates the pair: this store still serves what it read, for up to 2 s.
+    const theirs = await store().refresh(loaded.version);
+    expect(theirs.version).not.toBe(loaded.version);
+    expect((await s.current()).version).toBe(loaded.version);
+    clock += 2_001;
+    expect((await s.current()).version).toBe(theirs.version);
+    expect(fake.refreshCalls).toBe(1);
+  });
+
   it("keeps the stored pair when Zalo refuses a used refresh token, and says what to do", async () => {
     const s = store();
     const loaded = await s.set({ accessToken: "old-access", refreshToken: "already-used-refresh", expiresInSeconds: 90_000 });

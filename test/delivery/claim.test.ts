@@ -1,0 +1,42 @@
+import { sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { claimDue, recipientOf } from "../../src/delivery/claim.js";
+import { createBroadcast, enqueueSelected } from "../../src/delivery/outbox.js";
+import { databaseKinds } from "../support/database.js";
+import { useTestDatabase } from "../support/lifecycle.js";
+import { seedSubscribers, someUnits } from "../support/delivery.js";
+
+/** What a claim hands the adapter about each person: the address always, the messaging window when asked. */
+describe.each(databaseKinds)("claiming deliveries on %s", (kind) => {
+  const database = useTestDatabase(kind);
+
+  it("reads each person's last interaction and locale with the claim for a channel with a window, and only then", async () => {
+    const base = 3_000_000;
+    await seedSubscribers(database.db, { count: 4, units: await someUnits(database.db, 1), channel: "zalo-oa", base, locale: "en" });
+    const wroteAt = new Date("2026-11-25T08:30:00.000Z");
+    await database.db.execute(sql`update subscribers set last_interaction_at = ${wroteAt.toISOString()}::timestamptz
+      where channel = 'zalo-oa' and external_id in (${String(base)}, ${String(base + 1)})`);
+    const queue = async () => {
+      const broadcastId = await createBroadcast(database.db, null, "announcement", "test");
+      await database.db.execute(enqueueSelected({
+        broadcastId, kind: "announcement", message: sql`${JSON.stringify({ text: "Dự thảo" })}::jsonb`,
+        from: sql`from subscribers s where s.channel = 'zalo-oa'`,
+      }));
+    };
+    const claim = (withWindow: boolean) =>
+      claimDue(database.db, { channel: "zalo-oa", limit: 10, repliesOnly: false, owner: "worker-a", leaseMs: 60_000, withWindow });
+
+    await queue();
+    const windowed = (await claim(true)).map(recipientOf);
+    expect(windowed.map((to) => to.externalId).sort()).toEqual([0, 1, 2, 3].map((i) => String(base + i)));
+    for (const to of windowed) {
+      const wrote = Number(to.externalId) - base < 2;
+      expect(to.window).toEqual({ lastInteractionAt: wrote ? wroteAt : null, locale: "en" });
+    }
+
+    await queue();
+    const plain = (await claim(false)).map(recipientOf);
+    expect(plain).toHaveLength(4);
+    expect(plain.map((to) => to.window)).toEqual([undefined, undefined, undefined, undefined]);
+  });
+});
