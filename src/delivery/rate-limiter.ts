@@ -26,8 +26,8 @@
  * back late too, and that is the one sign of it this side gets. When an adapter says its answer has begun
  * to arrive (`SendGrant.answered`), the round trip beyond the shortest one seen lately (this window and the
  * one before; after a quiet spell, the last busy window's) is taken as delay on the way there, the worst
- * case; what exceeds the margin, which covers
- * that much already, moves the send's count later, and so the send `limit` sends after it. On a quiet
+ * case; what exceeds the margin, which covers that much already, moves the send's count later, and so the
+ * send `limit` sends after it. On a quiet
  * machine round trips differ by less than the margin and nothing moves; a late answer costs the sends of
  * the next window that much time.
  *
