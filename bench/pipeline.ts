@@ -58,8 +58,13 @@ export async function waitDone(database: Database, broadcastId: string, metrics:
 
 /** Sends per second from the fake's own clock, first to last accepted send. */
 export function rateOf(times: number[]): number {
-  if (times.length < 2) return 0;
-  return ((times.length - 1) / (times[times.length - 1]! - times[0]!)) * 1000;
+  return rateOver(times.length, times[0] ?? null, times[times.length - 1] ?? null);
+}
+
+/** Sends per second of `accepted` sends, the first accepted at `first` and the last at `last` (ms). */
+export function rateOver(accepted: number, first: number | null, last: number | null): number {
+  if (accepted < 2 || first === null || last === null) return 0;
+  return ((accepted - 1) / (last - first)) * 1000;
 }
 
 export interface PipelineResult {

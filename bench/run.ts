@@ -133,8 +133,10 @@ function meanInbound(runs: InboundResult[]): InboundResult {
 }
 const f1 = (x: number) => x.toFixed(1);
 
-/** A strict-pacing row: rate held, 429s as a share of sends, lost and doubled. */
-/** A held-rate row: Telegram by default; a Zalo channel names itself and its refusal (-32 for Zalo OA). */
+/**
+ * A strict-pacing row: rate held, refusals as a share of sends, lost and doubled. Telegram by default; a Zalo
+ * channel names itself and its refusal (-32 for Zalo OA).
+ */
 function pacingRow(r: PipelineResult, limit: number, target: number, channel?: { name: string; refusal: string }) {
   const held = pct(r.rate, limit);
   const share429 = pct(r.throttled, r.sent + r.throttled);

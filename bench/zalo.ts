@@ -14,11 +14,11 @@ import { createZaloBotAdapter } from "../bots/zalo-bot/adapter.js";
 import { createZaloBotClient } from "../bots/zalo-bot/client.js";
 import { dbLastInteraction } from "../bots/zalo-oa/window.js";
 import { seedSubscribers, someUnits } from "../test/support/delivery.js";
-import { oaAdapterOnFake } from "../test/support/zalo-oa.js";
+import { loadFakeOaToken, oaAdapterOnFake } from "../test/support/zalo-oa.js";
 import type { ArrivalSpan } from "../test/fakes/arrival-judge.js";
 import { startFakeZaloOaProcess } from "../test/fakes/zalo-oa-process.js";
 import { startFakeZaloBotProcess } from "../test/fakes/zalo-bot-process.js";
-import { queueBroadcast, waitDone, type PipelineResult } from "./pipeline.js";
+import { queueBroadcast, rateOver, waitDone, type PipelineResult } from "./pipeline.js";
 
 /** The platform's latency, as in the Telegram rows. */
 const LATENCY_MS = 80;
@@ -40,8 +40,7 @@ async function run(database: Database, logger: Logger, adapter: ChannelAdapter, 
   await worker.stop();
   const { chats, refused, maxInWindow, span } = await seen();
   const [failed] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from deliveries where broadcast_id = ${id} and state <> 'sent'`);
-  const rate = span.first !== null && span.last !== null && span.accepted > 1 ? ((span.accepted - 1) / (span.last - span.first)) * 1000 : 0;
-  return { sent: chats.length, rate, wallSeconds, throttled: refused, notSent: failed!.n, doubled: chats.length - new Set(chats).size, maxInWindow };
+  return { sent: chats.length, rate: rateOver(span.accepted, span.first, span.last), wallSeconds, throttled: refused, notSent: failed!.n, doubled: chats.length - new Set(chats).size, maxInWindow };
 }
 
 /** Zalo OA at `limit` (its default 50/s): n residents who wrote to the OA lately, one broadcast. */
@@ -53,8 +52,8 @@ export async function benchZaloOa(database: Database, logger: Logger, o: { n: nu
     await seedSubscribers(database.db, { count: o.n, units: await someUnits(database.db, 10), channel: "zalo-oa", base });
     await fake.interacted(Array.from({ length: o.n }, (_, i) => String(base + i)));
     await fake.limit({ limit, mode: "strict", reset: true, latencyMs: LATENCY_MS });
+    await loadFakeOaToken(database.db, fake);
     const adapter = oaAdapterOnFake(database.db, fake, { logger, lastInteraction: dbLastInteraction(database.db) });
-    await adapter.tokens.set({ accessToken: fake.accessToken, refreshToken: fake.refreshToken, expiresInSeconds: 90_000 });
     const r = await run(database, logger, adapter, limit, o.n, async () => {
       const s = await fake.state();
       return { chats: s.sent.map((m) => m.userId), refused: s.refused, maxInWindow: s.maxInWindow, span: s.span };

@@ -138,9 +138,11 @@ export function createZaloOaTokenStore(opts: ZaloOaTokenStoreOptions): ZaloOaTok
   return {
     async current() {
       const t = now().getTime();
-      const pair = cached && t - cached.at < cacheMs ? cached.pair : await storage.read();
+      // Kept pairs are not kept again: the pair is read anew once `cacheMs` passed since it was read.
+      const held = cached && t - cached.at < cacheMs ? cached.pair : null;
+      const pair = held ?? (await storage.read());
       if (!pair) throw noTokenLoaded();
-      if (pair.expiresAt.getTime() - t > margin) return pair === cached?.pair ? pair : keep(pair);
+      if (pair.expiresAt.getTime() - t > margin) return held ?? keep(pair);
       return keep(await singleFlight(pair.version, () => rotate(pair.version)));
     },
     async refresh(staleVersion) {

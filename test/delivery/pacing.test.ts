@@ -21,13 +21,23 @@ import { createZaloBotClient } from "../../bots/zalo-bot/client.js";
 import { startFakeZaloOaProcess, type FakeZaloOaProcess } from "../fakes/zalo-oa-process.js";
 import { dbLastInteraction } from "../../bots/zalo-oa/window.js";
 import { watchSecret } from "../support/log-watch.js";
-import { oaAdapterOnFake } from "../support/zalo-oa.js";
+import { loadFakeOaToken, oaAdapterOnFake } from "../support/zalo-oa.js";
 
 const broadcaster = createBroadcaster({ timeZone: "Asia/Ho_Chi_Minh" });
 const TOKEN = "123456:pacing_test_token";
 const LIMIT = 20;
 /** Accepted sendMessage per chat, as the fake counted them. */
 const countsTo = (fake: FakeTelegramProcess, ids: number[]) => Promise.all(ids.map(async (id) => (await fake.chat(id)).count));
+/**
+ * Let the sends of an earlier test leave the platform's window (a new worker knows nothing of an earlier one's
+ * sends), then have the fake judge afresh at `limit`; returns how many sends it had accepted before.
+ */
+async function freshWindow(fake: { limit(o: { limit: number; mode: "strict"; reset: boolean }): Promise<void>; state(): Promise<{ sent: unknown[] }> }, limit: number): Promise<number> {
+  await new Promise((r) => setTimeout(r, 1100));
+  await fake.limit({ limit, mode: "strict", reset: true });
+  return (await fake.state()).sent.length;
+}
+
 /** A delivery worker sending on one adapter at `rate` a second (and, when given, its per-recipient pacing). */
 const workerAt = (db: Db, adapter: ChannelAdapter, rate: number, pacing?: PacingOptions) =>
   createDeliveryWorker({
@@ -235,12 +245,9 @@ describe.each(databaseKinds)("strict pacing on Zalo Bot (%s)", (kind) => {
     const long = Array.from({ length: 450 }, (_, i) => `Đoạn ${i + 1}.`).join(" ");
     expect(long.length).toBeGreaterThan(4000);
     await enqueue(database.db, people.map((p) => ({ subscriberId: p.id, channel: "zalo-bot", kind: "reply", message: { text: long }, priority: PRIORITY_REPLY })));
-    // The broadcast before this test sent within the last second: let it leave the platform's window (a new
-    // worker knows nothing of an earlier one's sends), then judge this test's sends alone.
-    await new Promise((r) => setTimeout(r, 1100));
-    await fake.limit({ limit: 8, mode: "strict", reset: true });
+    // The broadcast before this test sent within the last second: judge this test's sends alone.
+    const sentBefore = await freshWindow(fake, 8);
     const zalo = createZaloBotAdapter({ client: createZaloBotClient({ apiBase: fake.url, token: fake.token }), logger: quietLogger(), mode: "webhook", webhookSecret: "s3cret-token" });
-    const sentBefore = (await fake.state()).sent.length;
 
     await workerAt(database.db, zalo, 8).drain();
 
@@ -264,14 +271,13 @@ describe.each(databaseKinds)("strict pacing on Zalo OA (%s)", (kind) => {
   beforeAll(async () => {
     database = await createTestDatabase(kind);
     fake = await startFakeZaloOaProcess();
-    const adapter = oaAdapterOnFake(database.db, fake, {
+    oa = oaAdapterOnFake(database.db, fake, {
       // A -32 (none expected) tried again a second later: the test then ends and says so.
       throttleRetryMs: 1_000,
-      // As deployed: each send reads the person's last interaction from the database before its call.
+      // As deployed (the worker hands the adapter each person's window, read with the claim; this is the fallback).
       lastInteraction: dbLastInteraction(database.db),
     });
-    await adapter.tokens.set({ accessToken: fake.accessToken, refreshToken: fake.refreshToken, expiresInSeconds: 90_000 });
-    oa = adapter;
+    await loadFakeOaToken(database.db, fake);
   });
   afterAll(async () => {
     await fake?.close();
@@ -286,19 +292,13 @@ describe.each(databaseKinds)("strict pacing on Zalo OA (%s)", (kind) => {
     await fake.interacted(ids);
     return ids;
   }
-  /** The sends of an earlier test left the platform's window (a new worker knows nothing of them); count afresh. */
-  async function freshWindow() {
-    await new Promise((r) => setTimeout(r, 1100));
-    await fake.limit({ limit: OA_LIMIT, mode: "strict", reset: true });
-    return (await fake.state()).sent.length;
-  }
   const worker = () => workerAt(database.db, oa, OA_LIMIT);
 
   it("a 100-recipient broadcast at 8/s: no -32 from a strict platform, everyone gets it once", async () => {
     const unit = (await someUnits(database.db, 3))[0]!;
     const ids = await residents(100, unit);
     const draftId = await insertDraft(database.db, { units: [unit] });
-    const before = await freshWindow();
+    const before = await freshWindow(fake, OA_LIMIT);
     const ref = await database.db.transaction((tx) => broadcaster.draftPublished(tx, draftId, "test"));
     expect(ref!.recipients).toBe(100);
 
@@ -317,7 +317,7 @@ describe.each(databaseKinds)("strict pacing on Zalo OA (%s)", (kind) => {
     const unit = (await someUnits(database.db, 3))[1]!;
     const ids = await residents(40, unit);
     const draftId = await insertDraft(database.db, { units: [unit] });
-    const before = await freshWindow();
+    const before = await freshWindow(fake, OA_LIMIT);
     const ref = await database.db.transaction((tx) => broadcaster.draftPublished(tx, draftId, "test"));
     const refreshesBefore = (await fake.state()).refreshCalls;
     // Two seconds in, the window full: the next call is answered -220, the adapter refreshes and calls again.
@@ -345,7 +345,7 @@ describe.each(databaseKinds)("strict pacing on Zalo OA (%s)", (kind) => {
     const long = Array.from({ length: 450 }, (_, i) => `Đoạn ${i + 1}.`).join(" ");
     expect(long.length).toBeGreaterThan(4000);
     await enqueue(database.db, people.map((p) => ({ subscriberId: p.id, channel: "zalo-oa", kind: "reply", message: { text: long }, priority: PRIORITY_REPLY })));
-    const before = await freshWindow();
+    const before = await freshWindow(fake, OA_LIMIT);
 
     await worker().drain();
 

@@ -72,6 +72,12 @@ export interface FakeZaloOa {
 /** What a test needs of the fake to configure the channel and load its first token pair (also across processes). */
 export type FakeZaloOaInfo = Pick<FakeZaloOa, "url" | "appId" | "appSecret" | "oaId" | "oaSecretKey" | "accessToken" | "refreshToken">;
 
+/** The fake's info as it stands (the tokens change with each refresh). */
+export function fakeOaInfo(fake: FakeZaloOa): FakeZaloOaInfo {
+  const { url, appId, appSecret, oaId, oaSecretKey, accessToken, refreshToken } = fake;
+  return { url, appId, appSecret, oaId, oaSecretKey, accessToken, refreshToken };
+}
+
 const WINDOW_MS = 7 * 86_400_000;
 
 /** A random decimal id longer than 2^53, like Zalo's. */
@@ -152,12 +158,10 @@ export async function startFakeZaloOa(): Promise<FakeZaloOa> {
   const later = (res: http.ServerResponse, body: unknown) => void (latencyMs > 0 ? setTimeout(() => answer(res, body), latencyMs) : answer(res, body));
   const err = (res: http.ServerResponse, error: number, message: string) => later(res, { error, message });
 
-  /** The fake's info for a test in another process (what the in-process tests read off `state`). */
-  const info = () => ({ url: state.url, appId, appSecret: state.appSecret, oaId: state.oaId, oaSecretKey, accessToken: state.accessToken, refreshToken: state.refreshToken });
   function control(path: string, raw: string, res: http.ServerResponse) {
     if (path === "/__fake/state") {
       const sent = state.sent.map(({ path: p, userId, text, messageId }) => ({ path: p, userId, text, messageId }));
-      return answer(res, { ...info(), sent, refused: state.limit.refused(), maxInWindow: state.limit.maxInWindow(), span: state.limit.span(), refreshCalls: state.refreshCalls });
+      return answer(res, { ...fakeOaInfo(state), sent, refused: state.limit.refused(), maxInWindow: state.limit.maxInWindow(), span: state.limit.span(), refreshCalls: state.refreshCalls });
     }
     let o: { limit?: number; mode?: LimitMode; reset?: boolean; latencyMs?: number; userIds?: string[] };
     try {
@@ -183,14 +187,9 @@ export async function startFakeZaloOa(): Promise<FakeZaloOa> {
   }
 
   /** The recipient of a send's body (template: user_id; cs: recipient.user_id), "" when unreadable. */
-  function recipientOf(raw: string): string {
-    try {
-      const b = JSON.parse(raw) as { recipient?: { user_id?: unknown }; user_id?: unknown };
-      const id = b.recipient?.user_id ?? b.user_id;
-      return typeof id === "string" || typeof id === "number" ? String(id) : "";
-    } catch {
-      return "";
-    }
+  function recipientOf(body: { recipient?: { user_id?: unknown }; user_id?: unknown } | undefined): string {
+    const id = body?.recipient?.user_id ?? body?.user_id;
+    return typeof id === "string" || typeof id === "number" ? String(id) : "";
   }
 
   const server = http.createServer((req, res) => {
@@ -233,8 +232,15 @@ export async function startFakeZaloOa(): Promise<FakeZaloOa> {
         res.end(`HTTP ${status}`);
         return;
       }
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the fake reads arbitrary JSON
+      let body: Record<string, any> | undefined;
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        body = undefined;
+      }
       // Judged on arrival, before anything else: a call refused for its token counted too.
-      if (!state.limit.admit(recipientOf(raw))) return err(res, -32, "The request rate exceeds the limit");
+      if (!state.limit.admit(recipientOf(body))) return err(res, -32, "The request rate exceeds the limit");
       if (req.headers.access_token !== state.accessToken) return err(res, -216, "Access token is invalid");
       if (expired) return err(res, -220, "Access token has expired");
       if (throttle > 0) {
@@ -245,13 +251,7 @@ export async function startFakeZaloOa(): Promise<FakeZaloOa> {
         failures.n--;
         return err(res, failures.code, failures.message);
       }
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the fake reads arbitrary JSON
-      let body: Record<string, any>;
-      try {
-        body = JSON.parse(raw);
-      } catch {
-        return err(res, -201, "Body is not valid JSON");
-      }
+      if (body === undefined) return err(res, -201, "Body is not valid JSON");
       const messageId = "m" + bigId();
       if (path === "/v3.0/oa/message/template") {
         if (typeof body.user_id !== "string" || typeof body.template_id !== "string") return err(res, -201, "Parameter is invalid");

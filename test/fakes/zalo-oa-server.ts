@@ -3,10 +3,7 @@
  * app's ids and secrets, the first token pair) once listening; SIGTERM or the end of stdin closes it.
  */
 import { serveAsFakeProcess } from "./fake-process.js";
-import { startFakeZaloOa } from "./zalo-oa-api.js";
+import { fakeOaInfo, startFakeZaloOa } from "./zalo-oa-api.js";
 
 const fake = await startFakeZaloOa();
-serveAsFakeProcess(
-  { url: fake.url, appId: fake.appId, appSecret: fake.appSecret, oaId: fake.oaId, oaSecretKey: fake.oaSecretKey, accessToken: fake.accessToken, refreshToken: fake.refreshToken },
-  () => fake.close(),
-);
+serveAsFakeProcess({ ...fakeOaInfo(fake) }, () => fake.close());

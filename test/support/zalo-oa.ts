@@ -24,8 +24,13 @@ export async function startServiceWithFakeOa(kind: DatabaseKind, fake: FakeZaloO
   return svc;
 }
 
-export function loadFakeOaToken(db: Db, fake: FakeZaloOa) {
-  return createZaloOaTokenStore({ db, logger: quietLogger(), appId: fake.appId, appSecret: fake.appSecret, oauthBase: fake.url }).set({
+/** A token store for the fake OA's app, over `db`. */
+function fakeOaTokenStore(db: Db, fake: FakeZaloOaInfo) {
+  return createZaloOaTokenStore({ db, logger: quietLogger(), appId: fake.appId, appSecret: fake.appSecret, oauthBase: fake.url });
+}
+
+export function loadFakeOaToken(db: Db, fake: FakeZaloOaInfo) {
+  return fakeOaTokenStore(db, fake).set({
     accessToken: fake.accessToken,
     refreshToken: fake.refreshToken,
     expiresInSeconds: 90_000,
@@ -40,7 +45,7 @@ export function loadFakeOaToken(db: Db, fake: FakeZaloOa) {
 export function oaAdapterOnFake(db: Db, fake: FakeZaloOaInfo, over: Partial<ZaloOaAdapterOptions> = {}): ZaloOaAdapter {
   return createZaloOaAdapter({
     client: createZaloOaClient({ apiBase: fake.url }),
-    tokens: createZaloOaTokenStore({ db, logger: quietLogger(), appId: fake.appId, appSecret: fake.appSecret, oauthBase: fake.url }),
+    tokens: fakeOaTokenStore(db, fake),
     logger: quietLogger(),
     signature: { variant: "documented", secrets: { appId: fake.appId, oaSecretKey: fake.oaSecretKey } },
     buttons: true,
