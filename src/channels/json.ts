@@ -1,8 +1,21 @@
 /**
+ * Where a number literal of 16 digits or more could start: after a colon, comma or bracket, or at the start
+ * (JSON's whitespace between). It also matches such digits inside a string; the scan then finds nothing to quote.
+ */
+const MAYBE_LONG_INTEGER = /(?:^|[:,[])\s*-?\d{16}/;
+
+/**
  * JSON.parse that keeps large integers exact: any integer literal of 16 or more digits (Zalo ids exceed
  * 2^53) is read as a string instead of a lossy number. Strings, fractions and exponents are untouched.
+ * A text with no such literal (every Telegram update: its ids are shorter) is parsed as it is, without the
+ * scan (which cost a button press more than the parse itself).
  */
 export function parseJsonKeepingBigInts(text: string): unknown {
+  return JSON.parse(MAYBE_LONG_INTEGER.test(text) ? quoteLongIntegers(text) : text);
+}
+
+/** The text with every integer literal of 16 digits or more put in quotes (strings skipped). */
+function quoteLongIntegers(text: string): string {
   let out = "";
   let last = 0;
   let i = 0;
@@ -49,7 +62,7 @@ export function parseJsonKeepingBigInts(text: string): unknown {
     }
     i++;
   }
-  return JSON.parse(last === 0 ? text : out + text.slice(last));
+  return last === 0 ? text : out + text.slice(last);
 }
 
 /** A platform id as a string ("" when absent or not a scalar). */

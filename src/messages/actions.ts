@@ -19,6 +19,9 @@ export type Action =
   | { type: "raw"; name: string; arg?: string };
 
 const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+const DRAFT_ACTION = new RegExp(`^(answer|more|read):(${UUID})$`, "i");
+const CHOICE_ACTION = new RegExp(`^choice:(${UUID}):(\\d{1,2})$`, "i");
+const RAW_ACTION = /^([a-z_]{1,20})(?::([A-Za-z0-9_.-]{1,40}))?$/;
 
 export function encodeAction(a: Action): string {
   switch (a.type) {
@@ -38,14 +41,14 @@ export function encodeAction(a: Action): string {
 /** Parse an action string; anything else (stale, forged, garbage) is null. */
 export function decodeAction(s: string): Action | null {
   let m: RegExpExecArray | null;
-  if ((m = new RegExp(`^(answer|more|read):(${UUID})$`, "i").exec(s))) {
+  if ((m = DRAFT_ACTION.exec(s))) {
     return { type: m[1] as "answer" | "more" | "read", draftId: m[2]!.toLowerCase() };
   }
   if (s === "unsub") return { type: "unsub" };
-  if ((m = new RegExp(`^choice:(${UUID}):(\\d{1,2})$`, "i").exec(s))) {
+  if ((m = CHOICE_ACTION.exec(s))) {
     return { type: "choice", questionId: m[1]!.toLowerCase(), index: Number(m[2]) };
   }
-  if ((m = /^([a-z_]{1,20})(?::([A-Za-z0-9_.-]{1,40}))?$/.exec(s))) {
+  if ((m = RAW_ACTION.exec(s))) {
     return m[2] === undefined ? { type: "raw", name: m[1]! } : { type: "raw", name: m[1]!, arg: m[2] };
   }
   return null;
