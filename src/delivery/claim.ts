@@ -36,9 +36,10 @@ export interface ClaimRequest {
 
 /**
  * Lease up to `limit` due deliveries of one channel in one statement (FOR UPDATE SKIP LOCKED, highest
- * priority first). The recipient's address and status come from index lookups per claimed row (scalar
- * subqueries): a join here lets the planner hash whole tables on every claim once they hold tens of
- * thousands of rows.
+ * priority first), in the order claimed. The recipient's address and status (and window) come from one index
+ * lookup per claimed row: a lateral subquery kept apart by OFFSET 0 — a plain join here lets the planner hash
+ * whole tables on every claim once they hold tens of thousands of rows, and a scalar subquery per column
+ * looked the person up once per column.
  */
 export async function claimDue(db: Db, req: ClaimRequest): Promise<ClaimedRow[]> {
   const lease = `${req.leaseMs} milliseconds`;
@@ -55,20 +56,23 @@ export async function claimDue(db: Db, req: ClaimRequest): Promise<ClaimedRow[]>
       order by priority, next_attempt_at, id
       limit ${req.limit}
       for update skip locked
+    ), claimed as (
+      update deliveries d set
+        state = 'sending',
+        lease_until = now() + ${lease}::interval,
+        leased_by = ${req.owner},
+        attempts = d.attempts + 1
+      from due
+      where d.id = due.id
+      returning d.id, d.subscriber_id, d.kind, d.message, d.attempts, d.priority, d.error_detail
     )
-    update deliveries d set
-      state = 'sending',
-      lease_until = now() + ${lease}::interval,
-      leased_by = ${req.owner},
-      attempts = d.attempts + 1
-    from due
-    where d.id = due.id
-    returning d.id, d.subscriber_id,
-      (select s.external_id from subscribers s where s.id = d.subscriber_id) as external_id,
-      (select s.status from subscribers s where s.id = d.subscriber_id) as status,
-      ${req.withWindow ? sql`(select s.last_interaction_at from subscribers s where s.id = d.subscriber_id) as last_interaction_at,
-      (select s.locale from subscribers s where s.id = d.subscriber_id) as locale,` : sql``}
-      d.kind, d.message, d.attempts, d.priority, d.error_detail`);
+    select c.id, c.subscriber_id, s.external_id, s.status,
+      ${req.withWindow ? sql`s.last_interaction_at, s.locale,` : sql``}
+      c.kind, c.message, c.attempts, c.priority, c.error_detail
+    from claimed c
+    left join lateral (
+      select external_id, status, last_interaction_at, locale from subscribers where id = c.subscriber_id offset 0
+    ) s on true`);
   });
 }
 
