@@ -36,10 +36,10 @@ export interface ClaimRequest {
 
 /**
  * Lease up to `limit` due deliveries of one channel in one statement (FOR UPDATE SKIP LOCKED, highest
- * priority first), in the order claimed. The recipient's address and status (and window) come from one index
- * lookup per claimed row: a lateral subquery kept apart by OFFSET 0 — a plain join here lets the planner hash
- * whole tables on every claim once they hold tens of thousands of rows, and a scalar subquery per column
- * looked the person up once per column.
+ * priority first), returned in queue order (priority, then id: a person's messages in the order queued).
+ * The recipient's address and status (and window) come from one index lookup per claimed row: a lateral
+ * subquery kept apart by OFFSET 0 — a plain join here lets the planner hash whole tables on every claim once
+ * they hold tens of thousands of rows, and a scalar subquery per column looked the person up once per column.
  */
 export async function claimDue(db: Db, req: ClaimRequest): Promise<ClaimedRow[]> {
   const lease = `${req.leaseMs} milliseconds`;
@@ -72,7 +72,8 @@ export async function claimDue(db: Db, req: ClaimRequest): Promise<ClaimedRow[]>
     from claimed c
     left join lateral (
       select external_id, status, last_interaction_at, locale from subscribers where id = c.subscriber_id offset 0
-    ) s on true`);
+    ) s on true
+    order by c.priority, c.id`);
   });
 }
 

@@ -1,7 +1,9 @@
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { claimDue, recipientOf } from "../../src/delivery/claim.js";
-import { createBroadcast, enqueueSelected } from "../../src/delivery/outbox.js";
+import { queryRows } from "../../src/db/client.js";
+import { createBroadcast, enqueue, enqueueSelected } from "../../src/delivery/outbox.js";
+import { PRIORITY_BULK, PRIORITY_REPLY } from "../../src/db/schema/index.js";
 import { databaseKinds } from "../support/database.js";
 import { useTestDatabase } from "../support/lifecycle.js";
 import { seedSubscribers, someUnits } from "../support/delivery.js";
@@ -38,5 +40,22 @@ describe.each(databaseKinds)("claiming deliveries on %s", (kind) => {
     const plain = (await claim(false)).map(recipientOf);
     expect(plain).toHaveLength(4);
     expect(plain.map((to) => to.window)).toEqual([undefined, undefined, undefined, undefined]);
+  });
+
+  it("hands over a claim in queue order: replies first, then each person's messages in the order they were queued", async () => {
+    const base = 3_100_000;
+    await seedSubscribers(database.db, { count: 2, units: await someUnits(database.db, 1), channel: "telegram", base });
+    const people = await queryRows<{ id: string }>(database.db, sql`select id from subscribers
+      where channel = 'telegram' and external_id in (${String(base)}, ${String(base + 1)}) order by external_id`);
+    const [first, second] = people.map((r) => r.id) as [string, string];
+    const item = (subscriberId: string, text: string, priority: number) => ({ subscriberId, channel: "telegram", kind: priority === PRIORITY_REPLY ? "reply" : "announcement", message: { text }, priority });
+    // Queued one at a time, interleaved: bulk, then replies in three parts, then more bulk.
+    for (const it of [item(second, "bulk 1", PRIORITY_BULK), item(first, "bulk 2", PRIORITY_BULK), item(second, "part 1", PRIORITY_REPLY),
+      item(second, "part 2", PRIORITY_REPLY), item(first, "reply", PRIORITY_REPLY), item(second, "part 3", PRIORITY_REPLY), item(second, "bulk 3", PRIORITY_BULK)]) {
+      await enqueue(database.db, [it]);
+    }
+    const rows = await claimDue(database.db, { channel: "telegram", limit: 10, repliesOnly: false, owner: "worker-a", leaseMs: 60_000 });
+    expect(rows.map((r) => r.message.text)).toEqual(["part 1", "part 2", "reply", "part 3", "bulk 1", "bulk 2", "bulk 3"]);
+    expect(rows.map((r) => r.external_id)).toEqual([1, 1, 0, 1, 1, 0, 1].map((i) => String(base + i)));
   });
 });

@@ -155,17 +155,27 @@ export async function startFakeZaloBot(): Promise<FakeZaloBot> {
           return void (latencyMs > 0 ? setTimeout(answer, latencyMs) : answer());
         }
         case "getUpdates": {
+          // An update goes only to a poll still waiting for an answer: a poll answered 408, or given up by the
+          // client, takes none (it used to stay among the waiters and swallow the next update queued).
           const give = () => {
+            if (res.writableEnded || res.destroyed) return;
             const u = updates.shift();
             if (u) reply(res, 200, { ok: true, result: u });
             else fail(res, 408, "Request Timeout");
           };
           if (updates.length) return give();
-          const timer = setTimeout(give, state.pollWaitMs);
-          waiters.push(() => {
+          const stopWaiting = () => {
             clearTimeout(timer);
+            const i = waiters.indexOf(wake);
+            if (i >= 0) waiters.splice(i, 1);
+          };
+          const wake = () => {
+            stopWaiting();
             give();
-          });
+          };
+          const timer = setTimeout(wake, state.pollWaitMs);
+          waiters.push(wake);
+          res.once("close", stopWaiting);
           return;
         }
         default:
