@@ -46,8 +46,8 @@ export async function claimDue(db: Db, req: ClaimRequest): Promise<ClaimedRow[]>
   // The queue's statistics are stale right after a broadcast enqueues thousands of rows (and the
   // distribution moves as it is sent): without sorts the planner walks the ready index in claim
   // order and stops at the limit, instead of fetching and sorting every queued row per claim.
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`set local enable_sort = off`);
+  const rows = await db.transaction(async (tx) => {
+    await tx.execute(sql`select set_config('enable_sort', 'off', true), set_config('jit', 'off', true)`);
     return queryRows<ClaimedRow>(tx, sql`
     with due as (
       select id from deliveries
@@ -72,9 +72,16 @@ export async function claimDue(db: Db, req: ClaimRequest): Promise<ClaimedRow[]>
     from claimed c
     left join lateral (
       select external_id, status, last_interaction_at, locale from subscribers where id = c.subscriber_id offset 0
-    ) s on true
-    order by c.priority, c.id`);
+    ) s on true`);
   });
+  // Sorted here, not by an ORDER BY: with sorts disabled a Sort node is priced at 10^10, which lifted every
+  // claim over PostgreSQL's jit_above_cost and compiled it with LLVM (~120 ms a claim, measured). JIT is off
+  // for the claim as well, so a later edit cannot bring that back.
+  return rows.sort(inQueueOrder);
+}
+
+function inQueueOrder(a: ClaimedRow, b: ClaimedRow): number {
+  return a.priority - b.priority || a.id - b.id;
 }
 
 /** The recipient of a claimed row as the adapter gets it (with the window when the claim read it). */
