@@ -50,9 +50,9 @@ describe.each(databaseKinds)("claiming deliveries on %s", (kind) => {
     const [first, second] = people.map((r) => r.id) as [string, string];
     const item = (subscriberId: string, text: string, priority: number) => ({ subscriberId, channel: "telegram", kind: priority === PRIORITY_REPLY ? "reply" : "announcement", message: { text }, priority });
     // Queued one at a time, interleaved: bulk, then replies in three parts, then more bulk.
-    for (const it of [item(second, "bulk 1", PRIORITY_BULK), item(first, "bulk 2", PRIORITY_BULK), item(second, "part 1", PRIORITY_REPLY),
+    for (const entry of [item(second, "bulk 1", PRIORITY_BULK), item(first, "bulk 2", PRIORITY_BULK), item(second, "part 1", PRIORITY_REPLY),
       item(second, "part 2", PRIORITY_REPLY), item(first, "reply", PRIORITY_REPLY), item(second, "part 3", PRIORITY_REPLY), item(second, "bulk 3", PRIORITY_BULK)]) {
-      await enqueue(database.db, [it]);
+      await enqueue(database.db, [entry]);
     }
     const rows = await claimDue(database.db, { channel: "telegram", limit: 10, repliesOnly: false, owner: "worker-a", leaseMs: 60_000 });
     expect(rows.map((r) => r.message.text)).toEqual(["part 1", "part 2", "reply", "part 3", "bulk 1", "bulk 2", "bulk 3"]);
